@@ -1,0 +1,1 @@
+"""Annotation stage: Label Studio sync (push, pull), pre-annotation and agreement."""

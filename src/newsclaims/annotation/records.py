@@ -1,0 +1,68 @@
+"""Annotation records: what `annotate pull` writes and `validate` / `release` read.
+
+One AnnotationRecord per (document, annotator) annotation, in annotations.jsonl of a snapshot.
+Offsets are Unicode code points into the corpus document text: text[start:end].
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SpanRecord:
+    """An entity span."""
+
+    id: str  # Label Studio region id, unique within the annotation
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """A CLAIM span with its per-claim attributes (None where the annotator left one unset)."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+    claim_type: str | None = None
+    checkworthy: str | None = None
+    attribution: str | None = None
+
+
+@dataclass(frozen=True)
+class SaidByLink:
+    """said_by: the claim region `claim_id` was made by the entity region `speaker_id`."""
+
+    claim_id: str
+    speaker_id: str
+
+
+@dataclass
+class AnnotationRecord:
+    doc_id: str
+    annotator: str  # pseudonym, e.g. "annotator-1"; never an email
+    task_id: int
+    annotation_id: int
+    corpus_version: str | None = None
+    text_sha256: str | None = None  # of the text annotated, to detect drift
+    ground_truth: bool = False
+    entities: list[SpanRecord] = field(default_factory=list)
+    claims: list[ClaimRecord] = field(default_factory=list)
+    said_by: list[SaidByLink] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AnnotationRecord:
+        d = dict(d)
+        d["entities"] = [SpanRecord(**s) for s in d.get("entities") or []]
+        d["claims"] = [ClaimRecord(**c) for c in d.get("claims") or []]
+        d["said_by"] = [SaidByLink(**link) for link in d.get("said_by") or []]
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in d.items() if k in known})

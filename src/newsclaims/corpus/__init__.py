@@ -1,0 +1,1 @@
+"""Corpus stage: read raw articles, normalize them, and write immutable versions."""

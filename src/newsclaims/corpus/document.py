@@ -1,0 +1,71 @@
+"""The records that flow through the corpus pipeline and land in a version."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A block of the normalized text: text[start:end]. kind: paragraph | heading | list_item."""
+
+    start: int
+    end: int
+    kind: str = "paragraph"
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    id: str
+    similarity: float  # estimated Jaccard similarity of word shingles (MinHash)
+
+
+@dataclass
+class Document:
+    """One article. `id` is stable across versions: derived from where it came from, not its text."""
+
+    id: str
+    text: str
+    raw_path: str  # relative to the raw dir, POSIX separators
+    raw_sha256: str
+    text_sha256: str = ""
+    title: str | None = None
+    source: str | None = None  # outlet / agency, e.g. "UrduPoint / Pakistan Point News"
+    date: str | None = None  # ISO 8601
+    dateline: str | None = None  # e.g. "ISLAMABAD"
+    language: str | None = None  # ISO 639-1
+    url: str | None = None
+    license: str | None = None
+    retrieved: str | None = None  # ISO 8601 date the raw file was fetched
+    format: str = "txt"  # txt | html | jsonl
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    near_duplicates: list[NearDuplicate] = field(default_factory=list)
+    # What normalization took out of the text as metadata (e.g. the header line), so nothing is lost.
+    removed: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Document:
+        d = dict(d)
+        d["paragraphs"] = [Paragraph(**p) for p in d.get("paragraphs") or []]
+        d["near_duplicates"] = [NearDuplicate(**n) for n in d.get("near_duplicates") or []]
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A raw input that did not become a document, and why. Written to rejects.jsonl."""
+
+    raw_path: str
+    reason: str  # short machine-readable code: empty, binary, undecodable, too_large, unknown_extension, duplicate, ...
+    detail: str = ""
+    raw_sha256: str | None = None
+    duplicate_of: str | None = None  # document id, for reason == "duplicate"
+    record: int | None = None  # line number inside a .jsonl input
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

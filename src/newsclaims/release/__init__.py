@@ -1,0 +1,1 @@
+"""Release stage: validate annotations, measure agreement, build the dataset and its card."""

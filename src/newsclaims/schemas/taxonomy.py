@@ -1,0 +1,159 @@
+"""Load `schemas/taxonomy.yaml` into typed records. Everything label-related starts here."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from newsclaims.paths import TAXONOMY_FILE
+
+_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class TaxonomyError(ValueError):
+    """The taxonomy file is malformed."""
+
+
+@dataclass(frozen=True)
+class LabelDef:
+    name: str
+    description: str
+    example: str
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class AttributeDef:
+    name: str
+    description: str
+    values: tuple[LabelDef, ...]
+
+    @property
+    def value_names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.values)
+
+
+@dataclass(frozen=True)
+class ClaimDef:
+    name: str
+    description: str
+    example: str
+    color: str | None
+    attributes: tuple[AttributeDef, ...]
+
+    def attribute(self, name: str) -> AttributeDef:
+        for a in self.attributes:
+            if a.name == name:
+                return a
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class RelationDef:
+    name: str
+    description: str
+    example: str
+    from_labels: tuple[str, ...]
+    to_labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    version: int
+    name: str
+    entities: tuple[LabelDef, ...]
+    claim: ClaimDef
+    relations: tuple[RelationDef, ...]
+    sha256: str  # digest of the file's bytes, recorded in manifests
+
+    @property
+    def entity_names(self) -> tuple[str, ...]:
+        return tuple(e.name for e in self.entities)
+
+    @cached_property
+    def bio_tags(self) -> tuple[str, ...]:
+        """Tag names for token classification: O, then B-/I- for every entity label."""
+        tags = ["O"]
+        for name in self.entity_names:
+            tags += [f"B-{name}", f"I-{name}"]
+        return tuple(tags)
+
+    def relation(self, name: str) -> RelationDef:
+        for r in self.relations:
+            if r.name == name:
+                return r
+        raise KeyError(name)
+
+
+def _label(d: dict, where: str) -> LabelDef:
+    try:
+        name = str(d["name"])
+        desc = str(d["description"]).strip()
+        example = str(d["example"]).strip()
+    except (KeyError, TypeError) as e:
+        raise TaxonomyError(f"{where}: every label needs name, description and example ({e})") from None
+    if not desc or not example:
+        raise TaxonomyError(f"{where} {name}: description and example must not be empty")
+    return LabelDef(name=name, description=desc, example=example, color=d.get("color"))
+
+
+def parse_taxonomy(data: bytes) -> Taxonomy:
+    raw = yaml.safe_load(data)
+    if not isinstance(raw, dict):
+        raise TaxonomyError("taxonomy must be a YAML mapping")
+    entities = tuple(_label(e, "entities") for e in raw.get("entities") or [])
+    c = raw.get("claim") or {}
+    claim_label = _label(c, "claim")
+    attributes = []
+    for a in c.get("attributes") or []:
+        values = tuple(_label(v, f"claim attribute {a.get('name')}") for v in a.get("values") or [])
+        if not values:
+            raise TaxonomyError(f"claim attribute {a.get('name')!r} has no values")
+        attributes.append(AttributeDef(name=str(a["name"]), description=str(a["description"]).strip(), values=values))
+    relations = tuple(
+        RelationDef(
+            name=str(r["name"]),
+            description=str(r["description"]).strip(),
+            example=str(r["example"]).strip(),
+            from_labels=tuple(r["from"]),
+            to_labels=tuple(r["to"]),
+        )
+        for r in raw.get("relations") or []
+    )
+    tax = Taxonomy(
+        version=int(raw["version"]),
+        name=str(raw["name"]),
+        entities=entities,
+        claim=ClaimDef(claim_label.name, claim_label.description, claim_label.example, claim_label.color, tuple(attributes)),
+        relations=relations,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    _check(tax)
+    return tax
+
+
+def _check(tax: Taxonomy) -> None:
+    names = [*tax.entity_names, tax.claim.name]
+    if len(set(names)) != len(names):
+        raise TaxonomyError(f"duplicate label names in {names}")
+    for n in names + [a.name for a in tax.claim.attributes] + [r.name for r in tax.relations]:
+        if not _NAME_RE.match(n):
+            raise TaxonomyError(f"label/attribute name {n!r} must be an identifier ([A-Za-z_][A-Za-z0-9_]*)")
+    for r in tax.relations:
+        for lab in (*r.from_labels, *r.to_labels):
+            if lab not in names:
+                raise TaxonomyError(f"relation {r.name} refers to unknown label {lab}")
+
+
+def load_taxonomy(path: Path | None = None) -> Taxonomy:
+    path = Path(path or TAXONOMY_FILE)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise TaxonomyError(f"cannot read taxonomy {path}: {e.strerror}") from None
+    return parse_taxonomy(data)
