@@ -16,7 +16,7 @@ SRC := $(shell find src -name '*.py' 2>/dev/null)
 CORPUS_SRC := $(shell find src/newsclaims/corpus -name '*.py' 2>/dev/null)
 SCHEMA_SRC := $(shell find src/newsclaims/schemas -name '*.py' 2>/dev/null)
 
-.PHONY: help install corpus test clean
+.PHONY: help install corpus test clean labelstudio-install label-config labelstudio labelstudio-stop labelstudio-status push chromium
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort \
@@ -31,18 +31,87 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 install: $(BIN)/.installed ## Create .venv and install the package (pinned by constraints.txt)
 
 # ---- corpus (issue 2) --------------------------------------------------------------------
-corpus/versions/LATEST: $(BIN)/.installed $(RAW_FILES) $(CORPUS_SRC)
+# Prerequisites: every raw file and directory whose name make can handle (no space, ':' or '%');
+# a directory's mtime still changes when such a file is added or removed. The build itself
+# compares sha256 of all raw inputs with the newest version, so a re-run with nothing changed
+# writes nothing; touching LATEST keeps make from asking again.
+CORPUS_INPUTS := $(shell find corpus/raw -not -name '* *' -not -name '*:*' -not -name '*%*' 2>/dev/null)
+
+corpus/versions/LATEST: $(BIN)/.installed $(CORPUS_INPUTS) $(CORPUS_SRC)
 	$(NEWSCLAIMS) corpus build
 	@touch $@
 
 corpus: corpus/versions/LATEST ## Build the next corpus version from corpus/raw (no-op when nothing changed)
 
 # ---- annotation (issue 3) ----------------------------------------------------------------
+LS_DATA ?= .labelstudio
+LS_BIN := $(LS_VENV)/bin
+
+$(LS_VENV)/.installed: constraints-labelstudio.txt
+	@test -x $(LS_BIN)/python || $(PYTHON) -m venv $(LS_VENV)
+	$(LS_BIN)/python -m pip install -q --disable-pip-version-check -c constraints-labelstudio.txt label-studio==1.23.2
+	@touch $@
+
+labelstudio-install: $(LS_VENV)/.installed ## Install Label Studio (pinned) into its own virtualenv .venv-labelstudio
+
+annotation/label_config.xml: schemas/taxonomy.yaml $(SCHEMA_SRC) | $(BIN)/.installed
+	$(NEWSCLAIMS) schemas generate
+	@touch $@
+
+label-config: annotation/label_config.xml ## Regenerate the Label Studio labelling config from schemas/taxonomy.yaml
+
+labelstudio: $(BIN)/.installed $(LS_VENV)/.installed ## Start Label Studio on 127.0.0.1:$(LS_PORT) (login and token go to .env)
+	$(NEWSCLAIMS) annotate server start --port $(LS_PORT) --data-dir $(LS_DATA)
+
+labelstudio-stop: $(BIN)/.installed ## Stop the Label Studio server started by `make labelstudio`
+	$(NEWSCLAIMS) annotate server stop --data-dir $(LS_DATA)
+
+labelstudio-status: $(BIN)/.installed ## Is the local Label Studio server running?
+	$(NEWSCLAIMS) annotate server status --data-dir $(LS_DATA)
+
+push: $(BIN)/.installed annotation/label_config.xml ## Push the latest corpus version to Label Studio (idempotent; CORPUS=v1 PROJECT=... to choose)
+	$(NEWSCLAIMS) annotate push $(if $(CORPUS),--corpus $(CORPUS)) $(if $(PROJECT),--project '$(PROJECT)')
+
+# Debian's chromium for the browser test (CI runs as root; elsewhere install it yourself).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 # ---- release (issue 4) -------------------------------------------------------------------
+# A release is built from the newest corpus version, the newest annotation snapshot and the
+# taxonomy (all committed), so `make release` needs no Label Studio server. Releases are
+# immutable: an existing releases/$(VERSION) built from the same inputs is left alone ("up to
+# date"); built from other inputs, the command refuses: pick a new VERSION.
+VERSION ?= 0.1.0
+CORPUS_LATEST = $(shell cat corpus/versions/LATEST 2>/dev/null)
+SNAPSHOT_LATEST = $(shell cat annotation/exports/LATEST 2>/dev/null)
+# wildcard: a missing snapshot is reported by `newsclaims validate`, not as "no rule to make".
+RELEASE_INPUTS = corpus/versions/LATEST $(wildcard corpus/versions/$(CORPUS_LATEST)/*) \
+  $(wildcard annotation/exports/LATEST) $(wildcard annotation/exports/$(SNAPSHOT_LATEST)/*) \
+  schemas/taxonomy.yaml
+SPLITS ?= 0.8,0.1,0.1
+
+.PHONY: validate release datacard
+# Never let make delete a release file because a later step failed.
+.PRECIOUS: releases/%/manifest.json
+
+validate: $(BIN)/.installed $(RELEASE_INPUTS) ## Validate the newest corpus version and annotation snapshot against the taxonomy
+	$(NEWSCLAIMS) validate
+
+releases/$(VERSION)/manifest.json: $(BIN)/.installed $(RELEASE_INPUTS)
+	$(NEWSCLAIMS) validate
+	$(NEWSCLAIMS) release --version $(VERSION) --splits $(SPLITS)
+	@touch $@
+
+DATA_CARD.md: releases/$(VERSION)/manifest.json
+	$(NEWSCLAIMS) datacard --output $@
+
+release: DATA_CARD.md ## Validate, then build releases/$(VERSION) (VERSION=x.y.z, default 0.1.0) and DATA_CARD.md
+
+datacard: $(BIN)/.installed ## Regenerate DATA_CARD.md from the newest release
+	$(NEWSCLAIMS) datacard --output DATA_CARD.md
 
 # ---- tests -------------------------------------------------------------------------------
-test: $(BIN)/.installed ## Run the whole test suite (starts its own Label Studio server)
+test: $(BIN)/.installed $(LS_VENV)/.installed annotation/label_config.xml chromium ## Run the whole test suite (starts its own Label Studio server)
 	$(BIN)/python -m pytest
 
 clean: ## Remove virtualenvs, caches and test artifacts (keeps corpus versions and releases)

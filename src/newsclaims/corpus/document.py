@@ -31,6 +31,8 @@ class Document:
     raw_sha256: str
     text_sha256: str = ""
     title: str | None = None
+    # Where the title came from: html | record | sidecar | first_heading | first_sentence (derived).
+    title_source: str | None = None
     source: str | None = None  # outlet / agency, e.g. "UrduPoint / Pakistan Point News"
     date: str | None = None  # ISO 8601
     dateline: str | None = None  # e.g. "ISLAMABAD"

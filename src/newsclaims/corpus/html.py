@@ -1,0 +1,66 @@
+"""Main text, structure and metadata of an HTML page, via trafilatura."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import trafilatura
+
+from newsclaims.corpus.document import Paragraph
+from newsclaims.corpus.inputs import SourceFields
+from newsclaims.corpus.normalize import normalize_text
+
+_BLOCK_KIND = {"head": "heading", "p": "paragraph", "quote": "paragraph", "code": "paragraph"}
+
+
+@dataclass
+class HtmlArticle:
+    text: str  # normalized; blocks separated by a blank line, list items by a newline
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    fields: SourceFields = field(default_factory=SourceFields)
+
+
+def _flat(element) -> str:
+    # One block per line: newlines inside a block (<br>) become spaces.
+    return " ".join(normalize_text("".join(element.itertext())).split("\n")).strip()
+
+
+def _blocks(body) -> list[tuple[str, str, str]]:
+    """(kind, text, separator-before) for each block of trafilatura's XML body."""
+    out: list[tuple[str, str, str]] = []
+    for element in body:
+        if element.tag == "list":
+            for i, item in enumerate(element.iter("item")):
+                out.append(("list_item", _flat(item), "\n" if i else "\n\n"))
+        elif element.tag == "table":
+            for row in element.iter("row"):
+                cells = [_flat(cell) for cell in row]
+                out.append(("paragraph", " | ".join(c for c in cells if c), "\n\n"))
+        else:
+            out.append((_BLOCK_KIND.get(element.tag, "paragraph"), _flat(element), "\n\n"))
+    return [b for b in out if b[1]]
+
+
+def extract_html(html: str) -> HtmlArticle | None:
+    """None when trafilatura finds no main text."""
+    result = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=True, include_formatting=False
+    )
+    body = getattr(result, "body", None) if result is not None else None
+    if body is None:
+        return None
+    text, paragraphs = "", []
+    for kind, block, separator in _blocks(body):
+        if text:
+            text += separator
+        paragraphs.append(Paragraph(len(text), len(text) + len(block), kind))
+        text += block
+    if not text:
+        return None
+    meta = SourceFields(
+        title=result.title or None,
+        source=result.sitename or None,
+        date=result.date or None,  # trafilatura answers YYYY-MM-DD
+        url=result.url or None,
+    )
+    return HtmlArticle(text, paragraphs, meta)

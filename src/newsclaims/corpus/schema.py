@@ -1,0 +1,81 @@
+"""pandera schema every document passes before a version is written."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from newsclaims.corpus.document import Document
+
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$"
+PARAGRAPH_KINDS = {"paragraph", "heading", "list_item"}
+
+
+class DocumentSchema(pa.DataFrameModel):
+    id: Series[str] = pa.Field(str_matches=r"^nc-[0-9a-f]{16}$", unique=True)
+    text: Series[str] = pa.Field(str_length={"min_value": 1})
+    raw_path: Series[str] = pa.Field(str_length={"min_value": 1})
+    raw_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    text_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
+    title: Series[str] = pa.Field(nullable=True)
+    title_source: Series[str] = pa.Field(
+        nullable=True, isin=["html", "record", "sidecar", "first_heading", "first_sentence"]
+    )
+    source: Series[str] = pa.Field(nullable=True)
+    date: Series[str] = pa.Field(nullable=True, str_matches=ISO_DATE)
+    dateline: Series[str] = pa.Field(nullable=True)
+    language: Series[str] = pa.Field(nullable=True, str_matches=r"^[a-z]{2}$")
+    url: Series[str] = pa.Field(nullable=True)
+    license: Series[str] = pa.Field(nullable=True)
+    retrieved: Series[str] = pa.Field(nullable=True, str_matches=ISO_DATE)
+    format: Series[str] = pa.Field(isin=["txt", "html", "jsonl"])
+    paragraphs: Series[object]
+    near_duplicates: Series[object]
+    removed: Series[object]
+
+    @pa.dataframe_check(element_wise=False)
+    def text_sha256_matches_text(cls, df: pd.DataFrame) -> Series[bool]:
+        return df.apply(lambda r: hashlib.sha256(r["text"].encode("utf-8")).hexdigest() == r["text_sha256"], axis=1)
+
+    @pa.dataframe_check(element_wise=False)
+    def paragraphs_inside_text_in_order(cls, df: pd.DataFrame) -> Series[bool]:
+        def ok(row) -> bool:
+            end = 0
+            for p in row["paragraphs"]:
+                if p["kind"] not in PARAGRAPH_KINDS or not (end <= p["start"] < p["end"] <= len(row["text"])):
+                    return False
+                end = p["end"]
+            return bool(row["paragraphs"])
+
+        return df.apply(ok, axis=1)
+
+    class Config:
+        strict = True  # a field added to Document must be added here too
+
+
+def documents_frame(documents: list[Document]) -> pd.DataFrame:
+    return pd.DataFrame([d.to_dict() for d in documents], columns=list(Document.__dataclass_fields__))
+
+
+def invalid_rows(documents: list[Document]) -> dict[int, str]:
+    """Index of each document that fails the schema -> what failed (empty when all pass)."""
+    if not documents:
+        return {}
+    try:
+        DocumentSchema.validate(documents_frame(documents), lazy=True)
+    except pa.errors.SchemaErrors as e:
+        failures: dict[int, str] = {}
+        cases = e.failure_cases
+        for _, case in cases.iterrows():
+            index = case["index"]
+            check = f"{case['column'] or 'document'}: {case['check']}"
+            if index is None or pd.isna(index):  # a column-level failure: blame every row
+                for i in range(len(documents)):
+                    failures.setdefault(i, check)
+            else:
+                failures.setdefault(int(index), check)
+        return failures
+    return {}

@@ -1,0 +1,87 @@
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsclaims.corpus.decode import Decoded, DecodeFailure, decode_bytes
+from newsclaims.corpus.normalize import NORMALIZER_VERSION, normalize_text
+
+
+def test_line_endings_become_newlines():
+    assert normalize_text("a\r\nb\rc\u2028d") == "a\nb\nc\nd"
+
+
+def test_invisible_and_control_characters_are_removed():
+    text = "\ufeffPre\u00adsi\u200bdent\u2060 said\x00\x07\x1b it."
+    assert normalize_text(text) == "President said it."
+
+
+def test_runs_of_spaces_collapse_and_lines_are_stripped():
+    assert normalize_text("  a \t  b  \n   c   ") == "a b\nc"
+
+
+def test_paragraphs_are_kept_and_blank_runs_shrink_to_one():
+    assert normalize_text("one\n\n\n\n  \ntwo\nthree") == "one\n\ntwo\nthree"
+
+
+def test_typography_and_scripts_are_kept():
+    text = "“Quoted” — ‘single’ – dash… 👍🏽 👨‍👩‍👧 Київ Москва 北京 «ça» ﬁ"
+    assert normalize_text(text) == text
+
+
+def test_zero_width_joiner_outside_emoji_is_removed_but_kept_inside():
+    assert normalize_text("ab\u200dcd") == "abcd"
+    assert "\u200d" in normalize_text("👨\u200d👩")
+
+
+def test_mojibake_is_repaired():
+    assert normalize_text("The cafÃ© said â€œhelloâ€\x9d") == "The café said “hello”"
+
+
+def test_result_is_nfc():
+    assert normalize_text("Cafe\u0301") == "Café"
+    assert unicodedata.is_normalized("NFC", normalize_text("e\u0301\u0327"))
+
+
+def test_whitespace_only_normalizes_to_empty():
+    assert normalize_text(" \n\t\u200b\r\n \u00a0 ") == ""
+
+
+def test_version_is_recorded_as_a_string():
+    assert isinstance(NORMALIZER_VERSION, str) and NORMALIZER_VERSION
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_normalizing_twice_changes_nothing(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab “”—\n\r\t\u200b\u200d\u00ad\ufeff\x00é\u0301👍🏽Ã©â€œ ")))
+def test_normalizing_twice_changes_nothing_on_tricky_characters(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_output_has_no_forbidden_characters(text):
+    out = normalize_text(text)
+    out.encode("utf-8")  # no lone surrogates
+    assert "\r" not in out and "\n\n\n" not in out and "  " not in out
+    assert out == out.strip()
+    assert not any(unicodedata.category(ch) == "Cc" and ch != "\n" for ch in out)
+    assert unicodedata.is_normalized("NFC", out)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_never_raise(data):
+    decoded = decode_bytes(data)
+    assert isinstance(decoded, (Decoded, DecodeFailure))
+    if isinstance(decoded, Decoded):
+        normalize_text(decoded.text).encode("utf-8")
+    else:
+        assert decoded.reason in {"binary", "nul_bytes", "undecodable"}
