@@ -110,6 +110,17 @@ release: DATA_CARD.md ## Validate, then build releases/$(VERSION) (VERSION=x.y.z
 datacard: $(BIN)/.installed ## Regenerate DATA_CARD.md from the newest release
 	$(NEWSCLAIMS) datacard --output DATA_CARD.md
 
+# ---- bench (issue 5) ---------------------------------------------------------------------
+# Synthetic corpora, each stage timed against a floor measured in the same run; results go to
+# bench/results/<date>-<size>.json (commit the full ones; the README table comes from them).
+.PHONY: bench bench-small
+
+bench: $(BIN)/.installed ## Benchmark every stage against its floor (10k/100k articles; 20-30 min on 2 cores)
+	$(NEWSCLAIMS) bench --size full
+
+bench-small: $(BIN)/.installed ## The small benchmark (under a minute; what CI runs as a smoke test)
+	$(NEWSCLAIMS) bench --size small
+
 # ---- tests -------------------------------------------------------------------------------
 test: $(BIN)/.installed $(LS_VENV)/.installed annotation/label_config.xml chromium ## Run the whole test suite (starts its own Label Studio server)
 	$(BIN)/python -m pytest

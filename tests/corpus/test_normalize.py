@@ -85,3 +85,31 @@ def test_arbitrary_bytes_never_raise(data):
         normalize_text(decoded.text).encode("utf-8")
     else:
         assert decoded.reason in {"binary", "nul_bytes", "undecodable"}
+
+
+# ---- the fast paths (issue 5) must not change what normalize_text returns ------------------
+_MOJIBAKE_PRONE = st.sampled_from(list("ÃÂâ€™œž\x80\x85\x9d\r\u2028\ufeff\u206a\ufffc\x1b[\x0b\x0c\t\n ") +
+                                  ["Ã ", "â€œ", "Ð¿Ñ€Ð¸", "РїСЂРё", "e\u0301", "\ud83d", "\ud83d\ude00", "\x1b[31m"])
+_TEXTS = st.lists(st.one_of(st.text(max_size=8), _MOJIBAKE_PRONE), max_size=30).map("".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_TEXTS)
+def test_ftfy_is_skipped_only_where_it_would_change_nothing(text):
+    import ftfy
+
+    from newsclaims.corpus.normalize import _FTFY, _fix_text
+
+    assert _fix_text(text) == ftfy.fix_text(text, _FTFY)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF), max_size=60))
+def test_control_regex_removes_exactly_cc_cs_and_noncharacters(text):
+    from newsclaims.corpus.normalize import _CONTROL
+
+    def is_control(ch: str) -> bool:
+        cat = unicodedata.category(ch)
+        return (cat == "Cc" and ch not in "\n\t") or cat == "Cs" or ch in "\ufffe\uffff"
+
+    assert _CONTROL.sub("", text) == "".join(ch for ch in text if not is_control(ch))

@@ -17,16 +17,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import jsonlines
-
 from newsclaims.corpus import versions as V
-from newsclaims.corpus.dedup import MINHASH_SEED, NEAR_DUPLICATE_THRESHOLD, NUM_PERM, SHINGLE_WORDS
+from newsclaims.corpus.dedup import MINHASH_SEED, NEAR_DUPLICATE_THRESHOLD, NUM_PERM, SHINGLE_WORDS, SignatureCache
 from newsclaims.corpus.errors import BuildLockedError, CorpusError, RawDirMissingError, VersionConflictError
 from newsclaims.corpus.inputs import RawFile, list_raw_files, load_sidecars
 from newsclaims.corpus.language import language_codes
 from newsclaims.corpus.normalize import NORMALIZER_VERSION
 from newsclaims.corpus.pipeline import DEFAULT_MAX_BYTES
-from newsclaims.corpus.stream import Spool, deduplicate, dumps_record, json_line, process_all, progress, validate
+from newsclaims.corpus.reuse import parent_outcomes
+from newsclaims.corpus.stream import Spool, deduplicate, dumps_record, process_all, progress, validate
 from newsclaims.fsutil import atomic_directory, atomic_write_text, check_version_name
 
 
@@ -108,12 +107,15 @@ def input_digest(inputs: list[InputFile], settings: BuildSettings) -> str:
 
 # ---- writing -----------------------------------------------------------------------------
 def _write_jsonl(path: Path, records: Iterable[dict]) -> dict:
+    return _write_lines(path, ((dumps_record(r) + "\n").encode("utf-8") for r in records))
+
+
+def _write_lines(path: Path, lines: Iterable[bytes]) -> dict:
+    """Write the lines (streamed, buffered) and return what the manifest records about the file."""
     h, n, size = hashlib.sha256(), 0, 0
-    with open(path, "wb") as f, jsonlines.Writer(f, dumps=dumps_record) as writer:
-        for record in records:
-            writer.write(record)
-    with open(path, "rb") as f:
-        for line in f:
+    with open(path, "wb", buffering=1 << 20) as f:
+        for line in lines:
+            f.write(line)
             h.update(line)
             n += 1
             size += len(line)
@@ -133,27 +135,29 @@ def _document_hashes(version: str | None, out_dir: Path) -> dict[str, str]:
 def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, files: list[RawFile],
                   inputs: list[InputFile], digest: str, settings: BuildSettings) -> Summary:
     sidecars = load_sidecars(files, settings.max_bytes)
+    reusable = parent_outcomes(parent, out_dir, inputs, settings.recorded())
+    cache = SignatureCache(out_dir).load() if reusable is not None else None
     spool = Spool(tmp / ".spool.jsonl")
     try:
-        result = deduplicate(validate(process_all(files, sidecars, settings.max_bytes, settings.workers)), spool)
-        languages: Counter[str] = Counter()
+        stream = process_all(files, sidecars, settings.max_bytes, settings.workers, reusable)
+        result = deduplicate(validate(stream), spool, cache)
+        del cache
+        languages = result.languages
         line_hashes: dict[str, str] = {}
 
-        def documents() -> Iterator[dict]:
-            for doc in spool.sorted_documents():
-                doc.near_duplicates = sorted(result.near.get(doc.id, []), key=lambda n: n.id)
-                languages[doc.language or "unknown"] += 1
-                record = doc.to_dict()
-                line_hashes[doc.id] = hashlib.sha256(json_line(record)).hexdigest()
-                yield record
+        def documents() -> Iterator[bytes]:
+            for doc_id, line in spool.sorted_lines(result.near):
+                line_hashes[doc_id] = hashlib.sha256(line).hexdigest()
+                yield line
 
-        documents_out = _write_jsonl(tmp / V.DOCUMENTS_FILE, documents())
+        documents_out = _write_lines(tmp / V.DOCUMENTS_FILE, documents())
     finally:
         spool.close()
+    SignatureCache(out_dir).save(result.index, result.text_sha256)
     rejects = sorted(result.rejects, key=lambda r: (r.raw_path, r.record or 0, r.reason))
     rejects_out = _write_jsonl(tmp / V.REJECTS_FILE, (r.to_dict() for r in rejects))
 
-    before = _document_hashes(parent, out_dir)
+    before = reusable.line_sha256 if reusable is not None else _document_hashes(parent, out_dir)
     diff = {
         "added": sorted(line_hashes.keys() - before.keys()),
         "removed": sorted(before.keys() - line_hashes.keys()),

@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 import ftfy
+from ftfy.badness import is_bad
 
 NORMALIZER_VERSION = "1"
 
@@ -34,10 +35,22 @@ _HSPACE_RUN = re.compile(r"[^\S\n]{2,}")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-def _is_control(ch: str) -> bool:
-    # Cc minus newline/tab; Cs are lone surrogates (not encodable as UTF-8); noncharacters.
-    cat = unicodedata.category(ch)
-    return (cat == "Cc" and ch not in "\n\t") or cat == "Cs" or ch in "\ufffe\uffff"
+# Cc minus newline/tab (Cc is exactly U+0000-001F and U+007F-009F); Cs are lone surrogates (not
+# encodable as UTF-8); noncharacters. One regex pass instead of a category lookup per character.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Text without any of these characters, already NFC and without mojibake (ftfy's own `is_bad`),
+# is returned unchanged by ftfy with _FTFY's settings: controls, C1, line breaks it rewrites,
+# terminal escapes, surrogates, the characters its remove_control_chars drops, and Ã/Â (its
+# badness regex anchors "^[ÃÂ] " at each line, which a whole-text search would miss).
+_FTFY_MAY_CHANGE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\r\u2028\u2029\u206a-\u206f\ufeff"
+                              "\ufff9-\ufffc\ud800-\udfff\u00c3\u00c2]")
+
+
+def _fix_text(text: str) -> str:
+    """ftfy only where it can change something: it is by far the slowest step on clean text."""
+    if _FTFY_MAY_CHANGE.search(text) or not unicodedata.is_normalized("NFC", text) or is_bad(text):
+        return ftfy.fix_text(text, _FTFY)
+    return text
 
 
 def _emojiish(ch: str) -> bool:
@@ -62,9 +75,9 @@ def _drop_joiners(text: str) -> str:
 
 def _normalize_once(text: str) -> str:
     # ftfy first: C1 control characters can be part of mojibake it repairs.
-    text = ftfy.fix_text(text, _FTFY)
+    text = _fix_text(text)
     text = _LINE_BREAK.sub("\n", text)
-    text = "".join(ch for ch in text if not _is_control(ch))
+    text = _CONTROL.sub("", text)
     text = _INVISIBLE.sub("", text)
     text = _drop_joiners(text)
     text = text.replace("\t", " ")

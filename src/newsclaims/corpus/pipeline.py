@@ -45,6 +45,10 @@ class Draft:
     given_by: str = "sidecar"  # where `given` came from: sidecar | record
     found: SourceFields = field(default_factory=SourceFields)  # from the html page or the text header
     record: int | None = None
+    # Taken unchanged from the parent version (see reuse.py): already validated, and `line` is
+    # its JSON line with no near duplicates, exactly as the spool would serialize it.
+    reused: bool = False
+    line: bytes | None = None
 
     def reject(self, reason: str, detail: str = "") -> Reject:
         return Reject(self.doc.raw_path, reason, detail, self.doc.raw_sha256, record=self.record)
@@ -234,9 +238,13 @@ def detect(items: Iterable[Item]) -> Iterator[Item]:
 PER_FILE_STEPS = (decode, extract_main_text, normalize, extract_header, segment_paragraphs, apply_metadata, detect)
 
 
-def process(files: Iterable[RawFile], sidecars: Sidecars, max_bytes: int) -> Iterator[Item]:
-    """Run the per-file steps: yields finished Drafts (not yet validated or deduplicated) and Rejects."""
-    items: Iterable[Item] = read(files, sidecars, max_bytes)
+def run_steps(items: Iterable[Item]) -> Iterator[Item]:
+    """The per-file steps after `read`."""
     for step in PER_FILE_STEPS:
         items = step(items)
     yield from items
+
+
+def process(files: Iterable[RawFile], sidecars: Sidecars, max_bytes: int) -> Iterator[Item]:
+    """Run the per-file steps: yields finished Drafts (not yet validated or deduplicated) and Rejects."""
+    yield from run_steps(read(files, sidecars, max_bytes))

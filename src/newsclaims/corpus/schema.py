@@ -60,22 +60,30 @@ def documents_frame(documents: list[Document]) -> pd.DataFrame:
     return pd.DataFrame([d.to_dict() for d in documents], columns=list(Document.__dataclass_fields__))
 
 
-def invalid_rows(documents: list[Document]) -> dict[int, str]:
-    """Index of each document that fails the schema -> what failed (empty when all pass)."""
+def failures(documents: list[Document]) -> tuple[dict[int, str], bool]:
+    """(index of each document that fails the schema -> what failed, whether some failure was
+    column-level and so blamed on every row)."""
     if not documents:
-        return {}
+        return {}, False
     try:
         DocumentSchema.validate(documents_frame(documents), lazy=True)
     except pa.errors.SchemaErrors as e:
-        failures: dict[int, str] = {}
+        found: dict[int, str] = {}
+        column_level = False
         cases = e.failure_cases
         for _, case in cases.iterrows():
             index = case["index"]
             check = f"{case['column'] or 'document'}: {case['check']}"
             if index is None or pd.isna(index):  # a column-level failure: blame every row
+                column_level = True
                 for i in range(len(documents)):
-                    failures.setdefault(i, check)
+                    found.setdefault(i, check)
             else:
-                failures.setdefault(int(index), check)
-        return failures
-    return {}
+                found.setdefault(int(index), check)
+        return found, column_level
+    return {}, False
+
+
+def invalid_rows(documents: list[Document]) -> dict[int, str]:
+    """Index of each document that fails the schema -> what failed (empty when all pass)."""
+    return failures(documents)[0]

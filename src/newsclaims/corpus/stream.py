@@ -7,18 +7,20 @@ from __future__ import annotations
 import json
 import multiprocessing
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
-from newsclaims.corpus.dedup import ExactDuplicates, NearDuplicateIndex
+from newsclaims.corpus.dedup import ExactDuplicates, NearDuplicateIndex, SignatureCache
 from newsclaims.corpus.document import Document, NearDuplicate, Reject
 from newsclaims.corpus.inputs import RawFile, Sidecars
-from newsclaims.corpus.pipeline import Draft, Item, process
-from newsclaims.corpus.schema import invalid_rows
+from newsclaims.corpus.jsonl import dumps_record, json_line  # noqa: F401 (re-exported)
+from newsclaims.corpus.pipeline import Draft, Item
+from newsclaims.corpus.reuse import ParentOutcomes, process_reusing
+from newsclaims.corpus.schema import failures
 
 VALIDATE_BATCH = 512
 PROGRESS_MIN_FILES = 1000  # show progress on a terminal, or on long runs in logs
@@ -29,38 +31,49 @@ def progress(items: Iterable, total: int, desc: str) -> Iterable:
     return tqdm(items, total=total, desc=desc, unit="file", disable=not show, file=sys.stderr, leave=False)
 
 
-_worker_state: tuple[Sidecars, int] | None = None
+_worker_state: tuple[Sidecars, int, ParentOutcomes | None] | None = None
 
 
-def _init_worker(sidecars: Sidecars, max_bytes: int) -> None:
+def _init_worker(sidecars: Sidecars, max_bytes: int, parent: ParentOutcomes | None) -> None:
     global _worker_state
-    _worker_state = (sidecars, max_bytes)
+    _worker_state = (sidecars, max_bytes, parent)
 
 
 def _process_one(f: RawFile) -> list[Item]:
-    sidecars, max_bytes = _worker_state
-    return list(process([f], sidecars, max_bytes))
+    sidecars, max_bytes, parent = _worker_state
+    return list(process_reusing([f], sidecars, max_bytes, parent))
 
 
-def process_all(files: list[RawFile], sidecars: Sidecars, max_bytes: int, workers: int = 1) -> Iterator[Item]:
-    """The per-file steps over all files, in file order (also with several worker processes)."""
+def process_all(files: list[RawFile], sidecars: Sidecars, max_bytes: int, workers: int = 1,
+                parent: ParentOutcomes | None = None) -> Iterator[Item]:
+    """The per-file steps over all files, in file order (also with several worker processes);
+    results for files unchanged since the parent version are taken from it (reuse.py)."""
     files_in = progress(files, len(files), "building")
     if workers <= 1:
-        yield from process(files_in, sidecars, max_bytes)
+        yield from process_reusing(files_in, sidecars, max_bytes, parent)
         return
-    with multiprocessing.get_context("fork").Pool(workers, _init_worker, (sidecars, max_bytes)) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, _init_worker, (sidecars, max_bytes, parent)) as pool:
         for items in pool.imap(_process_one, files_in, chunksize=4):
             yield from items
 
 
 def validate(items: Iterable[Item], batch_size: int = VALIDATE_BATCH) -> Iterator[Item]:
-    """pandera schema check in batches; a failing document becomes an `invalid_document` Reject."""
+    """pandera schema check in batches; a failing document becomes an `invalid_document` Reject.
+
+    Documents reused from the parent passed this check there and are not checked again, unless
+    the batch needs them: a column-level failure blames every row of a batch, and a repeated id
+    fails uniqueness, so then the whole batch is checked as a build from scratch would."""
     batch: list[Draft] = []
 
     def flush() -> Iterator[Item]:
-        failures = invalid_rows([d.doc for d in batch])
+        fresh = [i for i, d in enumerate(batch) if not d.reused]
+        found, column_level = failures([batch[i].doc for i in fresh])
+        found = {fresh[i]: why for i, why in found.items()}
+        ids = [d.doc.id for d in batch]
+        if len(fresh) < len(batch) and (column_level or len(set(ids)) < len(ids)):
+            found, _ = failures([d.doc for d in batch])
         for i, draft in enumerate(batch):
-            yield draft.reject("invalid_document", failures[i]) if i in failures else draft
+            yield draft.reject("invalid_document", found[i]) if i in found else draft
         batch.clear()
 
     for item in items:
@@ -74,37 +87,37 @@ def validate(items: Iterable[Item], batch_size: int = VALIDATE_BATCH) -> Iterato
 
 
 class Spool:
-    """Accepted documents on disk, in arrival order, with their offsets (so memory stays lean)."""
+    """Accepted documents on disk as JSON lines without near duplicates, in arrival order, with
+    their offsets (so memory stays lean)."""
 
     def __init__(self, path: Path):
         self.path = path
-        self.file = open(path, "w+b")
+        self.file = open(path, "w+b")  # noqa: SIM115
         self.offsets: dict[str, tuple[int, int]] = {}
 
-    def add(self, doc: Document) -> None:
-        line = json_line(doc.to_dict())
+    def add(self, doc: Document, line: bytes | None = None) -> None:
+        line = line if line is not None else json_line(doc.to_dict())
         self.offsets[doc.id] = (self.file.tell(), len(line))
         self.file.write(line)
 
-    def sorted_documents(self) -> Iterator[Document]:
+    def sorted_lines(self, near: dict[str, list[NearDuplicate]]) -> Iterator[tuple[str, bytes]]:
+        """(id, final JSON line) by id. A document without near duplicates is written as spooled:
+        the same serialization, so no need to parse it again."""
         self.file.flush()
         for doc_id in sorted(self.offsets):
             offset, length = self.offsets[doc_id]
             self.file.seek(offset)
-            yield Document.from_dict(json.loads(self.file.read(length)))
+            line = self.file.read(length)
+            if doc_id in near:
+                record = json.loads(line)
+                record["near_duplicates"] = [{"id": n.id, "similarity": n.similarity}
+                                             for n in sorted(near[doc_id], key=lambda n: n.id)]
+                line = json_line(record)
+            yield doc_id, line
 
     def close(self) -> None:
         self.file.close()
         self.path.unlink(missing_ok=True)
-
-
-def dumps_record(record: dict) -> str:
-    # The contract: keys sorted, UTF-8 as is; compact so 100k documents stay small.
-    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def json_line(record: dict) -> bytes:
-    return (dumps_record(record) + "\n").encode("utf-8")
 
 
 @dataclass
@@ -112,13 +125,18 @@ class Deduplicated:
     spool: Spool
     rejects: list[Reject]
     near: dict[str, list[NearDuplicate]]
+    index: NearDuplicateIndex
+    text_sha256: dict[str, str]  # of every accepted document (for the signature cache)
+    languages: Counter
 
 
-def deduplicate(items: Iterable[Item], spool: Spool) -> Deduplicated:
+def deduplicate(items: Iterable[Item], spool: Spool, cache: SignatureCache | None = None) -> Deduplicated:
     """Keep the first of each exact duplicate (file order); link near duplicates both ways."""
     exact, index = ExactDuplicates(), NearDuplicateIndex()
     rejects: list[Reject] = []
     near: dict[str, list[NearDuplicate]] = defaultdict(list)
+    text_sha256: dict[str, str] = {}
+    languages: Counter[str] = Counter()
     for item in items:
         if isinstance(item, Reject):
             rejects.append(item)
@@ -132,8 +150,11 @@ def deduplicate(items: Iterable[Item], spool: Spool) -> Deduplicated:
             rejects.append(Reject(doc.raw_path, "duplicate", f"same text as {original} after normalization",
                                   doc.raw_sha256, duplicate_of=original, record=item.record))
             continue
-        for other, similarity in index.add(doc.id, doc.text):
+        known = cache.get(doc.text_sha256) if cache is not None else None
+        for other, similarity in index.add(doc.id, doc.text, known):
             near[doc.id].append(NearDuplicate(other, similarity))
             near[other].append(NearDuplicate(doc.id, similarity))
-        spool.add(doc)
-    return Deduplicated(spool, rejects, near)
+        text_sha256[doc.id] = doc.text_sha256
+        languages[doc.language or "unknown"] += 1
+        spool.add(doc, item.line)
+    return Deduplicated(spool, rejects, dict(near), index, text_sha256, languages)

@@ -1,0 +1,226 @@
+"""`newsclaims annotate pull`: Label Studio annotations -> an immutable, pseudonymized snapshot.
+
+Steps, each doing one thing:
+  export_project      snapshot-API export (create, poll, download, delete) -> list of tasks
+  pseudonymize_export annotator identities -> annotator-N
+  corpus_texts        the corpus text of every task's document, from the version in its meta
+  parse_export        AnnotationRecords, offsets checked against the corpus text
+  write_snapshot      annotation/exports/<snapshot_id>/ in one atomic step (or "unchanged")
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from label_studio_sdk import LabelStudio
+
+from newsclaims.annotation.client import client_url, connect, find_project, translated_errors
+from newsclaims.annotation.export_parser import TaskParse, parse_export
+from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE, open_registry, pseudonymize_export
+from newsclaims.annotation.push import DEFAULT_PROJECT
+from newsclaims.annotation.snapshots import SnapshotWrite, write_snapshot
+from newsclaims.corpus.versions import list_versions, load_documents
+from newsclaims.errors import NewsclaimsError
+from newsclaims.paths import EXPORTS_DIR, VERSIONS_DIR
+from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
+
+EXPORT_TIMEOUT = 600.0  # seconds to wait for the server to build an export
+MAX_PROBLEMS_SHOWN = 40
+
+
+class PullError(NewsclaimsError):
+    pass
+
+
+# ---- export --------------------------------------------------------------------------------
+
+
+def export_project(client: LabelStudio, project_id: int, timeout: float = EXPORT_TIMEOUT) -> list[dict[str, Any]]:
+    """The project's full JSON export through the snapshot API; the server-side export is deleted after."""
+    url = client_url(client)
+    title = f"newsclaims pull {datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+    with translated_errors(url, "creating an export"):
+        # max_retries=0: a replayed create would only leave a second export behind, but still.
+        export = client.projects.exports.create(id=project_id, title=title, request_options={"max_retries": 0})
+    try:
+        deadline = time.monotonic() + timeout
+        status = export.status
+        while status != "completed":
+            if status == "failed":
+                raise PullError(f"Label Studio failed to build export {export.id} of project {project_id}; see its log")
+            if time.monotonic() > deadline:
+                raise PullError(f"export {export.id} of project {project_id} not ready after {timeout:.0f} s")
+            time.sleep(0.5)
+            with translated_errors(url, "waiting for the export"):
+                status = client.projects.exports.get(id=project_id, export_pk=export.id).status
+        with translated_errors(url, "downloading the export"):
+            data = b"".join(client.projects.exports.download(id=project_id, export_pk=export.id, export_type="JSON"))
+    finally:
+        try:
+            client.projects.exports.delete(id=project_id, export_pk=export.id)
+        except Exception:  # noqa: BLE001 - cleanup only; the pull itself succeeded or already failed
+            pass
+    try:
+        tasks = json.loads(data)
+    except ValueError as e:
+        raise PullError(f"the export of project {project_id} is not JSON ({e})") from None
+    if not isinstance(tasks, list):
+        raise PullError(f"the export of project {project_id} is not a list of tasks")
+    return tasks
+
+
+def user_emails(client: LabelStudio) -> dict[int, str]:
+    """LS user id -> email, so a person keeps one pseudonym however the export names them."""
+    with translated_errors(client_url(client), "listing users"):
+        return {u.id: u.email for u in client.users.list() if u.id is not None and u.email}
+
+
+# ---- corpus texts --------------------------------------------------------------------------
+
+
+@dataclass
+class CorpusTexts:
+    texts: dict[str, str | None] = field(default_factory=dict)  # doc_id -> corpus text (None: use the task's)
+    missing_versions: set[str] = field(default_factory=set)
+
+    @property
+    def from_task(self) -> list[str]:
+        return sorted(d for d, t in self.texts.items() if t is None)
+
+
+def corpus_texts(tasks: list[dict[str, Any]], versions_dir: Path) -> CorpusTexts:
+    """For each task's document: its text in the corpus version named in the task meta."""
+    wanted: dict[str, set[str]] = {}
+    out = CorpusTexts()
+    for t in tasks:
+        doc_id = (t.get("data") or {}).get("doc_id")
+        version = (t.get("meta") or {}).get("corpus_version")
+        if not isinstance(doc_id, str):
+            continue
+        out.texts[doc_id] = None
+        if isinstance(version, str):
+            wanted.setdefault(version, set()).add(doc_id)
+    for version, doc_ids in sorted(wanted.items()):
+        if version not in list_versions(versions_dir):
+            out.missing_versions.add(version)
+            continue
+        for doc in load_documents(version, versions_dir):
+            if doc.id in doc_ids:
+                out.texts[doc.id] = doc.text
+    return out
+
+
+# ---- pull ----------------------------------------------------------------------------------
+
+
+@dataclass
+class PullResult:
+    snapshot: SnapshotWrite
+    counts: dict[str, int]
+    corpus: CorpusTexts
+
+
+def _counts(tasks: list[dict[str, Any]], parsed: TaskParse) -> dict[str, int]:
+    records = parsed.records
+    return {
+        "tasks": len(tasks),
+        "annotations": len(records),
+        "annotators": len({r.annotator for r in records}),
+        "documents_annotated": len({r.doc_id for r in records}),
+        "entities": sum(len(r.entities) for r in records),
+        "claims": sum(len(r.claims) for r in records),
+        "said_by": sum(len(r.said_by) for r in records),
+        "skipped_cancelled": parsed.cancelled,
+        "skipped_drafts": parsed.drafts,
+        "skipped_predictions": parsed.predictions,
+    }
+
+
+def pull(
+    client: LabelStudio,
+    project_title: str = DEFAULT_PROJECT,
+    *,
+    exports_dir: Path = EXPORTS_DIR,
+    versions_dir: Path = VERSIONS_DIR,
+    pseudonyms_file: Path = PSEUDONYMS_FILE,
+    taxonomy: Taxonomy | None = None,
+) -> PullResult:
+    taxonomy = taxonomy or load_taxonomy()
+    project = find_project(client, project_title)
+    if project is None:
+        raise PullError(
+            f"no Label Studio project titled {project_title!r} at {client_url(client)}; "
+            "push a corpus first with `newsclaims annotate push`"
+        )
+    raw_tasks = export_project(client, project.id)
+    users = user_emails(client)
+    with open_registry(pseudonyms_file) as registry:
+        tasks = pseudonymize_export(raw_tasks, registry, users)
+    corpus = corpus_texts(tasks, versions_dir)
+    parsed = parse_export(tasks, corpus.texts, taxonomy)
+    if parsed.problems:
+        shown = "\n  ".join(str(p) for p in parsed.problems[:MAX_PROBLEMS_SHOWN])
+        more = len(parsed.problems) - MAX_PROBLEMS_SHOWN
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        raise PullError(
+            f"{len(parsed.problems)} problem(s) in the annotations of project {project_title!r}; "
+            f"nothing was written. Fix them in Label Studio and pull again:\n  {shown}{tail}"
+        )
+    counts = _counts(tasks, parsed)
+    snapshot = write_snapshot(
+        tasks,
+        parsed.records,
+        project=project_title,
+        taxonomy_sha256=taxonomy.sha256,
+        counts=counts,
+        checked_against_task_text=corpus.from_task,
+        pulled_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        exports_dir=exports_dir,
+    )
+    return PullResult(snapshot=snapshot, counts=counts, corpus=corpus)
+
+
+def add_subcommand(subparsers) -> None:
+    p = subparsers.add_parser(
+        "pull",
+        help="export annotations from Label Studio into a pseudonymized snapshot",
+        description="Export the project through the snapshot API, pseudonymize annotators, check every "
+        "offset against the corpus text and write annotation/exports/<snapshot_id>/ (nothing if unchanged).",
+    )
+    p.add_argument("--project", default=DEFAULT_PROJECT, help=f"Label Studio project title (default {DEFAULT_PROJECT})")
+    p.add_argument("--out", type=Path, default=EXPORTS_DIR, help="snapshots directory (default annotation/exports)")
+    p.add_argument("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory")
+    p.add_argument(
+        "--pseudonyms", type=Path, default=PSEUDONYMS_FILE, help="pseudonym map (default .labelstudio/pseudonyms.json)"
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    client = connect()
+    result = pull(
+        client, args.project, exports_dir=args.out, versions_dir=args.versions_dir, pseudonyms_file=args.pseudonyms
+    )
+    c = result.counts
+    snap = result.snapshot
+    if result.corpus.missing_versions:
+        missing = ", ".join(sorted(result.corpus.missing_versions))
+        print(f"warning: corpus version(s) {missing} not found in {args.versions_dir}; offsets of "
+              f"{len(result.corpus.from_task)} document(s) were checked against the task text instead")
+    print(
+        f"{c['tasks']} tasks, {c['annotations']} annotations by {c['annotators']} annotator(s): "
+        f"{c['entities']} entity spans, {c['claims']} claims, {c['said_by']} said_by links; skipped "
+        f"{c['skipped_cancelled']} cancelled, {c['skipped_drafts']} drafts, {c['skipped_predictions']} predictions"
+    )
+    if snap.written:
+        print(f"wrote snapshot {snap.snapshot_id} to {snap.path}")
+    else:
+        print(f"unchanged: snapshot {snap.snapshot_id} already holds this export; nothing written")
+    return 0
+

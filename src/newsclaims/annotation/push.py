@@ -1,0 +1,330 @@
+"""`newsclaims annotate push`: one Label Studio task per corpus document, upserted by `data.doc_id`.
+
+Label Studio never deduplicates tasks and the SDK replays failed POSTs, so idempotency is ours:
+list what exists once, import only the missing documents (imports are never retried blindly),
+then list again and remove any duplicate that is not annotated. A document whose text changed
+under an annotated task is reported as drifted and left alone (annotations keep their offsets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from label_studio_sdk import LabelStudio
+from label_studio_sdk.core.api_error import ApiError
+
+from newsclaims.annotation.client import NO_RETRY, client_url, connect, get_or_create_project, translated_errors
+from newsclaims.annotation.preannotate import MODEL_PREFIX, PredictionBuilder, lexicon_from_annotations
+from newsclaims.corpus.document import Document
+from newsclaims.corpus.versions import latest_version, load_documents
+from newsclaims.errors import NewsclaimsError
+from newsclaims.fsutil import sha256_bytes
+from newsclaims.paths import VERSIONS_DIR
+from newsclaims.schemas.labelstudio import render_label_config
+from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
+
+DEFAULT_PROJECT = "newsclaims"
+DEFAULT_BATCH_BYTES = 4 << 20  # far below Label Studio's ~250 MB per POST, and quick to retry
+DATA_FIELDS = ("text", "doc_id", "title", "source", "date", "dateline", "url", "text_sha256")
+
+
+@dataclass(frozen=True)
+class TaskPayload:
+    """What one document becomes in Label Studio."""
+
+    doc_id: str
+    data: dict
+    meta: dict
+
+    @property
+    def text_sha256(self) -> str:
+        return self.data["text_sha256"]
+
+    def to_import(self, prediction: dict | None) -> dict:
+        task = {"data": self.data, "meta": self.meta}
+        if prediction:
+            task["predictions"] = [prediction]
+        return task
+
+
+@dataclass
+class ExistingTask:
+    id: int
+    data: dict
+    meta: dict
+    annotations: list[dict]  # submitted or cancelled annotations, as listed by the server
+    has_draft: bool
+    model_versions: list[tuple[int, str]]  # (prediction id, model_version)
+
+    @property
+    def doc_id(self) -> str | None:
+        return self.data.get("doc_id")
+
+    @property
+    def annotated(self) -> bool:
+        """Has someone's work on it (annotation, cancelled annotation or draft): never rewrite it."""
+        return bool(self.annotations) or self.has_draft
+
+
+@dataclass
+class PushSummary:
+    project: str
+    project_id: int
+    corpus_version: str
+    project_created: bool = False
+    documents: int = 0
+    created: int = 0
+    unchanged: int = 0
+    updated: int = 0
+    drifted: list[str] = field(default_factory=list)  # doc ids: text changed under annotations
+    duplicates_removed: int = 0
+    duplicates_annotated: list[str] = field(default_factory=list)  # doc ids with >1 annotated task
+    predictions_added: int = 0
+    model_version: str = ""
+
+    def lines(self) -> list[str]:
+        out = [
+            f"project {self.project!r} (id {self.project_id}{', created' if self.project_created else ''}), "
+            f"corpus {self.corpus_version}: {self.documents} documents",
+            f"  created {self.created}, unchanged {self.unchanged}, updated {self.updated}, "
+            f"drifted {len(self.drifted)}, predictions added {self.predictions_added} ({self.model_version})",
+        ]
+        if self.drifted:
+            out.append(
+                "  drifted (text changed since annotation; task left as is, a later release migrates them): "
+                + ", ".join(self.drifted)
+            )
+        if self.duplicates_removed:
+            out.append(f"  removed {self.duplicates_removed} unannotated duplicate task(s)")
+        if self.duplicates_annotated:
+            out.append("  WARNING: several annotated tasks for: " + ", ".join(self.duplicates_annotated))
+        return out
+
+
+# ---- documents -> payloads ------------------------------------------------------------------
+
+
+def task_payload(doc: Document, corpus_version: str) -> TaskPayload:
+    text = doc.text
+    if "\r" in text:  # browsers turn \r\n into \n, which would shift every offset after it
+        raise NewsclaimsError(f"document {doc.id} contains a carriage return: rebuild the corpus (it normalizes newlines)")
+    data = {
+        "text": text,
+        "doc_id": doc.id,
+        "title": doc.title or "",
+        "source": doc.source or "",
+        "date": doc.date or "",
+        "dateline": doc.dateline or "",
+        "url": doc.url or "",
+        "text_sha256": doc.text_sha256 or sha256_bytes(text.encode("utf-8")),
+    }
+    return TaskPayload(doc_id=doc.id, data=data, meta={"corpus_version": corpus_version})
+
+
+def batches_by_bytes(tasks: Iterable[dict], max_bytes: int) -> Iterator[list[dict]]:
+    """Group tasks so each POST body stays under max_bytes (a bigger single task goes alone)."""
+    batch: list[dict] = []
+    size = 2
+    for task in tasks:
+        n = len(json.dumps(task, ensure_ascii=False).encode("utf-8")) + 1
+        if batch and size + n > max_bytes:
+            yield batch
+            batch, size = [], 2
+        batch.append(task)
+        size += n
+    if batch:
+        yield batch
+
+
+# ---- what exists in the project ----------------------------------------------------------------
+
+
+def list_tasks(client: LabelStudio, project_id: int) -> list[ExistingTask]:
+    """Every task of the project (paginated by the SDK's pager), with annotations and predictions."""
+    tasks = []
+    for t in client.tasks.list(project=project_id, fields="all", page_size=100):
+        tasks.append(
+            ExistingTask(
+                id=t.id,
+                data=dict(t.data or {}),
+                meta=dict(t.meta or {}),
+                annotations=list(t.annotations or []),
+                has_draft=bool(t.draft_exists or t.drafts),
+                model_versions=[(p.id, p.model_version or "") for p in t.predictions or []],
+            )
+        )
+    return tasks
+
+
+def by_doc_id(tasks: Iterable[ExistingTask]) -> dict[str, list[ExistingTask]]:
+    groups: dict[str, list[ExistingTask]] = defaultdict(list)
+    for t in tasks:
+        if t.doc_id:
+            groups[t.doc_id].append(t)
+    return groups
+
+
+def remove_duplicates(client: LabelStudio, project_id: int, summary: PushSummary) -> dict[str, ExistingTask]:
+    """List the project; for a doc id with several tasks keep one and delete unannotated extras.
+
+    Keeps the annotated task (or the oldest); annotated extras are kept and reported.
+    """
+    kept: dict[str, ExistingTask] = {}
+    for doc_id, group in sorted(by_doc_id(list_tasks(client, project_id)).items()):
+        group.sort(key=lambda t: (not t.annotated, t.id))
+        kept[doc_id] = group[0]
+        for extra in group[1:]:
+            if extra.annotated:
+                if doc_id not in summary.duplicates_annotated:
+                    summary.duplicates_annotated.append(doc_id)
+                continue
+            _delete_task(client, extra.id)
+            summary.duplicates_removed += 1
+    return kept
+
+
+def _delete_task(client: LabelStudio, task_id: int) -> None:
+    try:
+        client.tasks.delete(id=str(task_id), request_options=NO_RETRY)
+    except ApiError as e:
+        if e.status_code != 404:  # already gone is what we wanted
+            raise
+
+
+# ---- the push -----------------------------------------------------------------------------------
+
+
+def import_missing(client: LabelStudio, project_id: int, tasks: list[dict], batch_bytes: int) -> None:
+    """POST tasks in batches, never retried by the SDK (a replayed POST would duplicate them)."""
+    for batch in batches_by_bytes(tasks, batch_bytes):
+        client.projects.import_tasks(id=project_id, request=batch, return_task_ids=True, request_options=NO_RETRY)
+
+
+def push(client: LabelStudio, documents: Iterable[Document], corpus_version: str, project_title: str = DEFAULT_PROJECT,
+         taxonomy: Taxonomy | None = None, batch_bytes: int = DEFAULT_BATCH_BYTES, preannotate: bool = True) -> PushSummary:
+    """Upsert one task per document into the project titled `project_title` (created if needed).
+
+    SDK and connection failures come out as `LabelStudioError`; re-running is always safe.
+    """
+    with translated_errors(client_url(client), "pushing tasks (re-running push is safe: it never duplicates)"):
+        return _push(client, documents, corpus_version, project_title, taxonomy, batch_bytes, preannotate)
+
+
+def _push(
+    client: LabelStudio,
+    documents: Iterable[Document],
+    corpus_version: str,
+    project_title: str = DEFAULT_PROJECT,
+    taxonomy: Taxonomy | None = None,
+    batch_bytes: int = DEFAULT_BATCH_BYTES,
+    preannotate: bool = True,
+) -> PushSummary:
+    taxonomy = taxonomy or load_taxonomy()
+    label_config = render_label_config(taxonomy)
+    project, created = get_or_create_project(client, project_title, label_config)
+    summary = PushSummary(project=project_title, project_id=project.id, corpus_version=corpus_version,
+                          project_created=created)
+
+    payloads = {}
+    for doc in documents:
+        if doc.id in payloads:
+            raise NewsclaimsError(f"corpus {corpus_version} lists document {doc.id} twice")
+        payloads[doc.id] = task_payload(doc, corpus_version)
+    summary.documents = len(payloads)
+
+    existing = remove_duplicates(client, project.id, summary)
+    lexicon = lexicon_from_annotations(((t.data.get("text") or "", t.annotations) for t in existing.values()),
+                                       taxonomy.entity_names)
+    predictions = PredictionBuilder(taxonomy, label_config, lexicon) if preannotate else None
+    summary.model_version = predictions.model_version if predictions else "none"
+
+    missing: list[dict] = []
+    for doc_id, payload in payloads.items():
+        task = existing.get(doc_id)
+        if task is None:
+            prediction = predictions.build(payload.data["text"]) if predictions else None
+            summary.predictions_added += bool(prediction)
+            missing.append(payload.to_import(prediction))
+        elif task.data.get("text_sha256") != payload.text_sha256 and task.annotated:
+            summary.drifted.append(doc_id)
+        elif task.data == payload.data and task.meta == payload.meta:
+            summary.unchanged += 1
+        else:
+            text_changed = task.data.get("text_sha256") != payload.text_sha256
+            client.tasks.update(id=str(task.id), data=payload.data, meta=payload.meta)
+            if text_changed:  # the old suggestions point into the old text
+                for pid, _ in task.model_versions:
+                    client.predictions.delete(id=pid)
+                task.model_versions = []
+            summary.updated += 1
+
+    try:
+        import_missing(client, project.id, missing, batch_bytes)
+    except Exception:
+        # A POST whose answer was lost may still have been committed: tidy up what we can, and
+        # the next push (which starts from what exists) completes the rest.
+        with contextlib.suppress(Exception):
+            remove_duplicates(client, project.id, summary)
+        raise
+    # Count and dedupe from what exists, not from what the server answered.
+    existing = remove_duplicates(client, project.id, summary)
+    summary.created = sum(1 for t in missing if t["data"]["doc_id"] in existing)
+
+    if predictions:
+        current_text = {d: p.data["text"] for d, p in payloads.items()}
+        for doc_id, task in sorted(existing.items()):
+            if doc_id not in current_text or doc_id in summary.drifted:
+                continue
+            summary.predictions_added += add_prediction(client, task, predictions, current_text[doc_id])
+    return summary
+
+
+def add_prediction(client: LabelStudio, task: ExistingTask, predictions: PredictionBuilder, text: str) -> int:
+    """Upload this model version's prediction unless the task has it; replace our older versions."""
+    versions = [v for _, v in task.model_versions]
+    if predictions.model_version in versions:
+        return 0
+    prediction = predictions.build(text)
+    if prediction is None:
+        return 0
+    client.predictions.create(task=task.id, result=prediction["result"], model_version=prediction["model_version"],
+                              request_options=NO_RETRY)
+    for pid, version in task.model_versions:
+        if version.startswith(MODEL_PREFIX):
+            client.predictions.delete(id=pid)
+    return 1
+
+
+# ---- CLI ------------------------------------------------------------------------------------------
+
+
+def add_subcommand(subparsers) -> None:
+    parser = subparsers.add_parser("push", help="Upsert one Label Studio task per corpus document (idempotent)")
+    parser.add_argument("--corpus", metavar="V", help="corpus version (default: the latest)")
+    parser.add_argument("--versions-dir", type=Path, default=VERSIONS_DIR, help="default: %(default)s")
+    parser.add_argument("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
+    parser.add_argument("--batch-bytes", type=int, default=DEFAULT_BATCH_BYTES, help="max bytes per import POST")
+    parser.add_argument("--no-predictions", action="store_true", help="don't upload pre-annotations")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    version = args.corpus or latest_version(args.versions_dir)
+    if version is None:
+        raise NewsclaimsError(f"no corpus version in {args.versions_dir}: run `make corpus` first")
+    documents = list(load_documents(version, args.versions_dir))  # fails early on a bad version
+    if args.batch_bytes <= 0:
+        raise NewsclaimsError("--batch-bytes must be positive")
+    summary = push(connect(), documents, version, args.project, batch_bytes=args.batch_bytes,
+                   preannotate=not args.no_predictions)
+    print("\n".join(summary.lines()))
+    if summary.drifted or summary.duplicates_annotated:
+        print("push finished with warnings (see above)", file=sys.stderr)
+    return 0

@@ -1,0 +1,58 @@
+"""Where Label Studio is and how to authenticate: environment first, then the git-ignored `.env`.
+
+The `.env` file is read with python-dotenv's `dotenv_values` and never exported into
+`os.environ`, so child processes (and the SDK's import-time default) don't pick the token up.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from newsclaims.errors import NewsclaimsError
+from newsclaims.paths import ENV_FILE
+
+URL_VAR = "LABEL_STUDIO_URL"
+API_KEY_VAR = "LABEL_STUDIO_API_KEY"
+USERNAME_VAR = "LABEL_STUDIO_USERNAME"
+PASSWORD_VAR = "LABEL_STUDIO_PASSWORD"
+
+
+class SettingsError(NewsclaimsError):
+    pass
+
+
+@dataclass(frozen=True)
+class LabelStudioSettings:
+    url: str
+    api_key: str = field(repr=False)  # never shown: the repr below masks it
+
+    def __repr__(self) -> str:
+        return f"LabelStudioSettings(url={self.url!r}, api_key='***')"
+
+
+def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
+    """The key/value pairs of a dotenv file ({} if it does not exist)."""
+    if not Path(path).is_file():
+        return {}
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def load_settings(env_file: Path = ENV_FILE, environ: dict[str, str] | None = None) -> LabelStudioSettings:
+    environ = os.environ if environ is None else environ
+    file_values = read_env_file(env_file)
+
+    def get(name: str) -> str | None:
+        return environ.get(name) or file_values.get(name) or None
+
+    url, key = get(URL_VAR), get(API_KEY_VAR)
+    missing = [n for n, v in ((URL_VAR, url), (API_KEY_VAR, key)) if not v]
+    if missing:
+        raise SettingsError(
+            f"{' and '.join(missing)} not set (looked in the environment and {env_file}); "
+            "run `make labelstudio` to start a local server, which writes them to .env"
+        )
+    return LabelStudioSettings(url=url.rstrip("/"), api_key=key)

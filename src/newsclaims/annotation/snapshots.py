@@ -1,0 +1,208 @@
+"""Immutable annotation snapshots under `annotation/exports/<snapshot_id>/`.
+
+    export.json        the pseudonymized raw Label Studio export (canonical JSON: keys sorted)
+    annotations.jsonl  one AnnotationRecord per line, sorted by (doc_id, annotator, annotation_id)
+    snapshot.json      SnapshotMeta: id, project, corpus version(s), taxonomy digest, counts, file digests
+
+`snapshot_id` = `<project-slug>-<first 12 hex of sha256(export.json)>`: the same export gives
+the same id, so re-pulling unchanged annotations writes nothing. `annotation/exports/LATEST`
+names the newest snapshot.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsclaims.annotation.export_parser import record_sort_key
+from newsclaims.annotation.records import AnnotationRecord
+from newsclaims.errors import NewsclaimsError
+from newsclaims.fsutil import atomic_directory, atomic_write_text, check_version_name, sha256_bytes, sha256_file
+from newsclaims.paths import EXPORTS_DIR
+
+EXPORT_FILE = "export.json"
+ANNOTATIONS_FILE = "annotations.jsonl"
+META_FILE = "snapshot.json"
+LATEST_FILE = "LATEST"
+
+
+class SnapshotError(NewsclaimsError):
+    pass
+
+
+@dataclass
+class SnapshotMeta:
+    snapshot_id: str
+    project: str
+    corpus_version: str | None  # the one version all tasks came from; None if mixed or unknown
+    corpus_versions: list[str]
+    taxonomy_sha256: str
+    counts: dict[str, int]
+    files: dict[str, str]  # file name -> sha256
+    # doc ids whose offsets were checked against the task's own text (corpus version not found)
+    checked_against_task_text: list[str] = field(default_factory=list)
+    pulled_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SnapshotMeta:
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+def slugify(title: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40].strip("-")
+    return slug or "project"
+
+
+# Fields Label Studio computes from the clock at export time ("5 minutes" ago): dropped, or
+# every re-pull of unchanged annotations would look like new data.
+VOLATILE_KEYS = frozenset({"created_ago"})
+
+
+def drop_volatile(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: drop_volatile(v) for k, v in obj.items() if k not in VOLATILE_KEYS}
+    if isinstance(obj, list):
+        return [drop_volatile(v) for v in obj]
+    return obj
+
+
+def canonical_export(tasks: list[dict[str, Any]]) -> bytes:
+    """Deterministic bytes for a (pseudonymized) export: tasks by id, keys sorted, no clock-derived fields."""
+    ordered = drop_volatile(sorted(tasks, key=lambda t: t.get("id") or 0))
+    return (json.dumps(ordered, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def snapshot_id_for(project_title: str, export_bytes: bytes) -> str:
+    return check_version_name(f"{slugify(project_title)}-{sha256_bytes(export_bytes)[:12]}")
+
+
+def annotations_jsonl(records: list[AnnotationRecord]) -> bytes:
+    lines = [
+        json.dumps(r.to_dict(), sort_keys=True, ensure_ascii=False) + "\n"
+        for r in sorted(records, key=record_sort_key)
+    ]
+    return "".join(lines).encode("utf-8")
+
+
+@dataclass
+class SnapshotWrite:
+    snapshot_id: str
+    path: Path
+    written: bool  # False: an identical snapshot already existed, nothing was written
+
+
+def write_snapshot(
+    tasks: list[dict[str, Any]],
+    records: list[AnnotationRecord],
+    *,
+    project: str,
+    taxonomy_sha256: str,
+    counts: dict[str, int],
+    checked_against_task_text: list[str] | None = None,
+    pulled_at: str | None = None,
+    exports_dir: Path | None = None,
+) -> SnapshotWrite:
+    """Write a snapshot in one atomic step, or nothing if the same export is already there."""
+    exports_dir = Path(exports_dir or EXPORTS_DIR)
+    export_bytes = canonical_export(tasks)
+    snapshot_id = snapshot_id_for(project, export_bytes)
+    final = exports_dir / snapshot_id
+    if final.exists():
+        existing = final / EXPORT_FILE
+        if not existing.is_file() or sha256_file(existing) != sha256_bytes(export_bytes):
+            raise SnapshotError(f"{final} exists with different content; it is immutable: move it away to re-pull")
+        _point_latest(exports_dir, snapshot_id)
+        return SnapshotWrite(snapshot_id, final, written=False)
+
+    records_bytes = annotations_jsonl(records)
+    versions = sorted({r.corpus_version for r in records if r.corpus_version} | _task_versions(tasks))
+    meta = SnapshotMeta(
+        snapshot_id=snapshot_id,
+        project=project,
+        corpus_version=versions[0] if len(versions) == 1 else None,
+        corpus_versions=versions,
+        taxonomy_sha256=taxonomy_sha256,
+        counts=dict(counts),
+        files={EXPORT_FILE: sha256_bytes(export_bytes), ANNOTATIONS_FILE: sha256_bytes(records_bytes)},
+        checked_against_task_text=sorted(checked_against_task_text or []),
+        pulled_at=pulled_at,
+    )
+    with atomic_directory(final) as tmp:
+        tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; a committed snapshot is for everyone to read
+        (tmp / EXPORT_FILE).write_bytes(export_bytes)
+        (tmp / ANNOTATIONS_FILE).write_bytes(records_bytes)
+        (tmp / META_FILE).write_text(json.dumps(meta.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    _point_latest(exports_dir, snapshot_id)
+    return SnapshotWrite(snapshot_id, final, written=True)
+
+
+def _task_versions(tasks: list[dict[str, Any]]) -> set[str]:
+    return {v for t in tasks if isinstance(v := (t.get("meta") or {}).get("corpus_version"), str)}
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _point_latest(exports_dir: Path, snapshot_id: str) -> None:
+    latest = exports_dir / LATEST_FILE
+    if not latest.is_file() or latest.read_text(encoding="utf-8").strip() != snapshot_id:
+        atomic_write_text(latest, snapshot_id + "\n")
+        latest.chmod(0o666 & ~_umask())  # mkstemp makes it 0600
+
+
+def latest_snapshot(exports_dir: Path | None = None) -> str | None:
+    """The newest snapshot id (from LATEST), or None if nothing was pulled yet."""
+    latest = Path(exports_dir or EXPORTS_DIR) / LATEST_FILE
+    if not latest.is_file():
+        return None
+    name = latest.read_text(encoding="utf-8").strip()
+    return name or None
+
+
+def _snapshot_dir(snapshot_id: str | None, exports_dir: Path | None) -> Path:
+    exports_dir = Path(exports_dir or EXPORTS_DIR)
+    if snapshot_id is None:
+        snapshot_id = latest_snapshot(exports_dir)
+        if snapshot_id is None:
+            raise SnapshotError(f"no annotation snapshot in {exports_dir}: run `newsclaims annotate pull` first")
+    try:
+        check_version_name(snapshot_id)
+    except ValueError as e:
+        raise SnapshotError(str(e)) from None
+    path = exports_dir / snapshot_id
+    if not (path / META_FILE).is_file():
+        raise SnapshotError(f"snapshot {snapshot_id} not found in {exports_dir}")
+    return path
+
+
+def load_snapshot_meta(snapshot_id: str | None = None, exports_dir: Path | None = None) -> SnapshotMeta:
+    path = _snapshot_dir(snapshot_id, exports_dir)
+    return SnapshotMeta.from_dict(json.loads((path / META_FILE).read_text(encoding="utf-8")))
+
+
+def load_annotations(snapshot_id: str | None = None, exports_dir: Path | None = None) -> list[AnnotationRecord]:
+    """The records of a snapshot (the newest if `snapshot_id` is None), checked against its digest."""
+    path = _snapshot_dir(snapshot_id, exports_dir)
+    meta = load_snapshot_meta(path.name, path.parent)
+    data = (path / ANNOTATIONS_FILE).read_bytes()
+    expected = meta.files.get(ANNOTATIONS_FILE)
+    if expected and sha256_bytes(data) != expected:
+        raise SnapshotError(f"{path / ANNOTATIONS_FILE} does not match its digest in {META_FILE}: it was modified")
+    return [AnnotationRecord.from_dict(json.loads(line)) for line in data.decode("utf-8").splitlines() if line.strip()]
+
+
+def load_export(snapshot_id: str | None = None, exports_dir: Path | None = None) -> list[dict[str, Any]]:
+    """The pseudonymized raw export of a snapshot."""
+    path = _snapshot_dir(snapshot_id, exports_dir)
+    return json.loads((path / EXPORT_FILE).read_text(encoding="utf-8"))

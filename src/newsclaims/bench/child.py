@@ -1,0 +1,66 @@
+"""What the benchmark runs in a fresh process, so that its peak memory and time are its own.
+
+    python -m newsclaims.bench.child build RAW OUT WORKERS
+    python -m newsclaims.bench.child floor RAW OUT_FILE
+    python -m newsclaims.bench.child near-duplicates VERSIONS_DIR VERSION N
+
+Prints one JSON object: `seconds` (the work only: interpreter start and imports excluded, they
+do not grow with the corpus) plus what the work reports.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def _build(raw: str, out: str, workers: str) -> dict:
+    from newsclaims.corpus.build import BuildSettings, build_corpus
+    import hashlib
+
+    from newsclaims.corpus.document import Document, Paragraph
+    from newsclaims.corpus.language import detect_language
+    from newsclaims.corpus.schema import invalid_rows
+
+    # Start-up, like the imports (fixed costs that do not grow with the corpus): lingua loads
+    # the models of a script on first use, pandera builds its checks on the first validation.
+    detect_language("The council met on Monday to discuss the budget for the coming year.")
+    detect_language("Совет собрался в понедельник, чтобы обсудить бюджет на следующий год.")
+    invalid_rows([Document("nc-0000000000000000", "x", "x.txt", "0" * 64, hashlib.sha256(b"x").hexdigest(),
+                           paragraphs=[Paragraph(0, 1)])])
+    start = time.perf_counter()
+    summary = build_corpus(Path(raw), Path(out), settings=BuildSettings(workers=int(workers)))
+    return {"seconds": time.perf_counter() - start, "version": summary.version, "written": summary.written,
+            "documents": summary.accepted, "raw_files": summary.raw_files}
+
+
+def _floor(raw: str, out_file: str) -> dict:
+    from newsclaims.bench.floor import copy_as_jsonl
+
+    start = time.perf_counter()
+    records = copy_as_jsonl(Path(raw), Path(out_file))
+    return {"seconds": time.perf_counter() - start, "records": records}
+
+
+def _near_duplicates(versions_dir: str, version: str, n: str) -> dict:
+    """Time MinHash + LSH over the first N documents of a version (reading them is not timed)."""
+    from newsclaims.corpus.dedup import NearDuplicateIndex
+    from newsclaims.corpus.versions import load_documents
+
+    index, spent, pairs, count = NearDuplicateIndex(), 0.0, 0, 0
+    for doc in load_documents(version, Path(versions_dir)):
+        if count == int(n):
+            break
+        start = time.perf_counter()
+        pairs += len(index.add(doc.id, doc.text))
+        spent += time.perf_counter() - start
+        count += 1
+    return {"seconds": spent, "documents": count, "pairs": pairs}
+
+
+COMMANDS = {"build": _build, "floor": _floor, "near-duplicates": _near_duplicates}
+
+if __name__ == "__main__":
+    print(json.dumps(COMMANDS[sys.argv[1]](*sys.argv[2:])))

@@ -1,0 +1,92 @@
+"""The benchmark stages. Each one is measured against a floor from the same run on the same data.
+
+STAGES is the registry `newsclaims bench` runs in order; a later stage (Label Studio push/pull,
+release build, a distributed engine) plugs in as one more `Stage` entry.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from newsclaims.bench.runner import BenchContext, Goal, Measurement
+from newsclaims.bench.synth import change_files
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    description: str
+    run: Callable[[BenchContext], list[Measurement]]
+
+
+def build_throughput(ctx: BenchContext) -> list[Measurement]:
+    n = ctx.size.articles
+    raw, _ = ctx.raw(n)
+    floor = ctx.child("floor", str(raw), str(ctx.work / f"floor-{n}.jsonl"))
+    ctx.log(f"  floor (read, decode, write JSONL): {floor.seconds:.2f}s for {floor.output['records']} records")
+    out = []
+    for workers in ctx.size.workers:
+        _, build = ctx.build(n, workers)
+        out.append(Measurement.of(
+            "corpus.build_throughput", f"{n} articles, {workers} worker(s)", "s", floor.seconds, build.seconds,
+            Goal(">=", 0.5), "read + decode + write the same records as JSONL (1 process)", inverted=True,
+            documents=build.output["documents"], floor_records=floor.output["records"],
+            documents_per_second=round(build.output["documents"] / build.seconds, 1),
+            startup_seconds=round(build.wall_seconds - build.seconds, 2)))
+    return out
+
+
+def build_memory(ctx: BenchContext) -> list[Measurement]:
+    small, large = ctx.size.articles, ctx.size.large_articles
+    _, base = ctx.build(small, 1)
+    _, big = ctx.build(large, 1)
+    return [Measurement.of(
+        "corpus.build_peak_memory", f"{large} vs {small} articles, 1 worker", "MiB", base.peak_rss_mib,
+        big.peak_rss_mib, Goal("<=", 1.25), f"peak RSS of the same build at {small} articles",
+        documents=[base.output["documents"], big.output["documents"]])]
+
+
+def near_duplicate_cost(ctx: BenchContext) -> list[Measurement]:
+    versions, big = ctx.build(ctx.size.large_articles, 1)
+    n = big.output["documents"] // 4
+    version = big.output["version"]
+    base = ctx.child("near-duplicates", str(versions), version, str(n))
+    four = ctx.child("near-duplicates", str(versions), version, str(4 * n))
+    return [Measurement.of(
+        "corpus.near_duplicates", f"{4 * n} vs {n} documents", "s", base.seconds, four.seconds, Goal("<=", 4.5),
+        f"MinHash + LSH time over {n} documents", pairs=[base.output["pairs"], four.output["pairs"]])]
+
+
+def incremental_rebuild(ctx: BenchContext) -> list[Measurement]:
+    n = ctx.size.articles
+    versions, full = ctx.build(n, 1)
+    raw, _ = ctx.raw(n)
+    raw_copy, out = ctx.work / f"raw-{n}-incremental", ctx.work / f"versions-{n}-incremental"
+    for path in (raw_copy, out):
+        shutil.rmtree(path, ignore_errors=True)
+    shutil.copytree(raw, raw_copy)
+    shutil.copytree(versions, out)
+    floor_is = "a full build of the same raw folder (1 worker)"
+    unchanged = ctx.child("build", str(raw_copy), str(out), "1")
+    if unchanged.output["written"]:
+        raise RuntimeError("an unchanged raw folder produced a new corpus version")
+    changed = change_files(raw_copy, 0.01)
+    one_percent = ctx.child("build", str(raw_copy), str(out), "1")
+    return [
+        Measurement.of("corpus.incremental_rebuild", "nothing changed", "s", full.seconds, unchanged.seconds,
+                       Goal("<=", 0.02), floor_is),
+        Measurement.of("corpus.incremental_rebuild", f"1% of files changed ({len(changed)})", "s", full.seconds,
+                       one_percent.seconds, Goal("<=", 0.10), floor_is, version=one_percent.output["version"]),
+    ]
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("corpus.build_throughput", "corpus build vs reading, decoding and writing the same records",
+          build_throughput),
+    Stage("corpus.build_peak_memory", "peak memory of the build at the large vs the base size", build_memory),
+    Stage("corpus.near_duplicates", "MinHash + LSH cost at 4x the documents", near_duplicate_cost),
+    Stage("corpus.incremental_rebuild", "rebuild after no change and after 1% of files changed",
+          incremental_rebuild),
+)

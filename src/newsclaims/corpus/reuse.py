@@ -1,0 +1,126 @@
+"""Incremental builds: take the per-file results of unchanged raw files from the parent version.
+
+The per-file steps (decode, html, normalize, header, paragraphs, metadata, language) are a
+function of the file's bytes, its metadata and the build settings. When the parent was built
+with the same settings and normalizer, the same metadata inputs, and a file's sha256 is
+unchanged, its documents (without their near-duplicate links, which depend on the whole
+corpus) and its per-file rejects are exactly what the steps would produce again. Validation
+and deduplication still see every document in file order, so the version is byte-identical to
+a build from scratch. Whatever the parent cannot vouch for (files it rejected as duplicates or
+invalid, new or changed files) goes through the steps as usual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsclaims.corpus import versions as V
+from newsclaims.corpus.document import Document, Reject
+from newsclaims.corpus.inputs import RawFile, Sidecars, _sidecar_target
+from newsclaims.corpus.jsonl import json_line
+from newsclaims.corpus.normalize import NORMALIZER_VERSION
+from newsclaims.corpus.pipeline import Draft, Item, document_id, process, read, run_steps
+
+# Rejects made by the per-file steps; the others (duplicate, invalid_document, id_collision)
+# depend on other documents and are recomputed.
+PER_FILE_REASONS = {
+    "symlink_outside_raw", "unknown_extension", "too_large", "unreadable", "bad_record", "duplicate_record_id",
+    "empty", "binary", "nul_bytes", "undecodable", "no_main_text",
+}
+_NO_LINKS = b'"near_duplicates":[]'
+
+
+@dataclass
+class ParentOutcomes:
+    documents_file: Path
+    unchanged: set[str]  # raw paths whose bytes are the parent's
+    lines: dict[str, tuple[int, int]] = field(default_factory=dict)  # doc id -> (offset, length) in the parent
+    line_sha256: dict[str, str] = field(default_factory=dict)  # every parent document (for the diff)
+    rejects: dict[tuple[str, int | None], Reject] = field(default_factory=dict)
+    _file: object = None
+
+    def document(self, doc_id: str, raw_path: str) -> tuple[Document, bytes] | None:
+        where = self.lines.get(doc_id)
+        if where is None:
+            return None
+        if self._file is None:
+            self._file = open(self.documents_file, "rb")  # noqa: SIM115 (one per process, read on demand)
+        self._file.seek(where[0])
+        line = self._file.read(where[1])
+        record = json.loads(line)
+        if record["raw_path"] != raw_path:
+            return None
+        # Compact JSON with sorted keys: an unescaped `"near_duplicates":[]` can only be the
+        # top-level key (a quote inside a string value is escaped), so the line is already
+        # what the spool would write. Otherwise serialize it again without the links.
+        if _NO_LINKS not in line:
+            record["near_duplicates"] = []
+            line = json_line(record)
+        return Document.from_dict(record), line
+
+    def reuse(self, draft: Draft) -> Item | None:
+        doc = self.document(draft.doc.id, draft.doc.raw_path)
+        if doc is not None:
+            return Draft(doc[0], None, record=draft.record, reused=True, line=doc[1])
+        return self.rejects.get((draft.doc.raw_path, draft.record))
+
+    def __getstate__(self) -> dict:  # worker processes open the file themselves
+        return {**self.__dict__, "_file": None}
+
+
+def _sidecar_targets(metadata: list[str], articles: set[str]) -> dict[str, str | None]:
+    return {m: _sidecar_target(m, articles) for m in metadata if m.endswith(".meta.json")}
+
+
+def parent_outcomes(parent: str | None, out_dir: Path, inputs: list, settings_recorded: dict) -> ParentOutcomes | None:
+    """What the build may take from `parent`; None when nothing (other settings or metadata)."""
+    if parent is None:
+        return None
+    manifest = V.read_manifest(parent, out_dir)
+    if manifest.get("normalizer_version") != NORMALIZER_VERSION or manifest.get("settings") != settings_recorded:
+        return None
+    before = {i["path"]: i for i in manifest["inputs"]}
+    now = {i.path: i for i in inputs}
+    meta_before = sorted((p, i["sha256"]) for p, i in before.items() if i["role"] == "metadata")
+    meta_now = sorted((p, i.sha256) for p, i in now.items() if i.role == "metadata")
+    if meta_before != meta_now:  # we cannot tell which articles' metadata changed
+        return None
+    metadata = [p for p, _ in meta_now]
+    if _sidecar_targets(metadata, {p for p, i in before.items() if i["role"] == "article"}) != \
+            _sidecar_targets(metadata, {p for p, i in now.items() if i.role == "article"}):
+        return None
+    unchanged = {p for p, i in now.items()
+                 if i.role == "article" and i.sha256 is not None and before.get(p, {}).get("sha256") == i.sha256}
+    outcomes = ParentOutcomes(V.version_dir(parent, out_dir) / V.DOCUMENTS_FILE, unchanged)
+    offset = 0
+    with open(outcomes.documents_file, "rb") as f:
+        for line in f:
+            record = json.loads(line)
+            outcomes.line_sha256[record["id"]] = hashlib.sha256(line).hexdigest()
+            if record["raw_path"] in unchanged:
+                outcomes.lines[record["id"]] = (offset, len(line))
+            offset += len(line)
+    for r in V.load_rejects(parent, out_dir):
+        if r["raw_path"] in unchanged and r["reason"] in PER_FILE_REASONS:
+            outcomes.rejects[(r["raw_path"], r.get("record"))] = Reject(**r)
+    return outcomes
+
+
+def process_reusing(files: Iterable[RawFile], sidecars: Sidecars, max_bytes: int,
+                    parent: ParentOutcomes | None) -> Iterator[Item]:
+    """`pipeline.process`, taking what it can from the parent."""
+    for f in files:
+        if parent is None or f.rel not in parent.unchanged or f.role != "article" or f.outside_link:
+            yield from process([f], sidecars, max_bytes)
+        elif f.format != "jsonl" and f.size <= max_bytes:
+            # One document per file: no need to read it to know its id.
+            item = parent.reuse(Draft(Document(id=document_id(f.rel), text="", raw_path=f.rel, raw_sha256="")))
+            yield from [item] if item is not None else process([f], sidecars, max_bytes)
+        else:
+            for item in read([f], sidecars, max_bytes):
+                reused = parent.reuse(item) if isinstance(item, Draft) else item
+                yield from [reused] if reused is not None else run_steps([item])

@@ -1,0 +1,209 @@
+"""Write a release folder `releases/<V>/` from its computed content, atomically.
+
+Everything is written into a hidden temporary sibling and renamed into place in one step, so
+an interrupted build leaves no half-written release, and an existing release is never touched.
+Outputs carry no wall-clock time: rows are sorted, parquet batches are a fixed size, and the
+only dates are the articles' own, so building twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+
+import datasets
+from datasets import Dataset
+
+from newsclaims import __version__
+from newsclaims.errors import NewsclaimsError
+from newsclaims.fsutil import VersionExistsError, atomic_directory, atomic_write_text, check_version_name, sha256_bytes
+from newsclaims.release import card, plots
+from newsclaims.release.content import ReleaseContent
+from newsclaims.schemas.features import CONFIGS, config_features
+
+PARQUET_BATCH_SIZE = 1000
+LIBRARIES = ("datasets", "pyarrow", "pandas", "pandera", "huggingface_hub", "krippendorff", "matplotlib", "numpy")
+
+
+class ReleaseExistsError(NewsclaimsError):
+    pass
+
+
+def _json(obj) -> str:
+    return json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def _write(root: Path, rel: str, data: bytes) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _write_parquet(content: ReleaseContent, root: Path) -> dict[str, dict]:
+    """Parquet files of every config/split; returns what `dataset_info` needs per config."""
+    features = config_features(content.inputs.taxonomy)
+    infos = {}
+    for config in CONFIGS:
+        splits, download_size = {}, 0
+        for split, rows in content.rows[config].items():
+            path = root / config / f"{split}-00000-of-00001.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            ds = Dataset.from_list(rows, features=features[config])
+            ds.to_parquet(str(path), batch_size=PARQUET_BATCH_SIZE)
+            splits[split] = {"num_bytes": ds.data.nbytes, "num_examples": len(ds)}
+            download_size += path.stat().st_size
+        infos[config] = {"features": features[config], "splits": splits, "download_size": download_size}
+    return infos
+
+
+def _tool_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version(), "newsclaims": __version__}
+    versions.update({lib: metadata.version(lib) for lib in LIBRARIES})
+    return versions
+
+
+def _file_hashes(root: Path, skip: set[str] = frozenset()) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): sha256_bytes(p.read_bytes())
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.relative_to(root).as_posix() not in skip
+    }
+
+
+def _changelog_lines(content: ReleaseContent, previous: dict | None) -> list[str]:
+    s = content.stats
+    lines = [
+        f"corpus {content.inputs.corpus_version}, annotation snapshot {content.inputs.snapshot_id}, "
+        f"taxonomy v{content.inputs.taxonomy.version}",
+        f"{s['documents']} documents ({s['annotated_documents']} annotated), {sum(s['entity_labels'].values())} "
+        f"entity spans, {s['claims']} claims, {len(s['annotators'])} annotator(s)",
+        "agreement: " + ("measured" if content.agreement.measured else f"not measured ({content.agreement.reason})"),
+    ]
+    if previous is None:
+        lines.append("first release")
+    else:
+        before = {d for ids in previous.get("split_assignment", {}).values() for d in ids}
+        now = {a.doc_id for a in content.splits}
+        lines.append(f"since {previous['version']}: +{len(now - before)} / -{len(before - now)} documents")
+    return lines
+
+
+def release_versions(releases_dir: Path) -> list[str]:
+    """Versions with a complete release (a manifest), oldest first."""
+    from packaging.version import InvalidVersion, Version
+
+    def key(v: str):
+        try:
+            return (0, Version(v))
+        except InvalidVersion:  # not PEP 440: after every PEP 440 version, by name
+            return (1, v)
+
+    names = [p.parent.name for p in Path(releases_dir).glob("*/manifest.json") if not p.parent.name.startswith(".")]
+    return sorted(names, key=key)
+
+
+def read_manifest(release_dir: Path) -> dict:
+    return json.loads((release_dir / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _previous_manifest(releases_dir: Path, version: str) -> dict | None:
+    older = [v for v in release_versions(releases_dir) if v != version]
+    return read_manifest(releases_dir / older[-1]) if older else None
+
+
+def write_release(content: ReleaseContent, releases_dir: Path) -> Path:
+    version = check_version_name(content.version)
+    final = Path(releases_dir) / version
+    if final.exists():
+        raise ReleaseExistsError(
+            f"release {version} already exists in {releases_dir}; releases are immutable, choose a new --version"
+        )
+    datasets.disable_progress_bars()
+    previous = _previous_manifest(Path(releases_dir), version)
+    try:
+        with atomic_directory(final) as tmp:
+            tmp.chmod(0o755)  # mkdtemp makes it private; a release is meant to be read by anyone
+            infos = _write_parquet(content, tmp)
+            data_hashes = _file_hashes(tmp)
+            content_sha256 = sha256_bytes("".join(f"{h}  {p}\n" for p, h in sorted(data_hashes.items())).encode())
+            _write(tmp, "agreement.json", _json(content.agreement.to_dict()).encode())
+            _write(
+                tmp,
+                "review.jsonl",
+                "".join(
+                    json.dumps(i.to_dict(), sort_keys=True, ensure_ascii=False) + "\n" for i in content.review
+                ).encode(),
+            )
+            s = content.stats
+            _write(
+                tmp,
+                f"{card.PLOTS_DIR}/label_distribution.png",
+                plots.label_distribution(s["entity_labels"], s["claims"], content.inputs.taxonomy.claim.name),
+            )
+            _write(
+                tmp, f"{card.PLOTS_DIR}/claims_per_document.png", plots.claims_per_document(s["claims_per_document"])
+            )
+            agreement_png = plots.agreement(content.agreement)
+            if agreement_png is not None:
+                _write(tmp, f"{card.PLOTS_DIR}/agreement.png", agreement_png)
+            data = card.card_data(content, infos, content_sha256)
+            readme = card.render_card(content, data, content_sha256, agreement_png is not None)
+            _write(tmp, "README.md", readme.encode("utf-8"))
+            manifest = {
+                "name": "newsclaims",
+                "version": version,
+                "content_sha256": content_sha256,
+                "inputs": {
+                    "corpus_version": content.inputs.corpus_version,
+                    "snapshot_id": content.inputs.snapshot_id,
+                    "taxonomy_version": content.inputs.taxonomy.version,
+                    "files": content.inputs.input_files(),
+                },
+                "parameters": {"splits": list(content.ratios), "seed": content.seed},
+                "outputs": _file_hashes(tmp, skip={"manifest.json"}),
+                "tools": _tool_versions(),
+                "statistics": content.stats,
+                "split_assignment": {
+                    split: sorted(a.doc_id for a in content.splits if a.split == split)
+                    for split in sorted({a.split for a in content.splits})
+                },
+                "changelog": _changelog_lines(content, previous),
+            }
+            _write(tmp, "manifest.json", _json(manifest).encode())
+    except VersionExistsError as e:
+        raise ReleaseExistsError(str(e)) from None
+    write_changelog(Path(releases_dir))
+    return final
+
+
+def same_inputs(release_dir: Path, content_inputs_files: dict, parameters: dict) -> bool:
+    """Was this existing release built from exactly these input files and parameters?"""
+    m = read_manifest(release_dir)
+    return m["inputs"]["files"] == content_inputs_files and m["parameters"] == parameters
+
+
+def write_changelog(releases_dir: Path) -> Path:
+    """releases/CHANGELOG.md, regenerated from every release's manifest (newest first): no duplicates."""
+    parts = ["# Changelog\n\nGenerated from each release's manifest.json; newest first.\n"]
+    for version in reversed(release_versions(releases_dir)):
+        m = read_manifest(releases_dir / version)
+        parts.append(f"\n## {version}\n\n" + "".join(f"- {line}\n" for line in m.get("changelog", [])))
+        parts.append(f"- content sha256 `{m['content_sha256']}`\n")
+    path = releases_dir / "CHANGELOG.md"
+    atomic_write_text(path, "".join(parts))
+    path.chmod(0o644)  # the temp file behind atomic_write_text is private
+    return path
+
+
+def write_data_card(releases_dir: Path, output: Path) -> str:
+    """Write the newest release's card to `output` (the root DATA_CARD.md); returns its version."""
+    versions = release_versions(releases_dir)
+    if not versions:
+        raise NewsclaimsError(f"no release in {releases_dir} yet: run `newsclaims release --version V` first")
+    newest = versions[-1]
+    readme = (releases_dir / newest / "README.md").read_text(encoding="utf-8")
+    atomic_write_text(output, card.root_data_card(readme, newest))
+    Path(output).chmod(0o644)
+    return newest

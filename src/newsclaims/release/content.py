@@ -1,0 +1,158 @@
+"""What goes into a release, computed in memory from the inputs (no files written here).
+
+validate -> adjudicate -> measure agreement -> assign splits -> rows of each config -> statistics.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from newsclaims.corpus.document import Document
+from newsclaims.errors import NewsclaimsError
+from newsclaims.release.agreement import AgreementReport, measure_agreement
+from newsclaims.release.gold import GoldDocument, GoldSpan, ReviewItem, adjudicate
+from newsclaims.release.inputs import ReleaseInputs
+from newsclaims.release.ner import bio_tags, tokenize
+from newsclaims.release.splits import DEFAULT_RATIOS, DEFAULT_SEED, SPLIT_NAMES, SplitAssignment, assign_splits
+from newsclaims.release.validate import ValidationFailed, validate_records
+from newsclaims.schemas.features import DOCUMENT_FIELDS
+
+
+class NothingToRelease(NewsclaimsError):
+    pass
+
+
+@dataclass
+class ReleaseContent:
+    version: str
+    inputs: ReleaseInputs
+    ratios: tuple[float, float, float]
+    seed: str
+    gold: dict[str, GoldDocument]
+    review: list[ReviewItem]
+    agreement: AgreementReport
+    splits: list[SplitAssignment]
+    # config -> split -> rows sorted by id; empty splits are left out
+    rows: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
+    stats: dict = field(default_factory=dict)
+
+
+def _span_row(s: GoldSpan) -> dict:
+    return {"start": s.start, "end": s.end, "text": s.text, "label": s.label}
+
+
+def document_row(d: Document) -> dict:
+    return {name: getattr(d, name) for name in DOCUMENT_FIELDS}
+
+
+def entities_row(d: Document, g: GoldDocument) -> dict:
+    return {"id": d.id, "text": d.text, "entities": [_span_row(s) for s in g.entities]}
+
+
+def claims_row(d: Document, g: GoldDocument) -> dict:
+    claims = [
+        {
+            "start": c.start,
+            "end": c.end,
+            "text": c.text,
+            **c.attributes,
+            "speaker": _span_row(c.speaker) if c.speaker else None,
+        }
+        for c in g.claims
+    ]
+    return {"id": d.id, "text": d.text, "claims": claims}
+
+
+def ner_row(d: Document, g: GoldDocument) -> dict:
+    tokens = tokenize(d.text)
+    return {
+        "id": d.id,
+        "tokens": [t.text for t in tokens],
+        "token_starts": [t.start for t in tokens],
+        "ner_tags": bio_tags(tokens, g.entities),
+    }
+
+
+def _statistics(content: ReleaseContent, docs: dict[str, Document]) -> dict:
+    tax = content.inputs.taxonomy
+    gold = content.gold
+    label_counts = Counter(s.label for g in gold.values() for s in g.entities)
+    attr_counts = {
+        a.name: Counter(c.attributes.get(a.name) or "null (no majority)" for g in gold.values() for c in g.claims)
+        for a in tax.claim.attributes
+    }
+    ner_b_tags = sum(
+        t.startswith("B-") for split in content.rows.get("ner", {}).values() for r in split for t in r["ner_tags"]
+    )
+    annotated_dates = sorted(d.date[:10] for d in docs.values() if d.date)
+    return {
+        "documents": len(docs),
+        "annotated_documents": len(gold),
+        "annotations": len(content.inputs.annotations),
+        "annotators": sorted({a.annotator for a in content.inputs.annotations}),
+        "gold_method": dict(sorted(Counter(g.method for g in gold.values()).items())),
+        "entity_labels": {name: label_counts.get(name, 0) for name in tax.entity_names},
+        "claims": sum(len(g.claims) for g in gold.values()),
+        "claims_per_document": {d: len(g.claims) for d, g in sorted(gold.items())},
+        "claim_attributes": {k: dict(sorted(v.items())) for k, v in attr_counts.items()},
+        "claims_with_speaker": sum(c.speaker is not None for g in gold.values() for c in g.claims),
+        "entities_not_in_bio": sum(label_counts.values()) - ner_b_tags,
+        "review_items": dict(sorted(Counter(i.kind for i in content.review).items())),
+        "splits": {
+            config: {split: len(rows) for split, rows in by_split.items()} for config, by_split in content.rows.items()
+        },
+        "story_groups": len({s.group for s in content.splits}),
+        "sources": dict(sorted(Counter(d.source or "unknown" for d in docs.values()).items())),
+        "licenses": dict(sorted(Counter(d.license or "unknown" for d in docs.values()).items())),
+        "languages": dict(sorted(Counter(d.language or "unknown" for d in docs.values()).items())),
+        "date_range": [annotated_dates[0], annotated_dates[-1]] if annotated_dates else None,
+    }
+
+
+def gold_people(gold: dict[str, GoldDocument]) -> dict[str, set[str]]:
+    """doc_id -> the PERSON names its gold spans mention (used to group reports of one event)."""
+    return {doc_id: {s.text for s in g.entities if s.label == "PERSON"} for doc_id, g in gold.items()}
+
+
+def compute_release(
+    inputs: ReleaseInputs,
+    version: str,
+    ratios: tuple[float, float, float] = DEFAULT_RATIOS,
+    seed: str = DEFAULT_SEED,
+) -> ReleaseContent:
+    failures = validate_records(inputs.documents, inputs.annotations, inputs.taxonomy)
+    if failures:
+        raise ValidationFailed(failures)
+    if not inputs.annotations:
+        raise NothingToRelease(f"annotation snapshot {inputs.snapshot_id} holds no annotations: nothing to release")
+    gold, review = adjudicate(inputs.annotations, inputs.taxonomy)
+    content = ReleaseContent(
+        version=version,
+        inputs=inputs,
+        ratios=ratios,
+        seed=seed,
+        gold=gold,
+        review=review,
+        agreement=measure_agreement(inputs.annotations, inputs.taxonomy),
+        splits=assign_splits(inputs.documents, ratios, seed, people=gold_people(gold)),
+    )
+    docs = {d.id: d for d in inputs.documents}
+    split_of = {s.doc_id: s.split for s in content.splits}
+    builders = {
+        "documents": lambda d: document_row(d),
+        "entities": lambda d: entities_row(d, gold[d.id]) if d.id in gold else None,
+        "claims": lambda d: claims_row(d, gold[d.id]) if d.id in gold else None,
+        "ner": lambda d: ner_row(d, gold[d.id]) if d.id in gold else None,
+    }
+    for config, build in builders.items():
+        by_split: dict[str, list[dict]] = {}
+        for split in SPLIT_NAMES:
+            rows = [
+                r for doc_id in sorted(docs) if split_of[doc_id] == split and (r := build(docs[doc_id])) is not None
+            ]
+            if rows:
+                by_split[split] = rows
+        content.rows[config] = by_split
+    content.stats = _statistics(content, docs)
+    return content

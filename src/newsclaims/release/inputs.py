@@ -1,0 +1,121 @@
+"""Find and load what a release is built from: a corpus version, an annotation snapshot, the taxonomy.
+
+The corpus and annotation stages own the loaders (`newsclaims.corpus.versions`,
+`newsclaims.annotation.snapshots`); this module resolves directories (so tests and the CLI can
+point anywhere) and records which files went in, for the manifest.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsclaims import paths
+from newsclaims.annotation.records import AnnotationRecord
+from newsclaims.annotation.snapshots import latest_snapshot, load_annotations
+from newsclaims.corpus.document import Document
+from newsclaims.corpus.versions import latest_version, load_documents
+from newsclaims.errors import NewsclaimsError
+from newsclaims.fsutil import check_version_name, sha256_file
+from newsclaims.schemas.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
+
+
+class InputError(NewsclaimsError):
+    """A corpus version, snapshot or taxonomy is missing or unreadable."""
+
+
+@dataclass(frozen=True)
+class ReleaseInputs:
+    corpus_version: str
+    corpus_dir: Path
+    snapshot_id: str
+    snapshot_dir: Path
+    snapshot_meta: dict
+    taxonomy_file: Path
+    taxonomy: Taxonomy
+    documents: list[Document]
+    annotations: list[AnnotationRecord]
+
+    def input_files(self) -> dict[str, dict[str, str]]:
+        """sha256 of every input file, grouped by input (paths relative to the input's directory)."""
+        return {
+            "corpus": _hash_tree(self.corpus_dir),
+            "annotations": _hash_tree(self.snapshot_dir),
+            "taxonomy": {self.taxonomy_file.name: sha256_file(self.taxonomy_file)},
+        }
+
+
+def _hash_tree(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): sha256_file(p)
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    }
+
+
+def _checked_dir(directory: Path, name: str, what: str) -> Path:
+    try:
+        check_version_name(name)
+    except ValueError as e:
+        raise InputError(f"{what}: {e}") from None
+    d = directory / name
+    if not d.is_dir():
+        raise InputError(f"{what} {name!r} not found in {directory}")
+    return d
+
+
+def _load(what: str, name: str, loader):
+    try:
+        return list(loader())
+    except NewsclaimsError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError) as e:  # malformed files: say which input
+        raise InputError(f"cannot read {what} {name}: {e}") from None
+
+
+def resolve_inputs(
+    versions_dir: Path | None = None,
+    exports_dir: Path | None = None,
+    taxonomy_file: Path | None = None,
+    corpus_version: str | None = None,
+    snapshot_id: str | None = None,
+) -> ReleaseInputs:
+    """Load the inputs; by default the newest corpus version and the newest snapshot (their LATEST files)."""
+    versions_dir = Path(versions_dir or paths.VERSIONS_DIR)
+    exports_dir = Path(exports_dir or paths.EXPORTS_DIR)
+    taxonomy_file = Path(taxonomy_file or paths.TAXONOMY_FILE)
+    corpus_version = corpus_version or latest_version(versions_dir)
+    if corpus_version is None:
+        raise InputError(f"no corpus version in {versions_dir}: run `make corpus` first")
+    snapshot_id = snapshot_id or latest_snapshot(exports_dir)
+    if snapshot_id is None:
+        raise InputError(f"no annotation snapshot in {exports_dir}: run `newsclaims annotate pull` first")
+    corpus_dir = _checked_dir(versions_dir, corpus_version, "corpus version")
+    snapshot_dir = _checked_dir(exports_dir, snapshot_id, "annotation snapshot")
+    try:
+        taxonomy = load_taxonomy(taxonomy_file)
+    except TaxonomyError as e:
+        raise InputError(str(e)) from None
+    meta_file = snapshot_dir / "snapshot.json"
+    try:
+        snapshot_meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+    except json.JSONDecodeError as e:
+        raise InputError(f"{meta_file}: not valid JSON ({e.msg})") from None
+    return ReleaseInputs(
+        corpus_version=corpus_version,
+        corpus_dir=corpus_dir,
+        snapshot_id=snapshot_id,
+        snapshot_dir=snapshot_dir,
+        snapshot_meta=snapshot_meta,
+        taxonomy_file=taxonomy_file,
+        taxonomy=taxonomy,
+        documents=sorted(
+            _load("corpus version", corpus_version, lambda: load_documents(corpus_version, versions_dir)),
+            key=lambda d: d.id,
+        ),
+        annotations=sorted(
+            _load("annotation snapshot", snapshot_id, lambda: load_annotations(snapshot_id, exports_dir)),
+            key=lambda a: (a.doc_id, a.annotator, a.annotation_id),
+        ),
+    )

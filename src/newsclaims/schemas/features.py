@@ -1,0 +1,61 @@
+"""`datasets.Features` of each release config, generated from the taxonomy.
+
+Labels are `ClassLabel`s so a model gets integer ids and the names travel with the data (in the
+README YAML and the parquet metadata). Claim attributes are ClassLabels too, with the taxonomy's
+values as names; a null means the annotators did not agree on a value (see review.jsonl).
+Lists of spans use `List({...})`: `Sequence({...})` would turn them into a dict of lists.
+"""
+
+from __future__ import annotations
+
+from datasets import ClassLabel, Features, List, Value
+
+from newsclaims.schemas.taxonomy import Taxonomy
+
+CONFIGS = ("documents", "entities", "claims", "ner")
+
+DOCUMENT_FIELDS = ("id", "text", "title", "source", "date", "dateline", "language", "url")
+
+
+def entity_label(tax: Taxonomy) -> ClassLabel:
+    return ClassLabel(names=list(tax.entity_names))
+
+
+def span(tax: Taxonomy) -> dict:
+    return {"start": Value("int32"), "end": Value("int32"), "text": Value("string"), "label": entity_label(tax)}
+
+
+def documents_features(tax: Taxonomy) -> Features:
+    return Features({name: Value("string") for name in DOCUMENT_FIELDS})
+
+
+def entities_features(tax: Taxonomy) -> Features:
+    return Features({"id": Value("string"), "text": Value("string"), "entities": List(span(tax))})
+
+
+def claims_features(tax: Taxonomy) -> Features:
+    claim = {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}
+    for attr in tax.claim.attributes:
+        claim[attr.name] = ClassLabel(names=list(attr.value_names))
+    claim["speaker"] = span(tax)  # null when the claim has no (agreed) speaker
+    return Features({"id": Value("string"), "text": Value("string"), "claims": List(claim)})
+
+
+def ner_features(tax: Taxonomy) -> Features:
+    return Features(
+        {
+            "id": Value("string"),
+            "tokens": List(Value("string")),
+            "token_starts": List(Value("int32")),  # code point offsets into the document text
+            "ner_tags": List(ClassLabel(names=list(tax.bio_tags))),
+        }
+    )
+
+
+def config_features(tax: Taxonomy) -> dict[str, Features]:
+    return {
+        "documents": documents_features(tax),
+        "entities": entities_features(tax),
+        "claims": claims_features(tax),
+        "ner": ner_features(tax),
+    }

@@ -1,0 +1,86 @@
+"""Generate the Label Studio labelling config (XML) from the taxonomy.
+
+The taxonomy is the single source of truth; `annotation/label_config.xml` is this module's
+output, committed so reviewers see label changes, and checked for staleness in the tests.
+The element tree does all escaping: no taxonomy value is ever formatted into XML by hand.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from newsclaims.schemas.taxonomy import LabelDef, Taxonomy
+
+# Names other stages rely on (see the config contract in briefs/common.md).
+TEXT_NAME = "text"
+ENTITIES_NAME = "entities"
+CLAIMS_NAME = "claims"
+# Task data fields shown above the text, in order.
+HEADER_FIELDS = ("title", "doc_id", "source", "date", "dateline", "url")
+
+_HEADER_COMMENT = (
+    " GENERATED from schemas/taxonomy.yaml by `newsclaims schemas generate`: do not edit by hand. "
+)
+
+
+def _hint(label: LabelDef) -> str:
+    return f"{label.description} Example: {label.example}"
+
+
+def _labels(parent: ET.Element, name: str, labels: tuple[LabelDef, ...]) -> None:
+    el = ET.SubElement(parent, "Labels", name=name, toName=TEXT_NAME, showInline="true")
+    for label in labels:
+        attrs = {"value": label.name, "hint": _hint(label)}
+        if label.color:
+            attrs["background"] = label.color
+        ET.SubElement(el, "Label", attrs)
+
+
+def build_label_config(taxonomy: Taxonomy) -> ET.Element:
+    view = ET.Element("View")
+    meta = ET.SubElement(view, "View", style="margin-bottom: 0.5em")
+    for field in HEADER_FIELDS:
+        ET.SubElement(meta, "Header", value=f"${field}", size="6" if field != "title" else "4")
+
+    ET.SubElement(view, "Header", value="Entities", size="5")
+    _labels(view, ENTITIES_NAME, taxonomy.entities)
+    claim = taxonomy.claim
+    ET.SubElement(view, "Header", value="Claims", size="5")
+    _labels(view, CLAIMS_NAME, (LabelDef(claim.name, claim.description, claim.example, claim.color),))
+
+    ET.SubElement(view, "Text", name=TEXT_NAME, value=f"${TEXT_NAME}")
+
+    relations = ET.SubElement(view, "Relations")
+    for rel in taxonomy.relations:
+        ET.SubElement(relations, "Relation", value=rel.name, hint=f"{rel.description} Example: {rel.example}")
+
+    # Per-claim attributes: shown only while a CLAIM region is selected, stored on that region.
+    attrs_view = ET.SubElement(
+        view, "View", visibleWhen="region-selected", whenTagName=CLAIMS_NAME, whenLabelValue=claim.name
+    )
+    for attr in claim.attributes:
+        ET.SubElement(attrs_view, "Header", value=attr.name.replace("_", " "), size="6")
+        choices = ET.SubElement(
+            attrs_view,
+            "Choices",
+            name=attr.name,
+            toName=TEXT_NAME,
+            perRegion="true",
+            choice="single-radio",
+            showInline="true",
+            hint=attr.description,
+            visibleWhen="region-selected",
+            whenTagName=CLAIMS_NAME,
+            whenLabelValue=claim.name,
+        )
+        for value in attr.values:
+            ET.SubElement(choices, "Choice", value=value.name, hint=_hint(value))
+    return view
+
+
+def render_label_config(taxonomy: Taxonomy) -> str:
+    """The config as text: deterministic (attribute order as built), indented, newline-terminated."""
+    root = build_label_config(taxonomy)
+    root.insert(0, ET.Comment(_HEADER_COMMENT))
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="unicode") + "\n"

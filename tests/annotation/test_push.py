@@ -1,0 +1,264 @@
+"""`annotate push` against the real Label Studio server: idempotent, crash-safe, drift-aware."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+from corpus_factory import seed_documents, synthetic_documents, write_version
+from flaky_proxy import FlakyProxy
+from label_studio_sdk.label_interface import LabelInterface
+
+from newsclaims.annotation.client import LabelStudioError, make_client
+from newsclaims.annotation.preannotate import MODEL_PREFIX
+from newsclaims.annotation.push import list_tasks, push
+from newsclaims.annotation.settings import LabelStudioSettings
+from newsclaims.paths import LABEL_CONFIG_FILE
+
+pytestmark = pytest.mark.labelstudio
+
+
+def doc_counts(client, project_id) -> Counter:
+    return Counter(t.doc_id for t in list_tasks(client, project_id))
+
+
+def cli(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "newsclaims.cli", *args], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def annotate(client, task, result):
+    me = client.users.whoami()
+    return client.annotations.create(id=task.id, result=result, completed_by=me.id)
+
+
+def entity(text, surface, label, rid="e1"):
+    start = text.index(surface)
+    return {"id": rid, "from_name": "entities", "to_name": "text", "type": "labels",
+            "value": {"start": start, "end": start + len(surface), "text": surface, "labels": [label]}}
+
+
+def test_push_seed_corpus_twice_gives_one_task_per_document(labelstudio, ls_project):
+    client = labelstudio.client()
+    docs = seed_documents()
+    first = push(client, docs, "v1", ls_project.title)
+    assert (first.created, first.unchanged, first.project_id) == (len(docs), 0, ls_project.id)
+    second = push(client, docs, "v1", ls_project.title)
+    assert (second.created, second.unchanged, second.updated, second.drifted) == (0, len(docs), 0, [])
+    assert doc_counts(client, ls_project.id) == Counter({d.id: 1 for d in docs})
+
+    tasks = {t.doc_id: t for t in list_tasks(client, ls_project.id)}
+    for d in docs:  # text, id and metadata for the annotator; corpus version in meta
+        data = tasks[d.id].data
+        assert data["text"] == d.text and data["text_sha256"] == d.text_sha256 and data["title"] == d.title
+        assert set(data) == {"text", "doc_id", "title", "source", "date", "dateline", "url", "text_sha256"}
+        assert tasks[d.id].meta == {"corpus_version": "v1"}
+
+
+def test_cli_push_twice_from_a_corpus_version_dir(labelstudio, ls_project, tmp_path):
+    docs = seed_documents()
+    write_version(tmp_path, "v1", docs)
+    args = ("annotate", "push", "--corpus", "v1", "--versions-dir", str(tmp_path), "--project", ls_project.title)
+    first = cli(*args, env=labelstudio.env())
+    assert first.returncode == 0, first.stderr
+    assert f"created {len(docs)}, unchanged 0" in first.stdout
+    second = cli(*args, env=labelstudio.env())
+    assert second.returncode == 0, second.stderr
+    assert f"created 0, unchanged {len(docs)}" in second.stdout
+    assert doc_counts(labelstudio.client(), ls_project.id) == Counter({d.id: 1 for d in docs})
+    for out in (first.stdout + first.stderr, second.stdout + second.stderr):
+        assert labelstudio.api_key not in out
+
+
+def test_lost_import_answer_then_repush_leaves_one_task_per_document(labelstudio, ls_project):
+    """The server commits batch 2 but the client never hears back; re-push completes, no duplicates."""
+    docs = synthetic_documents(24)
+    proxy = FlakyProxy(int(labelstudio.url.rsplit(":", 1)[1]), drop_response_of=2)
+    try:
+        flaky = make_client(LabelStudioSettings(proxy.url, labelstudio.api_key))
+        with pytest.raises(LabelStudioError):  # not retried by the SDK: a replayed POST would duplicate
+            push(flaky, docs, "v1", ls_project.title, batch_bytes=8_000)
+        assert proxy.dropped == 1 and proxy.matched == 2
+    finally:
+        proxy.close()
+
+    client = labelstudio.client()
+    after_crash = doc_counts(client, ls_project.id)
+    assert after_crash and max(after_crash.values()) == 1
+    assert len(after_crash) < len(docs)  # it really died half-way
+
+    summary = push(client, docs, "v1", ls_project.title, batch_bytes=8_000)
+    assert summary.created == len(docs) - len(after_crash)
+    assert summary.unchanged == len(after_crash)
+    assert summary.duplicates_removed == 0
+    assert doc_counts(client, ls_project.id) == Counter({d.id: 1 for d in docs})
+
+
+def test_import_cut_mid_request_then_repush(labelstudio, ls_project):
+    docs = synthetic_documents(6, prefix="cut")
+    proxy = FlakyProxy(int(labelstudio.url.rsplit(":", 1)[1]), drop_request_after=300)
+    try:
+        with pytest.raises(LabelStudioError):
+            push(make_client(LabelStudioSettings(proxy.url, labelstudio.api_key)), docs, "v1", ls_project.title)
+    finally:
+        proxy.close()
+    client = labelstudio.client()
+    assert doc_counts(client, ls_project.id) == Counter()  # a half-received POST creates nothing
+    assert push(client, docs, "v1", ls_project.title).created == len(docs)
+    assert doc_counts(client, ls_project.id) == Counter({d.id: 1 for d in docs})
+
+
+def test_push_killed_mid_batch_then_repush(labelstudio, ls_project, tmp_path):
+    docs = synthetic_documents(60, words=300, prefix="kill")
+    write_version(tmp_path, "v1", docs)
+    args = ("annotate", "push", "--versions-dir", str(tmp_path), "--project", ls_project.title, "--batch-bytes", "30000")
+    proc = subprocess.Popen([sys.executable, "-m", "newsclaims.cli", *args], env=labelstudio.env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    client = labelstudio.client()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if (client.projects.get(id=ls_project.id).task_number or 0) >= 6:  # a few batches are in
+            break
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    after_kill = doc_counts(client, ls_project.id)
+    assert 0 < len(after_kill) < len(docs), "the push should have been killed half-way"
+    assert max(after_kill.values()) == 1
+
+    again = cli(*args, env=labelstudio.env())
+    assert again.returncode == 0, again.stderr
+    assert doc_counts(client, ls_project.id) == Counter({d.id: 1 for d in docs})
+
+
+def test_outside_duplicates_are_removed_unless_annotated(labelstudio, ls_project):
+    client = labelstudio.client()
+    docs = seed_documents()
+    push(client, docs, "v1", ls_project.title, preannotate=False)
+    original = {t.doc_id: t for t in list_tasks(client, ls_project.id)}
+    # Someone imports the same tasks again by hand; one copy of the first document gets annotated.
+    copies = [{"data": t.data, "meta": t.meta} for t in original.values()]
+    client.projects.import_tasks(id=ls_project.id, request=copies, request_options={"max_retries": 0})
+    d0 = docs[0]
+    copy0 = max((t for t in list_tasks(client, ls_project.id) if t.doc_id == d0.id), key=lambda t: t.id)
+    annotate(client, copy0, [entity(d0.text, "Khorev", "PERSON")])
+
+    summary = push(client, docs, "v1", ls_project.title, preannotate=False)
+    assert summary.duplicates_removed == 2  # both unannotated extras
+    assert summary.created == 0
+    remaining = {t.doc_id: t for t in list_tasks(client, ls_project.id)}
+    assert doc_counts(client, ls_project.id) == Counter({d.id: 1 for d in docs})
+    assert remaining[d0.id].id == copy0.id  # the annotated copy is the one kept
+
+
+def test_changed_text_updates_unannotated_tasks_and_reports_annotated_ones(labelstudio, ls_project):
+    client = labelstudio.client()
+    annotated_doc, free_doc = seed_documents()
+    push(client, [annotated_doc, free_doc], "v1", ls_project.title)
+    tasks = {t.doc_id: t for t in list_tasks(client, ls_project.id)}
+    annotate(client, tasks[annotated_doc.id], [entity(annotated_doc.text, "Khorev", "PERSON")])
+
+    def changed(d):
+        text = d.text + "\nCorrection: on Friday 12 more people were hurt."
+        return dataclasses.replace(d, text=text, text_sha256="")
+
+    summary = push(client, [changed(annotated_doc), changed(free_doc)], "v2", ls_project.title)
+    assert summary.drifted == [annotated_doc.id]
+    assert summary.updated == 1 and summary.created == 0
+    assert any(annotated_doc.id in line for line in summary.lines())
+
+    after = {t.doc_id: t for t in list_tasks(client, ls_project.id)}
+    assert after[annotated_doc.id].data["text"] == annotated_doc.text  # not overwritten
+    assert after[annotated_doc.id].meta == {"corpus_version": "v1"}
+    assert after[free_doc.id].data["text"] == changed(free_doc).text
+    assert after[free_doc.id].meta == {"corpus_version": "v2"}
+    # the updated task's suggestions point into its new text
+    (pred,) = client.predictions.list(task=after[free_doc.id].id)
+    text = after[free_doc.id].data["text"]
+    assert any(r["value"]["text"] == "Friday" for r in pred.result)
+    for r in pred.result:
+        assert text[r["value"]["start"]:r["value"]["end"]] == r["value"]["text"]
+
+
+def test_predictions_are_uploaded_once_and_follow_the_project_lexicon(labelstudio, ls_project):
+    client = labelstudio.client()
+    docs = seed_documents()
+    first = push(client, docs, "v1", ls_project.title)
+    assert first.predictions_added == len(docs)
+    interface = LabelInterface(ls_project.label_config)
+    for t in list_tasks(client, ls_project.id):
+        (pred,) = client.predictions.list(task=t.id)
+        assert pred.model_version == first.model_version and pred.model_version.startswith(MODEL_PREFIX)
+        assert interface.validate_prediction({"result": pred.result}, return_errors=True) == []
+        labels = {r["value"]["labels"][0] for r in pred.result}
+        assert {"DATE", "QUANTITY"} <= labels
+    assert push(client, docs, "v1", ls_project.title).predictions_added == 0  # idempotent
+
+    # An annotator labels "Khorev" in one article: the other article gets it proposed everywhere.
+    d0, d1 = docs
+    tasks = {t.doc_id: t for t in list_tasks(client, ls_project.id)}
+    annotate(client, tasks[d0.id], [entity(d0.text, "Khorev", "PERSON")])
+    third = push(client, docs, "v1", ls_project.title)
+    assert third.model_version != first.model_version and third.predictions_added == len(docs)
+    (pred,) = client.predictions.list(task=tasks[d1.id].id)  # the old version was replaced
+    assert pred.model_version == third.model_version
+    khorev = [(r["value"]["start"], r["value"]["labels"]) for r in pred.result if r["value"]["text"] == "Khorev"]
+    expected = [i for i in range(len(d1.text)) if d1.text.startswith("Khorev", i)]
+    assert [s for s, _ in khorev] == expected and all(lab == ["PERSON"] for _, lab in khorev)
+
+
+def test_label_config_round_trip(labelstudio, ls_project):
+    client = labelstudio.client()
+    client.projects.update(id=ls_project.id, label_config='<View><Text name="text" value="$text"/>'
+                           '<Labels name="entities" toName="text"><Label value="PERSON"/></Labels></View>')
+    push(client, seed_documents()[:1], "v1", ls_project.title, preannotate=False)
+    on_server = client.projects.get(id=ls_project.id).label_config
+    assert on_server.strip() == LABEL_CONFIG_FILE.read_text(encoding="utf-8").strip()
+    interface = LabelInterface(on_server)
+    assert {c.name for c in interface.controls} == {"entities", "claims", "claim_type", "checkworthy", "attribution"}
+
+
+def test_bad_token_is_a_clear_error_without_the_token(labelstudio, ls_project, tmp_path):
+    write_version(tmp_path, "v1", seed_documents())
+    bad = "wrong-token-" + "7" * 28
+    r = cli("annotate", "push", "--versions-dir", str(tmp_path), "--project", ls_project.title,
+            env=labelstudio.env(LABEL_STUDIO_API_KEY=bad))
+    assert r.returncode != 0
+    assert "rejected the API token" in r.stderr and labelstudio.url in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+    assert bad not in r.stderr + r.stdout and labelstudio.api_key not in r.stderr + r.stdout
+    assert doc_counts(labelstudio.client(), ls_project.id) == Counter()
+
+
+def test_unreachable_server_is_a_clear_error(labelstudio, tmp_path):
+    from newsclaims.annotation.server import free_port
+
+    write_version(tmp_path, "v1", seed_documents())
+    url = f"http://127.0.0.1:{free_port()}"
+    r = cli("annotate", "push", "--versions-dir", str(tmp_path), env=labelstudio.env(LABEL_STUDIO_URL=url))
+    assert r.returncode != 0
+    assert f"cannot reach Label Studio at {url}" in r.stderr and "make labelstudio" in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout and labelstudio.api_key not in r.stderr + r.stdout
+
+
+def test_push_a_corpus_version_built_by_the_corpus_stage(labelstudio, ls_project, tmp_path):
+    from newsclaims.corpus.build import build_corpus
+    from newsclaims.corpus.versions import latest_version, load_documents
+    from newsclaims.paths import RAW_DIR
+
+    build_corpus(RAW_DIR, tmp_path)
+    version = latest_version(tmp_path)
+    docs = list(load_documents(version, tmp_path))
+    r = cli("annotate", "push", "--versions-dir", str(tmp_path), "--project", ls_project.title, env=labelstudio.env())
+    assert r.returncode == 0, r.stderr
+    tasks = {t.doc_id: t for t in list_tasks(labelstudio.client(), ls_project.id)}
+    assert sorted(tasks) == sorted(d.id for d in docs)
+    for d in docs:
+        assert tasks[d.id].data["text"] == d.text
+        assert tasks[d.id].data["text_sha256"] == d.text_sha256
+        assert tasks[d.id].data["dateline"] == (d.dateline or "")
+        assert tasks[d.id].meta == {"corpus_version": version}

@@ -1,0 +1,60 @@
+"""`newsclaims bench --size small` end to end (CI smoke test: the figures are not asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from newsclaims.bench.stages import STAGES
+from newsclaims.bench.synth import SynthSpec, change_files, generate
+
+NEWSCLAIMS = Path(sys.executable).parent / "newsclaims"
+
+
+def test_small_bench_writes_every_stage_with_floor_measured_and_ratio(tmp_path):
+    out = tmp_path / "results"
+    run = subprocess.run([str(NEWSCLAIMS), "bench", "--size", "small", "--out", str(out)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    (path,) = out.glob("*-small.json")
+    result = json.loads(path.read_text(encoding="utf-8"))
+    assert {s["stage"] for s in result["stages"]} == {s.name for s in STAGES}
+    for m in result["stages"]:
+        assert m["floor"] > 0 and m["measured"] > 0, m
+        expected = m["floor"] / m["measured"] if m["ratio_is"] == "floor / measured" else m["measured"] / m["floor"]
+        assert abs(m["ratio"] - expected) <= 1e-3 * max(1.0, expected), m
+        assert m["goal"].split()[0] in (">=", "<=") and isinstance(m["met"], bool) and m["floor_is"]
+    workers = {m["case"] for m in result["stages"] if m["stage"] == "corpus.build_throughput"}
+    assert len(workers) == len(result["size"]["workers"]) and 1 in result["size"]["workers"]
+    machine = result["machine"]
+    assert machine["cores"] >= 1 and machine["python"].startswith("3.") and machine["libraries"]["datasketch"]
+    assert "corpus.build_throughput" in run.stdout and str(path) in run.stdout  # the printed table
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_synthetic_corpus_is_deterministic_and_has_the_promised_mix(tmp_path):
+    spec = SynthSpec(400)
+    a, b = generate(spec, tmp_path / "a"), generate(spec, tmp_path / "b")
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b") and a == b
+    assert a.articles == 400
+    kinds = a.kinds
+    for kind in ("file:html", "file:jsonl", "cyrillic", "exact_duplicate", "near_duplicate", "encoding:cp1252"):
+        assert kinds[kind] > 0, kind
+    sizes = [len(p.read_bytes()) for p in (tmp_path / "a").rglob("*.txt")]
+    assert min(sizes) < 1500 and max(sizes) > 10_000  # a realistic spread, not one length
+    other = generate(SynthSpec(400, seed=7), tmp_path / "c")
+    assert _tree(tmp_path / "c") != _tree(tmp_path / "a") and other.articles == 400
+
+
+def test_change_files_edits_the_requested_share(tmp_path):
+    generate(SynthSpec(300), tmp_path / "raw")
+    before = _tree(tmp_path / "raw")
+    changed = change_files(tmp_path / "raw", 0.05)
+    after = _tree(tmp_path / "raw")
+    assert sorted(k for k in before if before[k] != after[k]) == changed
+    assert len(changed) == round(len(before) * 0.05)
