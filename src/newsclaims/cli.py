@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     except NewsclaimsError as e:
         print(f"newsclaims: error: {e}", file=sys.stderr)
         return e.exit_code
+    except BrokenPipeError:
+        # Output piped into `head` & co.: the reader left; not an error worth a traceback.
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("newsclaims: interrupted; nothing half-written was left behind", file=sys.stderr)
         return 130

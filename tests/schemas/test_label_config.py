@@ -93,3 +93,11 @@ def test_generate_check_reports_a_stale_file_and_generate_fixes_it(tmp_path):
     assert out.read_text(encoding="utf-8") == render_label_config(load_taxonomy())
     assert _cli("schemas", "generate", "--check", "--out", str(out)).returncode == 0
     assert [p.name for p in tmp_path.iterdir()] == ["label_config.xml"]  # no temp files left
+
+
+def test_headers_show_task_fields_but_never_source():
+    # Label Studio's frontend resolves `$source` to the whole task JSON, not to data.source.
+    root = ET.fromstring(render_label_config(load_taxonomy()))
+    header_values = [h.get("value") for h in root.iter("Header")]
+    assert {"$title", "$doc_id"} <= set(header_values)
+    assert "$source" not in header_values

@@ -151,9 +151,10 @@ def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, fi
                 yield line
 
         documents_out = _write_lines(tmp / V.DOCUMENTS_FILE, documents())
+        SignatureCache(out_dir).save(result.index, result.text_sha256)
+        result.index.close()
     finally:
         spool.close()
-    SignatureCache(out_dir).save(result.index, result.text_sha256)
     rejects = sorted(result.rejects, key=lambda r: (r.raw_path, r.record or 0, r.reason))
     rejects_out = _write_jsonl(tmp / V.REJECTS_FILE, (r.to_dict() for r in rejects))
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import array
 import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,43 +42,94 @@ def minhash(text: str) -> LeanMinHash:
     return LeanMinHash(m)
 
 
-def _from_values(values: np.ndarray) -> LeanMinHash:
-    return LeanMinHash(seed=MINHASH_SEED, hashvalues=values, scheme=_template().scheme)
-
-
 @dataclass
 class ExactDuplicates:
-    """text_sha256 -> id of the first document seen with that text."""
+    """text digest -> id of the first document seen with that text (digests as bytes: half the
+    memory of hex strings)."""
 
-    first_by_hash: dict[str, str] = field(default_factory=dict)
+    first_by_hash: dict[bytes, str] = field(default_factory=dict)
 
     def original_of(self, doc_id: str, text_sha256: str) -> str | None:
-        first = self.first_by_hash.setdefault(text_sha256, doc_id)
+        first = self.first_by_hash.setdefault(bytes.fromhex(text_sha256), doc_id)
         return None if first == doc_id else first
 
 
-@dataclass
 class NearDuplicateIndex:
-    """Add documents one by one; each add returns the earlier documents it nearly duplicates."""
+    """Near duplicates by MinHash LSH with datasketch's banding (MinHashLSH's own b x r for the
+    threshold), indexed in compact arrays instead of MinHashLSH's dict-of-sets storage, which
+    keeps ~6 KB of Python objects per document and so grows the build's memory with the corpus.
 
-    threshold: float = NEAR_DUPLICATE_THRESHOLD
-    lsh: MinHashLSH = field(init=False)
-    signatures: dict[str, LeanMinHash] = field(default_factory=dict)
+    `add` spools each signature to a scratch file and keeps 8 bytes per band; `pairs` then sorts
+    the band keys once, and checks every pair sharing a bucket exactly as MinHashLSH.query +
+    LeanMinHash.jaccard would: equal band values, then the estimated Jaccard similarity. A pair
+    shares a bucket regardless of the order documents arrive in, so the result is the same set
+    of pairs the incremental query-then-insert loop found.
+    """
 
-    def __post_init__(self) -> None:
-        self.lsh = MinHashLSH(threshold=self.threshold, num_perm=NUM_PERM)
+    def __init__(self, scratch: Path, threshold: float = NEAR_DUPLICATE_THRESHOLD):
+        self.threshold = threshold
+        self.bands = MinHashLSH(threshold=threshold, num_perm=NUM_PERM).hashranges
+        self.dtype = _template().hashvalues.dtype
+        self.ids: list[str] = []
+        self.keys = array.array("Q")  # len(bands) band keys per document
+        self.path = Path(scratch)
+        self._file = open(self.path, "w+b")  # noqa: SIM115 (closed by close())
 
-    def add(self, doc_id: str, text: str, known: np.ndarray | None = None) -> list[tuple[str, float]]:
-        """`known`: the MinHash values of `text` if already computed (from SignatureCache)."""
-        signature = minhash(text) if known is None else _from_values(known)
+    def add(self, doc_id: str, text: str, known: np.ndarray | None = None) -> np.ndarray:
+        """Index a document; `known`: the MinHash values of `text` if already computed."""
+        values = np.asarray(minhash(text).hashvalues if known is None else known, dtype=self.dtype)
+        data = values.tobytes()
+        size = values.itemsize
+        for start, end in self.bands:
+            band = hashlib.blake2b(data[start * size : end * size], digest_size=8).digest()
+            self.keys.append(int.from_bytes(band, "little"))
+        self._file.write(data)
+        self.ids.append(doc_id)
+        return values
+
+    def signatures(self) -> np.ndarray:
+        """All signatures, one row per document, read from the scratch file (not copied into memory)."""
+        self._file.flush()
+        if not self.ids:
+            return np.zeros((0, NUM_PERM), dtype=self.dtype)
+        return np.memmap(self.path, dtype=self.dtype, mode="r", shape=(len(self.ids), NUM_PERM))
+
+    def pairs(self) -> list[tuple[str, str, float]]:
+        """(earlier id, later id, similarity) of every near-duplicate pair, sorted."""
+        n, b = len(self.ids), len(self.bands)
+        if n < 2:
+            return []
+        keys = np.frombuffer(self.keys, dtype=np.uint64).reshape(n, b)
+        candidates: set[tuple[int, int]] = set()
+        for band in range(b):
+            column = keys[:, band]
+            order = np.argsort(column, kind="stable")
+            ordered = column[order]
+            same = np.flatnonzero(ordered[1:] == ordered[:-1])
+            if not len(same):
+                continue
+            # Runs of equal keys: each run is one bucket.
+            starts = same[np.r_[True, np.diff(same) > 1]]
+            for s in starts:
+                e = s + 1
+                while e < n and ordered[e] == ordered[s]:
+                    e += 1
+                members = sorted(order[s:e].tolist())
+                candidates.update((x, y) for i, x in enumerate(members) for y in members[i + 1 :])
+        signatures = self.signatures()
         found = []
-        for other in self.lsh.query(signature):
-            similarity = round(float(signature.jaccard(self.signatures[other])), 4)
+        for x, y in sorted(candidates):
+            a, c = signatures[x], signatures[y]
+            if not any(np.array_equal(a[s:e], c[s:e]) for s, e in self.bands):
+                continue  # only the 64-bit band keys collided
+            similarity = round(float(np.count_nonzero(a == c)) / float(NUM_PERM), 4)
             if similarity >= self.threshold:
-                found.append((other, similarity))
-        self.lsh.insert(doc_id, signature)
-        self.signatures[doc_id] = signature
-        return sorted(found)
+                found.append((self.ids[x], self.ids[y], similarity))
+        return found
+
+    def close(self) -> None:
+        self._file.close()
+        self.path.unlink(missing_ok=True)
 
 
 class SignatureCache:
@@ -113,9 +166,12 @@ class SignatureCache:
         start = row * self.record + 32
         return np.frombuffer(self._data, dtype=self.dtype, count=NUM_PERM, offset=start)
 
-    def save(self, index: NearDuplicateIndex, text_sha256_by_id: dict[str, str]) -> None:
+    def save(self, index: NearDuplicateIndex, text_sha256: bytes) -> None:
+        """`text_sha256`: the 32-byte digests of the index's documents, in the index's order."""
+        signatures = index.signatures()
+        order = sorted(range(len(index.ids)), key=index.ids.__getitem__)
         parts = []
-        for doc_id in sorted(index.signatures):
-            parts.append(bytes.fromhex(text_sha256_by_id[doc_id]))
-            parts.append(np.asarray(index.signatures[doc_id].hashvalues, dtype=self.dtype).tobytes())
+        for row in order:
+            parts.append(text_sha256[row * 32 : row * 32 + 32])
+            parts.append(np.asarray(signatures[row], dtype=self.dtype).tobytes())
         atomic_write_bytes(self.path, b"".join(parts))

@@ -125,36 +125,44 @@ class Deduplicated:
     spool: Spool
     rejects: list[Reject]
     near: dict[str, list[NearDuplicate]]
-    index: NearDuplicateIndex
-    text_sha256: dict[str, str]  # of every accepted document (for the signature cache)
+    index: NearDuplicateIndex  # the caller closes it
+    text_sha256: bytes  # 32-byte digests of the accepted documents, in the index's order
     languages: Counter
 
 
 def deduplicate(items: Iterable[Item], spool: Spool, cache: SignatureCache | None = None) -> Deduplicated:
-    """Keep the first of each exact duplicate (file order); link near duplicates both ways."""
-    exact, index = ExactDuplicates(), NearDuplicateIndex()
+    """Keep the first of each exact duplicate (file order); link near duplicates both ways.
+
+    Per accepted document only its id, offsets, text digest and 8 bytes per LSH band stay in
+    memory; the MinHash signatures go to a scratch file next to the spool."""
+    exact = ExactDuplicates()
+    index = NearDuplicateIndex(spool.path.with_name(".signatures.bin"))
     rejects: list[Reject] = []
-    near: dict[str, list[NearDuplicate]] = defaultdict(list)
-    text_sha256: dict[str, str] = {}
+    digests = bytearray()
     languages: Counter[str] = Counter()
-    for item in items:
-        if isinstance(item, Reject):
-            rejects.append(item)
-            continue
-        doc = item.doc
-        if doc.id in spool.offsets:  # e.g. NFC and NFD spellings of one file name
-            rejects.append(item.reject("id_collision", f"another input already has id {doc.id}"))
-            continue
-        original = exact.original_of(doc.id, doc.text_sha256)
-        if original is not None:
-            rejects.append(Reject(doc.raw_path, "duplicate", f"same text as {original} after normalization",
-                                  doc.raw_sha256, duplicate_of=original, record=item.record))
-            continue
-        known = cache.get(doc.text_sha256) if cache is not None else None
-        for other, similarity in index.add(doc.id, doc.text, known):
-            near[doc.id].append(NearDuplicate(other, similarity))
-            near[other].append(NearDuplicate(doc.id, similarity))
-        text_sha256[doc.id] = doc.text_sha256
-        languages[doc.language or "unknown"] += 1
-        spool.add(doc, item.line)
-    return Deduplicated(spool, rejects, dict(near), index, text_sha256, languages)
+    try:
+        for item in items:
+            if isinstance(item, Reject):
+                rejects.append(item)
+                continue
+            doc = item.doc
+            if doc.id in spool.offsets:  # e.g. NFC and NFD spellings of one file name
+                rejects.append(item.reject("id_collision", f"another input already has id {doc.id}"))
+                continue
+            original = exact.original_of(doc.id, doc.text_sha256)
+            if original is not None:
+                rejects.append(Reject(doc.raw_path, "duplicate", f"same text as {original} after normalization",
+                                      doc.raw_sha256, duplicate_of=original, record=item.record))
+                continue
+            index.add(doc.id, doc.text, cache.get(doc.text_sha256) if cache is not None else None)
+            digests += bytes.fromhex(doc.text_sha256)
+            languages[doc.language or "unknown"] += 1
+            spool.add(doc, item.line)
+        near: dict[str, list[NearDuplicate]] = defaultdict(list)
+        for a, b, similarity in index.pairs():
+            near[a].append(NearDuplicate(b, similarity))
+            near[b].append(NearDuplicate(a, similarity))
+    except BaseException:
+        index.close()
+        raise
+    return Deduplicated(spool, rejects, dict(near), index, bytes(digests), languages)

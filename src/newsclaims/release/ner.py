@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from newsclaims.release.gold import GoldSpan
 
-# A word: letters/digits joined by inner ' ’ - . , (so "1,000", "70.2", "step-by-step" stay whole);
+# A word: letters/digits joined by inner . or , (so "1,000" and "70.2" stay whole). Hyphens split
+# ("Russia-Ukraine" -> Russia, -, Ukraine) because annotators label the parts of such compounds;
 # a trailing "'s" is split off as its own token because entity spans usually stop before it.
-TOKEN_RE = re.compile(r"\w+(?:[-.,]\w+)*|['’]\w+|[^\w\s]")
+TOKEN_RE = re.compile(r"\w+(?:[.,]\w+)*|['’]\w+|[^\w\s]")
 
 
 @dataclass(frozen=True)

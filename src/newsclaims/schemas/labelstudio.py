@@ -15,8 +15,9 @@ from newsclaims.schemas.taxonomy import LabelDef, Taxonomy
 TEXT_NAME = "text"
 ENTITIES_NAME = "entities"
 CLAIMS_NAME = "claims"
-# Task data fields shown above the text, in order.
-HEADER_FIELDS = ("title", "doc_id", "source", "date", "dateline", "url")
+# Task data fields shown above the text, in order. Not `source`: the Label Studio frontend
+# resolves `$source` to the whole task as JSON (seen in the browser test), not to data.source.
+HEADER_FIELDS = ("title", "doc_id", "date", "dateline", "url")
 
 _HEADER_COMMENT = (
     " GENERATED from schemas/taxonomy.yaml by `newsclaims schemas generate`: do not edit by hand. "
