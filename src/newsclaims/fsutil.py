@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import re
@@ -106,3 +107,39 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
 
 def atomic_write_text(path: Path, text: str, mode: int | None = None) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), mode)
+
+
+class DirectoryLockedError(BlockingIOError):
+    """Another process holds the lock of this directory."""
+
+
+@contextlib.contextmanager
+def locked_directory(directory: Path) -> Iterator[Path]:
+    """Hold an exclusive flock on `directory` itself (no lock file to commit or ignore).
+
+    Raises DirectoryLockedError at once if another process holds it; released when the
+    process exits, however it exits (SIGKILL included).
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DirectoryLockedError(str(directory)) from None
+        yield directory
+    finally:
+        os.close(fd)
+
+
+def remove_partials(directory: Path) -> list[str]:
+    """Delete the hidden `.<name>.partial-*` leftovers of killed writers; call it under the directory lock."""
+    removed = []
+    for p in Path(directory).glob(".*.partial-*"):
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+        removed.append(p.name)
+    return removed

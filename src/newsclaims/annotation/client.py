@@ -16,7 +16,6 @@ from label_studio_sdk.core.api_error import ApiError
 from newsclaims.annotation.settings import ENV_FILE, LabelStudioSettings, load_settings
 from newsclaims.errors import NewsclaimsError
 
-DEFAULT_TIMEOUT = 60.0  # seconds; imports of large batches are synchronous on the server
 NO_RETRY = {"max_retries": 0}  # for POSTs that must not be replayed (they would duplicate)
 
 
@@ -53,7 +52,15 @@ def translated_errors(url: str, doing: str = "talking to Label Studio") -> Itera
     except httpx.TimeoutException:
         raise LabelStudioError(
             f"Label Studio at {url} did not answer in time while {doing}; is it overloaded or still "
-            "starting? Retry, or check `newsclaims annotate server status`"
+            "starting? Retry, check `newsclaims annotate server status`, or allow more seconds with "
+            "LABEL_STUDIO_TIMEOUT"
+        ) from None
+    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as e:
+        # It was reachable and dropped the connection mid-request: "start the server" would mislead.
+        raise LabelStudioError(
+            f"Label Studio at {url} dropped the connection while {doing} ({type(e).__name__}); check that it "
+            "is still running (`newsclaims annotate server status`) and re-run the command: re-running never "
+            "duplicates tasks or snapshots"
         ) from None
     except httpx.TransportError as e:
         raise LabelStudioError(
@@ -62,12 +69,13 @@ def translated_errors(url: str, doing: str = "talking to Label Studio") -> Itera
         ) from None
 
 
-def make_client(settings: LabelStudioSettings, timeout: float = DEFAULT_TIMEOUT) -> LabelStudio:
+def make_client(settings: LabelStudioSettings, timeout: float | None = None) -> LabelStudio:
     # api_key is passed explicitly: the SDK's default reads the environment at import time.
-    return LabelStudio(base_url=settings.url, api_key=settings.api_key, timeout=timeout)
+    # Every request has a timeout (LABEL_STUDIO_TIMEOUT, default 60 s): a hung server is an error, not a hang.
+    return LabelStudio(base_url=settings.url, api_key=settings.api_key, timeout=timeout or settings.timeout)
 
 
-def connect(settings: LabelStudioSettings | None = None, timeout: float = DEFAULT_TIMEOUT) -> LabelStudio:
+def connect(settings: LabelStudioSettings | None = None, timeout: float | None = None) -> LabelStudio:
     """A client whose server answered and accepted the token (checked up front)."""
     settings = settings or load_settings()
     client = make_client(settings, timeout)

@@ -87,6 +87,15 @@ def _region_span(value: dict[str, Any], text: str) -> tuple[int, int, str] | str
     return start, end, actual
 
 
+def _object(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object, else {} (a hand-edited or foreign export can hold anything)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _int_id(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _single(values: Any) -> str | None:
     """The one label/choice of a region, or None if there is not exactly one."""
     if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str):
@@ -129,7 +138,7 @@ class _AnnotationParser:
         return entities, claims, links
 
     def _span(self, r: dict[str, Any]) -> None:
-        rid, control, value = r.get("id"), r.get("from_name"), r.get("value") or {}
+        rid, control, value = r.get("id"), r.get("from_name"), _object(r.get("value"))
         if not isinstance(rid, str) or not rid:
             self.problem(None, f"{control} span without a region id")
             return
@@ -153,8 +162,11 @@ class _AnnotationParser:
             self.problem(rid, f"label {label!r} from control {control!r} is not in the taxonomy")
 
     def _choice(self, r: dict[str, Any]) -> None:
-        rid, control, value = r.get("id"), r.get("from_name"), r.get("value") or {}
-        if control not in self.attributes:
+        rid, control, value = r.get("id"), r.get("from_name"), _object(r.get("value"))
+        if not isinstance(rid, str):
+            self.problem(None, f"{control} choice without a region id")
+            return
+        if not isinstance(control, str) or control not in self.attributes:
             self.problem(rid, f"unknown per-region choice {control!r}")
             return
         if rid not in self.claims:
@@ -171,6 +183,9 @@ class _AnnotationParser:
     def _relation(self, r: dict[str, Any]) -> None:
         a, b = r.get("from_id"), r.get("to_id")
         where = f"{a}->{b}"
+        if not isinstance(a, str) or not isinstance(b, str):
+            self.problem(where, f"{SAID_BY} needs from_id and to_id region ids")
+            return
         labels = r.get("labels") or []
         if labels != [SAID_BY]:
             self.problem(where, f"relation must carry exactly the label {SAID_BY!r}, got {labels!r}")
@@ -202,19 +217,24 @@ def parse_task(task: dict[str, Any], text: str | None, taxonomy: Taxonomy) -> Ta
     `text` is the corpus document text; None means "use the task's own data.text".
     """
     out = TaskParse()
-    task_id = task.get("id")
-    data = task.get("data") or {}
-    meta = task.get("meta") or {}
+    task = _object(task)
+    task_id = _int_id(task.get("id"))
+    data = _object(task.get("data"))
+    meta = _object(task.get("meta"))
     doc_id = data.get("doc_id")
-    drafts = task.get("drafts") or []
-    predictions = task.get("predictions") or []
-    out.drafts, out.predictions = len(drafts), len(predictions)
+    drafts, predictions = task.get("drafts"), task.get("predictions")
+    out.drafts = len(drafts) if isinstance(drafts, list) else 0
+    out.predictions = len(predictions) if isinstance(predictions, list) else 0
 
     def problem(annotation_id, region_id, message):
         out.problems.append(ParseProblem(task_id, doc_id, annotation_id, region_id, message))
 
     if not isinstance(doc_id, str) or not doc_id:
+        doc_id = None
         problem(None, None, "task has no data.doc_id: it was not pushed by `newsclaims annotate push`")
+        return out
+    if task_id is None:
+        problem(None, None, f"task id must be an integer, got {task.get('id')!r}")
         return out
     task_text = data.get("text")
     if text is None:
@@ -229,8 +249,18 @@ def parse_task(task: dict[str, Any], text: str | None, taxonomy: Taxonomy) -> Ta
         return out
     text_sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    for ann in task.get("annotations") or []:
-        ann_id = ann.get("id")
+    annotations = task.get("annotations") or []
+    if not isinstance(annotations, list):
+        problem(None, None, f"annotations must be a list, got {type(annotations).__name__}")
+        return out
+    for ann in annotations:
+        if not isinstance(ann, dict):
+            problem(None, None, f"an annotation must be a JSON object, got {type(ann).__name__}")
+            continue
+        ann_id = _int_id(ann.get("id"))
+        if ann_id is None:
+            problem(None, None, f"annotation id must be an integer, got {ann.get('id')!r}")
+            continue
         if ann.get("was_cancelled"):
             out.cancelled += 1
             continue
@@ -248,9 +278,9 @@ def parse_task(task: dict[str, Any], text: str | None, taxonomy: Taxonomy) -> Ta
             AnnotationRecord(
                 doc_id=doc_id,
                 annotator=annotator,
-                task_id=int(task_id),
-                annotation_id=int(ann_id),
-                corpus_version=meta.get("corpus_version"),
+                task_id=task_id,
+                annotation_id=ann_id,
+                corpus_version=version if isinstance(version := meta.get("corpus_version"), str) else None,
                 text_sha256=text_sha256,
                 ground_truth=bool(ann.get("ground_truth")),
                 entities=entities,
@@ -271,7 +301,7 @@ def parse_export(
     """Parse every task; `texts` maps doc_id -> corpus text (missing/None: the task's data.text)."""
     total = TaskParse()
     for task in tasks:
-        doc_id = (task.get("data") or {}).get("doc_id")
+        doc_id = _object(_object(task).get("data")).get("doc_id")
         part = parse_task(task, texts.get(doc_id) if isinstance(doc_id, str) else None, taxonomy)
         total.records += part.records
         total.problems += part.problems

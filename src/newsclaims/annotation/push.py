@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
@@ -33,6 +36,13 @@ from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
 DEFAULT_PROJECT = "newsclaims"
 DEFAULT_BATCH_BYTES = 4 << 20  # far below Label Studio's ~250 MB per POST, and quick to retry
 DATA_FIELDS = ("text", "doc_id", "title", "source", "date", "dateline", "url", "text_sha256")
+# Push locks live outside the checkout (keyed by server URL + project title), so two checkouts
+# pushing to the same project on one machine exclude each other too.
+LOCK_DIR = Path(tempfile.gettempdir()) / f"newsclaims-{os.getuid()}"
+
+
+class PushLockedError(NewsclaimsError):
+    """Another push to the same project of the same server is running."""
 
 
 @dataclass(frozen=True)
@@ -213,8 +223,33 @@ def push(client: LabelStudio, documents: Iterable[Document], corpus_version: str
 
     SDK and connection failures come out as `LabelStudioError`; re-running is always safe.
     """
-    with translated_errors(client_url(client), "pushing tasks (re-running push is safe: it never duplicates)"):
+    url = client_url(client)
+    with push_lock(url, project_title), translated_errors(url, "pushing tasks (re-running push is safe: it never duplicates)"):
         return _push(client, documents, corpus_version, project_title, taxonomy, batch_bytes, preannotate)
+
+
+@contextlib.contextmanager
+def push_lock(url: str, project_title: str, lock_dir: Path | None = None) -> Iterator[Path]:
+    """One push per (server, project) at a time: two would both import the missing documents.
+
+    Refuses at once (rather than waiting) so nobody is left staring at a silent command.
+    """
+    lock_dir = Path(lock_dir or LOCK_DIR)
+    lock_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key = sha256_bytes("\n".join((url.rstrip("/"), project_title)).encode("utf-8"))[:16]
+    path = lock_dir / f"push-{key}.lock"
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise PushLockedError(
+            f"another `newsclaims annotate push` to project {project_title!r} at {url} is running (lock {path}); "
+            "wait for it to finish, then re-run this push if needed"
+        ) from None
+    try:
+        yield path
+    finally:
+        lock.release()
 
 
 def _push(

@@ -19,6 +19,8 @@ URL_VAR = "LABEL_STUDIO_URL"
 API_KEY_VAR = "LABEL_STUDIO_API_KEY"
 USERNAME_VAR = "LABEL_STUDIO_USERNAME"
 PASSWORD_VAR = "LABEL_STUDIO_PASSWORD"
+TIMEOUT_VAR = "LABEL_STUDIO_TIMEOUT"  # seconds per request; optional
+DEFAULT_TIMEOUT = 60.0  # imports of large batches are synchronous on the server
 
 
 class SettingsError(NewsclaimsError):
@@ -29,9 +31,10 @@ class SettingsError(NewsclaimsError):
 class LabelStudioSettings:
     url: str
     api_key: str = field(repr=False)  # never shown: the repr below masks it
+    timeout: float = DEFAULT_TIMEOUT
 
     def __repr__(self) -> str:
-        return f"LabelStudioSettings(url={self.url!r}, api_key='***')"
+        return f"LabelStudioSettings(url={self.url!r}, api_key='***', timeout={self.timeout})"
 
 
 def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
@@ -55,4 +58,11 @@ def load_settings(env_file: Path = ENV_FILE, environ: dict[str, str] | None = No
             f"{' and '.join(missing)} not set (looked in the environment and {env_file}); "
             "run `make labelstudio` to start a local server, which writes them to .env"
         )
-    return LabelStudioSettings(url=url.rstrip("/"), api_key=key)
+    raw_timeout = get(TIMEOUT_VAR)
+    try:
+        timeout = float(raw_timeout) if raw_timeout else DEFAULT_TIMEOUT
+    except ValueError:
+        timeout = -1.0
+    if not timeout > 0:
+        raise SettingsError(f"{TIMEOUT_VAR} must be a positive number of seconds, got {raw_timeout!r}")
+    return LabelStudioSettings(url=url.rstrip("/"), api_key=key, timeout=timeout)

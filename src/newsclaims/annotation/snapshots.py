@@ -21,7 +21,16 @@ from typing import Any
 from newsclaims.annotation.export_parser import record_sort_key
 from newsclaims.annotation.records import AnnotationRecord
 from newsclaims.errors import NewsclaimsError
-from newsclaims.fsutil import atomic_directory, atomic_write_text, check_version_name, sha256_bytes, sha256_file
+from newsclaims.fsutil import (
+    DirectoryLockedError,
+    atomic_directory,
+    atomic_write_text,
+    check_version_name,
+    locked_directory,
+    remove_partials,
+    sha256_bytes,
+    sha256_file,
+)
 from newsclaims.paths import EXPORTS_DIR
 
 EXPORT_FILE = "export.json"
@@ -110,8 +119,33 @@ def write_snapshot(
     pulled_at: str | None = None,
     exports_dir: Path | None = None,
 ) -> SnapshotWrite:
-    """Write a snapshot in one atomic step, or nothing if the same export is already there."""
+    """Write a snapshot in one atomic step, or nothing if the same export is already there.
+
+    Holds the exports directory's lock: a concurrent pull is refused, and the hidden leftovers
+    of a killed pull are removed before writing.
+    """
     exports_dir = Path(exports_dir or EXPORTS_DIR)
+    try:
+        with locked_directory(exports_dir):
+            remove_partials(exports_dir)
+            return _write_snapshot(tasks, records, project=project, taxonomy_sha256=taxonomy_sha256, counts=counts,
+                                   checked_against_task_text=checked_against_task_text, pulled_at=pulled_at,
+                                   exports_dir=exports_dir)
+    except DirectoryLockedError:
+        raise SnapshotError(f"another pull is writing to {exports_dir}; wait for it to finish and pull again") from None
+
+
+def _write_snapshot(
+    tasks: list[dict[str, Any]],
+    records: list[AnnotationRecord],
+    *,
+    project: str,
+    taxonomy_sha256: str,
+    counts: dict[str, int],
+    checked_against_task_text: list[str] | None,
+    pulled_at: str | None,
+    exports_dir: Path,
+) -> SnapshotWrite:
     export_bytes = canonical_export(tasks)
     snapshot_id = snapshot_id_for(project, export_bytes)
     final = exports_dir / snapshot_id

@@ -33,7 +33,7 @@ def register(subparsers) -> None:
 
 
 def run_bench_command(args: argparse.Namespace) -> int:
-    from newsclaims.bench.runner import format_table, run_bench, sizes
+    from newsclaims.bench.runner import Measurement, format_table, run_bench, sizes
     from newsclaims.bench.stages import STAGES
 
     size = sizes()[args.size]
@@ -44,8 +44,6 @@ def run_bench_command(args: argparse.Namespace) -> int:
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    from newsclaims.bench.runner import Measurement
-
     print()
     print(format_table([Measurement(**m) for m in result["stages"]]))
     print(f"\nresults written to {path} ({result['seconds']}s)")

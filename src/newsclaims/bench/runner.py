@@ -94,20 +94,20 @@ class BenchContext:
     size: Size
     work: Path
     log: Callable[[str], None] = print
-    _raw: dict[int, tuple[Path, SynthSummary]] = field(default_factory=dict)
+    corpora: dict[int, tuple[Path, SynthSummary]] = field(default_factory=dict)
     _builds: dict[tuple[int, int], tuple[Path, ChildRun]] = field(default_factory=dict)
 
     def raw(self, articles: int) -> tuple[Path, SynthSummary]:
         """The synthetic raw folder with `articles` articles (generated once per run)."""
-        if articles not in self._raw:
+        if articles not in self.corpora:
             path = self.work / f"raw-{articles}"
             shutil.rmtree(path, ignore_errors=True)
             start = time.perf_counter()
             summary = generate(SynthSpec(articles), path)
             self.log(f"  generated {summary.files} files ({summary.bytes / 2**20:.1f} MiB, {summary.articles} articles) "
                      f"in {time.perf_counter() - start:.1f}s")
-            self._raw[articles] = (path, summary)
-        return self._raw[articles]
+            self.corpora[articles] = (path, summary)
+        return self.corpora[articles]
 
     def child(self, *args: str) -> ChildRun:
         """Run `python -m newsclaims.bench.child ARGS` and measure its peak resident memory."""
@@ -196,7 +196,7 @@ def run_bench(size: Size, out_dir: Path, work: Path, stages, log: Callable[[str]
         "seconds": round((dt.datetime.now(dt.timezone.utc) - started).total_seconds(), 1),
         "command": f"newsclaims bench --size {size.name}",
         "machine": facts,
-        "synthetic_corpora": {str(n): s.to_dict() for n, (_, s) in sorted(ctx._raw.items())},
+        "synthetic_corpora": {str(n): s.to_dict() for n, (_, s) in sorted(ctx.corpora.items())},
         "stages": [asdict(m) for m in measurements],
     }
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import trafilatura
 
 from newsclaims.corpus.document import Paragraph
 from newsclaims.corpus.inputs import SourceFields
 from newsclaims.corpus.normalize import normalize_text
+
+# libxml2 (under lxml, under trafilatura) drops everything nested deeper than this.
+MAX_PARSER_DEPTH = 255
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 _BLOCK_KIND = {"head": "heading", "p": "paragraph", "quote": "paragraph", "code": "paragraph"}
 
@@ -64,3 +69,27 @@ def extract_html(html: str) -> HtmlArticle | None:
         url=result.url or None,
     )
     return HtmlArticle(text, paragraphs, meta)
+
+
+class _DepthMeter(HTMLParser):
+    """Deepest element nesting of a page (the stdlib parser keeps no tree, so any depth is fine)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = self.deepest = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in _VOID_TAGS:
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag):
+        if tag not in _VOID_TAGS:
+            self.depth = max(0, self.depth - 1)
+
+
+def nesting_depth(html: str) -> int:
+    meter = _DepthMeter()
+    meter.feed(html)
+    meter.close()
+    return meter.deepest

@@ -20,7 +20,7 @@ from datetime import datetime
 from newsclaims.corpus.decode import DecodeFailure, decode_bytes
 from newsclaims.corpus.document import Document, Reject
 from newsclaims.corpus.header import split_header
-from newsclaims.corpus.html import extract_html
+from newsclaims.corpus.html import MAX_PARSER_DEPTH, extract_html, nesting_depth
 from newsclaims.corpus.inputs import RawFile, Sidecars, SourceFields
 from newsclaims.corpus.language import detect_language
 from newsclaims.corpus.normalize import normalize_text
@@ -147,7 +147,11 @@ def extract_main_text(items: Iterable[Item]) -> Iterator[Item]:
                 continue
             article = extract_html(item.doc.text)
             if article is None:
-                yield item.reject("no_main_text", "trafilatura found no article text in the page")
+                detail = "trafilatura found no article text in the page"
+                depth = nesting_depth(item.doc.text)
+                if depth > MAX_PARSER_DEPTH:  # say why, or the reason looks like a bug of ours
+                    detail += f" (elements nest {depth} levels deep; the HTML parser drops what is below {MAX_PARSER_DEPTH})"
+                yield item.reject("no_main_text", detail)
                 continue
             item.doc.text, item.doc.paragraphs, item.found = article.text, article.paragraphs, article.fields
         yield item

@@ -40,9 +40,7 @@ def run_validate(args) -> int:
 
 
 def run_release(args) -> int:
-    from newsclaims.fsutil import check_version_name
-    from newsclaims.release.build import ReleaseExistsError, same_inputs, write_data_card, write_release
-    from newsclaims.release.content import compute_release
+    from newsclaims.fsutil import DirectoryLockedError, check_version_name, locked_directory, remove_partials
 
     try:
         version = check_version_name(args.version)
@@ -51,6 +49,20 @@ def run_release(args) -> int:
     ratios = parse_ratios(args.splits)
     inputs = _inputs(args)
     releases_dir = args.releases_dir or paths.RELEASES_DIR
+    try:
+        with locked_directory(releases_dir):
+            remove_partials(releases_dir)  # what a killed release build left behind
+            return _release_locked(args, version, ratios, inputs, releases_dir)
+    except DirectoryLockedError:
+        raise NewsclaimsError(
+            f"another `newsclaims release` is writing to {releases_dir}; wait for it to finish, then re-run"
+        ) from None
+
+
+def _release_locked(args, version, ratios, inputs, releases_dir: Path) -> int:
+    from newsclaims.release.build import ReleaseExistsError, same_inputs, write_data_card, write_release
+    from newsclaims.release.content import compute_release
+
     existing = releases_dir / version
     if existing.exists():
         parameters = {"splits": list(ratios), "seed": args.seed}

@@ -70,13 +70,14 @@ def _where(a: AnnotationRecord) -> dict:
     return {"doc_id": a.doc_id, "annotator": a.annotator, "annotation_id": a.annotation_id}
 
 
-def _frame(rows: list[dict], columns: Iterable[str]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=list(columns))
+def _frame(rows: list[dict], schema: pa.DataFrameSchema) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(schema.columns))
     if "doc_length" in df:
         df["doc_length"] = df["doc_length"].astype("Int64")
-    for col in ("start", "end", "annotation_id", "text_length"):
-        if col in df and len(df) == 0:
-            df[col] = df[col].astype("int64")
+    if len(df) == 0:
+        # An empty column is `object`, which fails every dtype check (e.g. no said_by link at all
+        # in a snapshot): give each column its schema's dtype.
+        df = df.astype({name: column.dtype.type for name, column in schema.columns.items() if column.dtype is not None})
     return df
 
 
@@ -138,10 +139,10 @@ def annotation_tables(
                 }
             )
     return {
-        "annotations": _frame(anns, tables.annotations_schema().columns),
-        "entities": _frame(entities, tables.entity_spans_schema(tax).columns),
-        "claims": _frame(claims, tables.claim_spans_schema(tax).columns),
-        "said_by": _frame(links, tables.said_by_schema(tax).columns),
+        "annotations": _frame(anns, tables.annotations_schema()),
+        "entities": _frame(entities, tables.entity_spans_schema(tax)),
+        "claims": _frame(claims, tables.claim_spans_schema(tax)),
+        "said_by": _frame(links, tables.said_by_schema(tax)),
     }
 
 
@@ -155,7 +156,7 @@ def documents_table(documents: Iterable[Document]) -> pd.DataFrame:
         }
         for d in documents
     ]
-    return _frame(rows, tables.documents_schema().columns)
+    return _frame(rows, tables.documents_schema())
 
 
 def _field(table: str, row: pd.Series, column) -> str:

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import yaml
 
+from newsclaims.errors import NewsclaimsError
 from newsclaims.paths import TAXONOMY_FILE
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-class TaxonomyError(ValueError):
-    """The taxonomy file is malformed."""
+class TaxonomyError(NewsclaimsError, ValueError):
+    """The taxonomy file is missing or malformed (a NewsclaimsError: the CLI prints it without a traceback)."""
 
 
 @dataclass(frozen=True)

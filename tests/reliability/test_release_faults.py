@@ -1,0 +1,116 @@
+"""`newsclaims release` killed with SIGKILL at random moments, run twice at once, and re-run
+over an existing release: never a half release, never an overwritten one."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from newsclaims import paths
+
+from .helpers import NEWSCLAIMS, assert_clean_failure, cli_env, run_cli
+
+VERSION = "9.9.9"
+KILL_SEED = 4242
+
+
+def release_args(releases: Path, *extra: str) -> list[str]:
+    # The committed corpus version and annotation snapshot, read only; the release goes to a temp dir.
+    return ["release", "--version", VERSION, "--versions-dir", str(paths.VERSIONS_DIR),
+            "--exports-dir", str(paths.EXPORTS_DIR), "--releases-dir", str(releases), *extra]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    releases = tmp_path_factory.mktemp("release-reference")
+    t0 = time.monotonic()
+    proc = run_cli(*release_args(releases))
+    assert proc.returncode == 0, proc.stderr
+    return releases, tree(releases / VERSION), time.monotonic() - t0
+
+
+def test_killed_release_builds_leave_no_half_release(reference, tmp_path):
+    _, expected, seconds = reference
+    releases = tmp_path / "releases"
+    rng = random.Random(KILL_SEED)
+    kills = 0
+    for delay in sorted(rng.uniform(0.1, 1.0) * seconds for _ in range(3)):
+        proc = subprocess.Popen([str(NEWSCLAIMS), *release_args(releases)], env=cli_env(),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            kills += 1
+        proc.wait(timeout=60)
+        if (releases / VERSION).exists():  # visible means complete
+            assert tree(releases / VERSION) == expected
+            break
+    assert kills >= 1
+    again = run_cli(*release_args(releases))
+    assert again.returncode == 0, again.stderr
+    assert tree(releases / VERSION) == expected  # same bytes as the uninterrupted build
+    assert [p.name for p in releases.iterdir() if ".partial-" in p.name] == []  # leftovers cleaned
+
+
+def test_an_existing_release_is_never_overwritten(reference, tmp_path):
+    releases, expected, _ = reference
+    before = {p: p.stat().st_mtime_ns for p in (releases / VERSION).rglob("*")}
+    same = run_cli(*release_args(releases))
+    assert same.returncode == 0 and "up to date" in same.stdout
+    other = run_cli(*release_args(releases, "--splits", "0.5,0.25,0.25"))
+    assert_clean_failure(other, f"release {VERSION} already exists", "choose a new version")
+    assert tree(releases / VERSION) == expected
+    assert {p: p.stat().st_mtime_ns for p in (releases / VERSION).rglob("*")} == before
+
+
+def test_two_releases_at_once_never_interleave(reference, tmp_path):
+    _, expected, _ = reference
+    releases = tmp_path / "releases"
+    results: list[subprocess.CompletedProcess] = []
+    threads = [threading.Thread(target=lambda: results.append(run_cli(*release_args(releases)))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert any(r.returncode == 0 for r in results), [r.stderr for r in results]
+    for r in results:
+        if r.returncode != 0:
+            assert_clean_failure(r, "another `newsclaims release` is writing to")
+    assert tree(releases / VERSION) == expected
+    assert sorted(p.name for p in releases.iterdir()) == sorted(["CHANGELOG.md", VERSION])
+
+
+@pytest.mark.parametrize("option,value", [("--version", "../../x"), ("--version", "/etc"),
+                                          ("--corpus-version", "../../x"), ("--snapshot", "../x")])
+def test_path_like_names_are_refused(tmp_path, option, value):
+    args = release_args(tmp_path / "releases")
+    if option == "--version":
+        args[args.index("--version") + 1] = value
+    else:
+        args += [option, value]
+    assert_clean_failure(run_cli(*args), "invalid version name")
+    assert not (tmp_path / "releases").exists() or list((tmp_path / "releases").iterdir()) == []
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("value", ["../../x", "/tmp/x"])
+def test_corpus_build_refuses_path_like_versions(tmp_path, value):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("The council approved the budget on Monday after a long debate.", encoding="utf-8")
+    proc = run_cli("corpus", "build", "--raw", str(raw), "--out", str(tmp_path / "versions"), "--version", value)
+    assert_clean_failure(proc, "invalid version name")
+    assert not (tmp_path / "x").exists() and not Path("/tmp/x").exists()
+    assert not (tmp_path / "versions").exists() or [p for p in (tmp_path / "versions").iterdir()
+                                                    if not p.name.startswith(".")] == []
