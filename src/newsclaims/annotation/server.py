@@ -148,12 +148,7 @@ def write_env_values(env_file: Path, values: dict[str, str]) -> None:
         elif key not in values:
             lines.append(line)
     lines += [f"{k}={v}" for k, v in pending.items()]
-    old_umask = os.umask(0o077)  # the temp file is created 0600 before the rename
-    try:
-        atomic_write_text(env_file, "\n".join(lines) + "\n")
-    finally:
-        os.umask(old_umask)
-    os.chmod(env_file, 0o600)
+    atomic_write_text(env_file, "\n".join(lines) + "\n", mode=0o600)
 
 
 def _read_state(data_dir: Path) -> dict | None:

@@ -12,7 +12,6 @@ names the newest snapshot.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -170,7 +169,6 @@ def _write_snapshot(
         pulled_at=pulled_at,
     )
     with atomic_directory(final) as tmp:
-        tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it 0700; a committed snapshot is for everyone to read
         (tmp / EXPORT_FILE).write_bytes(export_bytes)
         (tmp / ANNOTATIONS_FILE).write_bytes(records_bytes)
         (tmp / META_FILE).write_text(json.dumps(meta.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -182,17 +180,10 @@ def _task_versions(tasks: list[dict[str, Any]]) -> set[str]:
     return {v for t in tasks if isinstance(v := (t.get("meta") or {}).get("corpus_version"), str)}
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _point_latest(exports_dir: Path, snapshot_id: str) -> None:
     latest = exports_dir / LATEST_FILE
     if not latest.is_file() or latest.read_text(encoding="utf-8").strip() != snapshot_id:
         atomic_write_text(latest, snapshot_id + "\n")
-        latest.chmod(0o666 & ~_umask())  # mkstemp makes it 0600
 
 
 def latest_snapshot(exports_dir: Path | None = None) -> str | None:

@@ -124,7 +124,6 @@ def write_release(content: ReleaseContent, releases_dir: Path) -> Path:
     previous = _previous_manifest(Path(releases_dir), version)
     try:
         with atomic_directory(final) as tmp:
-            tmp.chmod(0o755)  # mkdtemp makes it private; a release is meant to be read by anyone
             infos = _write_parquet(content, tmp)
             data_hashes = _file_hashes(tmp)
             content_sha256 = sha256_bytes("".join(f"{h}  {p}\n" for p, h in sorted(data_hashes.items())).encode())
@@ -193,7 +192,6 @@ def write_changelog(releases_dir: Path) -> Path:
         parts.append(f"- content sha256 `{m['content_sha256']}`\n")
     path = releases_dir / "CHANGELOG.md"
     atomic_write_text(path, "".join(parts))
-    path.chmod(0o644)  # the temp file behind atomic_write_text is private
     return path
 
 
@@ -205,5 +203,4 @@ def write_data_card(releases_dir: Path, output: Path) -> str:
     newest = versions[-1]
     readme = (releases_dir / newest / "README.md").read_text(encoding="utf-8")
     atomic_write_text(output, card.root_data_card(readme, newest))
-    Path(output).chmod(0o644)
     return newest
