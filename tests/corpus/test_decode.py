@@ -13,6 +13,9 @@ from .samples import FOREIGN
         (FOREIGN["ru"].encode("cp1251"), FOREIGN["ru"]),
         (FOREIGN["fr"].encode("cp1252"), FOREIGN["fr"]),
         (FOREIGN["de"].encode("latin-1"), FOREIGN["de"]),
+        (FOREIGN["uk"].encode("cp1251"), FOREIGN["uk"]),
+        # UTF-8 with a pasted Windows-1252 fragment: each part keeps its own characters.
+        ("Café “quoted” — ".encode() + b"na\xefve \x93quoted\x94 \x805", "Café “quoted” — naïve “quoted” €5"),
     ],
 )
 def test_text_in_various_encodings_decodes(data, text):

@@ -90,6 +90,25 @@ def test_existing_release_is_never_overwritten(workspace, tmp_path, capsys):
     assert "since 0.1.0: +0 / -0 documents" in changelog
 
 
+def test_same_inputs_rebuild_is_verified_against_the_existing_release(workspace, capsys):
+    assert _release(workspace) == 0
+    release = workspace.releases_dir / "0.1.0"
+    capsys.readouterr()
+    assert _release(workspace) == 0
+    assert "rebuilt from its inputs, same content sha256" in capsys.readouterr().out
+    # An existing release whose data differs from what the code builds from the same inputs
+    # (here: its recorded digest no longer matches) is reported, never rewritten.
+    manifest = json.loads((release / "manifest.json").read_text())
+    manifest["content_sha256"] = "0" * 64
+    (release / "manifest.json").write_text(json.dumps(manifest))
+    before = _files(release)
+    assert _release(workspace) == 2
+    err = capsys.readouterr().err
+    assert "builds different data" in err and "Traceback" not in err
+    assert _files(release) == before
+    assert not [p for p in workspace.releases_dir.iterdir() if ".partial-" in p.name]
+
+
 def test_interrupted_build_leaves_nothing(workspace, monkeypatch):
     def boom(*args, **kwargs):
         raise KeyboardInterrupt

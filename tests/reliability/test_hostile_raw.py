@@ -133,8 +133,10 @@ def test_odd_names_long_lines_mixed_encodings_and_nesting_become_documents(hosti
                  "ok.txt", "mixed.txt", "one-line.txt"):
         assert path in docs, (path, sorted(docs))
         assert docs[path].raw_path == path  # the name is kept as the file system spells it
-    # Not lost; which characters a file mixing UTF-8 and cp1252 gets is charset-normalizer's guess.
+    # Not lost, and neither half garbled: UTF-8 stays UTF-8, the stray cp1252 bytes become what they meant.
     assert "approved 12 new projects" in docs["mixed.txt"].text and "approved 13 new projects" in docs["mixed.txt"].text
+    assert "Café “quoted” — naïve" in docs["mixed.txt"].text
+    assert "Café “quoted” naïve" in docs["mixed.txt"].text
     one_line = (raw / "one-line.txt").read_text(encoding="utf-8").strip()
     assert len(one_line) > 9_500_000 and docs["one-line.txt"].text == one_line  # a 10 MB line, whole
 

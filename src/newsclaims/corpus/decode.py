@@ -6,6 +6,7 @@ Binary and undecodable inputs are refused with a reason instead of being guessed
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -21,6 +22,22 @@ _UTF_BOMS = (  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
 )
 # Bytes below 0x20 other than \t \n \r \f \v and ESC never appear in text files.
 _TEXT_CONTROLS = {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
+
+
+# Well-formed UTF-8 multi-byte sequences; a legacy single-byte file almost never contains them.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _cp1252_byte(err: UnicodeDecodeError) -> tuple[str, int]:
+    """Decode one stray byte as Windows-1252 (Latin-1 for the five bytes cp1252 leaves undefined)."""
+    byte = err.object[err.start : err.start + 1]
+    try:
+        return byte.decode("cp1252"), err.start + 1
+    except UnicodeDecodeError:
+        return byte.decode("latin-1"), err.start + 1
+
+
+codecs.register_error("newsclaims-cp1252", _cp1252_byte)
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,15 @@ def decode_bytes(data: bytes) -> Decoded | DecodeFailure:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    if _control_ratio(data) > 0.10:
+        return DecodeFailure("binary", "mostly non-text bytes")
+    # UTF-8 with pasted Windows-1252 bytes (a common copy-paste accident): guessing one encoding
+    # for the whole file would garble the UTF-8 part, so keep UTF-8 and fix only the stray bytes.
+    valid = len(_UTF8_MULTIBYTE.findall(data))
+    if valid:
+        stray = len(data.decode("utf-8", errors="replace")) - len(data.decode("utf-8", errors="ignore"))
+        if valid >= stray:
+            return Decoded(data.decode("utf-8", errors="newsclaims-cp1252"), "utf-8+cp1252")
     if _control_ratio(data) > 0.10:
         return DecodeFailure("binary", "mostly non-text bytes")
     best = charset_normalizer.from_bytes(data).best()

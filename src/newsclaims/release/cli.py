@@ -67,8 +67,7 @@ def _release_locked(args, version, ratios, inputs, releases_dir: Path) -> int:
     if existing.exists():
         parameters = {"splits": list(ratios), "seed": args.seed}
         if (existing / "manifest.json").is_file() and same_inputs(existing, inputs.input_files(), parameters):
-            print(f"release {version} is up to date with its inputs; nothing written ({existing})")
-            return 0
+            return _verify_existing(existing, compute_release(inputs, version, ratios, args.seed), releases_dir)
         raise ReleaseExistsError(
             f"release {version} already exists ({existing}) and was built from other inputs; "
             "releases are immutable: choose a new version (e.g. make release VERSION=x.y.z)"
@@ -80,6 +79,29 @@ def _release_locked(args, version, ratios, inputs, releases_dir: Path) -> int:
     if args.data_card:
         newest = write_data_card(releases_dir, args.data_card)
         print(f"wrote {args.data_card} (card of release {newest})")
+    return 0
+
+
+def _verify_existing(existing: Path, content, releases_dir: Path) -> int:
+    """Same inputs as an existing release: rebuild aside and prove the data is still what it holds.
+
+    The existing folder is never touched; a mismatch means the code now builds other data from the
+    same inputs, which deserves a new version rather than a silent difference.
+    """
+    import tempfile
+
+    from newsclaims.release.build import read_manifest, write_release
+
+    with tempfile.TemporaryDirectory(prefix=f".{existing.name}.partial-verify-", dir=releases_dir) as scratch:
+        rebuilt = read_manifest(write_release(content, Path(scratch)))["content_sha256"]
+    recorded = read_manifest(existing)["content_sha256"]
+    if rebuilt != recorded:
+        raise NewsclaimsError(
+            f"release {existing.name} was built from these same inputs, but this code now builds different "
+            f"data from them (content sha256 {rebuilt[:12]} vs {recorded[:12]}); releases are immutable: "
+            "choose a new version (make release VERSION=x.y.z)"
+        )
+    print(f"release {existing.name} is up to date: rebuilt from its inputs, same content sha256 {recorded[:12]}; nothing written")
     return 0
 
 
