@@ -46,6 +46,7 @@ corpus: corpus/versions/LATEST ## Build the next corpus version from corpus/raw 
 # ---- annotation (issue 3) ----------------------------------------------------------------
 LS_DATA ?= .labelstudio
 LS_BIN := $(LS_VENV)/bin
+.PHONY: labelstudio-install label-config labelstudio labelstudio-stop labelstudio-status push pull chromium
 
 $(LS_VENV)/.installed: constraints-labelstudio.txt
 	@test -x $(LS_BIN)/python || $(PYTHON) -m venv $(LS_VENV)
@@ -71,6 +72,9 @@ labelstudio-status: $(BIN)/.installed ## Is the local Label Studio server runnin
 
 push: $(BIN)/.installed annotation/label_config.xml ## Push the latest corpus version to Label Studio (idempotent; CORPUS=v1 PROJECT=... to choose)
 	$(NEWSCLAIMS) annotate push $(if $(CORPUS),--corpus $(CORPUS)) $(if $(PROJECT),--project '$(PROJECT)')
+
+pull: $(BIN)/.installed ## Pull annotations into a new pseudonymized snapshot under annotation/exports (PROJECT=... to choose)
+	$(NEWSCLAIMS) annotate pull $(if $(PROJECT),--project '$(PROJECT)')
 
 # Debian's chromium for the browser test (CI runs as root; elsewhere install it yourself).
 chromium:
