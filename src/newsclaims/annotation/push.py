@@ -156,10 +156,30 @@ def batches_by_bytes(tasks: Iterable[dict], max_bytes: int) -> Iterator[list[dic
 # ---- what exists in the project ----------------------------------------------------------------
 
 
+LIST_PAGE_SIZE = 1000  # Label Studio sets no maximum; 100 per page made listing 5k tasks a 50-request walk
+
+
+# What a task row carries without serializing its annotations and predictions: listing 1000
+# tasks with only these took 0.3 s against 2.2 s with fields=all (Label Studio 1.23, SQLite).
+LIGHT_FIELDS = "id,data,meta,total_annotations,cancelled_annotations,total_predictions,draft_exists"
+
+
 def list_tasks(client: LabelStudio, project_id: int) -> list[ExistingTask]:
-    """Every task of the project (paginated by the SDK's pager), with annotations and predictions."""
+    """Every task of the project (paginated by the SDK's pager), with annotations and predictions.
+
+    The light fields first; the full listing only when some task has annotations, drafts or
+    predictions to read (a project nobody has touched yet never pays for it).
+    """
+    light = list(client.tasks.list(project=project_id, include=LIGHT_FIELDS, page_size=LIST_PAGE_SIZE))
+    if any(t.total_annotations or t.cancelled_annotations or t.total_predictions or t.draft_exists for t in light):
+        return _list_full(client, project_id)
+    return [ExistingTask(id=t.id, data=dict(t.data or {}), meta=dict(t.meta or {}), annotations=[], has_draft=False,
+                         model_versions=[]) for t in light]
+
+
+def _list_full(client: LabelStudio, project_id: int) -> list[ExistingTask]:
     tasks = []
-    for t in client.tasks.list(project=project_id, fields="all", page_size=100):
+    for t in client.tasks.list(project=project_id, fields="all", page_size=LIST_PAGE_SIZE):
         tasks.append(
             ExistingTask(
                 id=t.id,
@@ -209,6 +229,11 @@ def _delete_task(client: LabelStudio, task_id: int) -> None:
 
 
 # ---- the push -----------------------------------------------------------------------------------
+
+
+def task_count(client: LabelStudio, project_id: int) -> int:
+    """How many tasks the project holds (one small request: no task is listed)."""
+    return client.projects.get(id=project_id).task_number or 0
 
 
 def import_missing(client: LabelStudio, project_id: int, tasks: list[dict], batch_bytes: int) -> None:
@@ -300,17 +325,24 @@ def _push(
                 task.model_versions = []
             summary.updated += 1
 
-    try:
-        import_missing(client, project.id, missing, batch_bytes)
-    except Exception:
-        # A POST whose answer was lost may still have been committed: tidy up what we can, and
-        # the next push (which starts from what exists) completes the rest.
-        with contextlib.suppress(Exception):
-            remove_duplicates(client, project.id, summary)
-        raise
-    # Count and dedupe from what exists, not from what the server answered.
-    existing = remove_duplicates(client, project.id, summary)
-    summary.created = sum(1 for t in missing if t["data"]["doc_id"] in existing)
+    if missing:
+        before = task_count(client, project.id)
+        try:
+            import_missing(client, project.id, missing, batch_bytes)
+        except Exception:
+            # A POST whose answer was lost may still have been committed: tidy up what we can, and
+            # the next push (which starts from what exists) completes the rest.
+            with contextlib.suppress(Exception):
+                remove_duplicates(client, project.id, summary)
+            raise
+        # Count from what exists, not from what the server answered. Exactly `before + missing`
+        # tasks means every batch landed once: listing every task again (the costly part of a
+        # push) is only needed to reconcile when the count says something else happened.
+        if task_count(client, project.id) == before + len(missing):
+            summary.created = len(missing)
+        else:
+            existing = remove_duplicates(client, project.id, summary)
+            summary.created = sum(1 for t in missing if t["data"]["doc_id"] in existing)
 
     if predictions:
         current_text = {d: p.data["text"] for d, p in payloads.items()}

@@ -109,12 +109,12 @@ class BenchContext:
             self.corpora[articles] = (path, summary)
         return self.corpora[articles]
 
-    def child(self, *args: str) -> ChildRun:
-        """Run `python -m newsclaims.bench.child ARGS` and measure its peak resident memory."""
+    def child(self, *args: str, module: str = "newsclaims.bench.child") -> ChildRun:
+        """Run `python -m MODULE ARGS` and measure its peak resident memory."""
         log_file = self.work / "child.log"
         start = time.perf_counter()
         with open(log_file, "ab") as err:
-            proc = subprocess.Popen([sys.executable, "-m", "newsclaims.bench.child", *args],
+            proc = subprocess.Popen([sys.executable, "-m", module, *args],
                                     stdout=subprocess.PIPE, stderr=err)
             out = proc.stdout.read()
             proc.stdout.close()

@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from newsclaims.bench import stages_labelstudio, stages_release
 from newsclaims.bench.runner import BenchContext, Goal, Measurement
 from newsclaims.bench.synth import change_files
 
@@ -89,4 +90,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("corpus.near_duplicates", "MinHash + LSH cost at 4x the documents", near_duplicate_cost),
     Stage("corpus.incremental_rebuild", "rebuild after no change and after 1% of files changed",
           incremental_rebuild),
+    Stage("labelstudio.push_pull", "push, re-push and pull against a real Label Studio server",
+          stages_labelstudio.labelstudio),
+    Stage("release.build", "release build vs pyarrow writing the same tables", stages_release.release_build),
+    Stage("release.load_dataset", "load_dataset of that release: seconds and peak memory", stages_release.load_release),
 )

@@ -13,8 +13,13 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
+from collections.abc import Callable
+from typing import Any
+
 import datasets
-from datasets import Dataset
+import pyarrow as pa
+from datasets import ClassLabel, Dataset, DatasetInfo, Features, List
+from datasets.table import InMemoryTable
 
 from newsclaims import __version__
 from newsclaims.errors import NewsclaimsError
@@ -41,6 +46,41 @@ def _write(root: Path, rel: str, data: bytes) -> None:
     path.write_bytes(data)
 
 
+def _encoder(feature) -> Callable[[Any], Any]:
+    """A function encoding one value of `feature` (label names -> ClassLabel ids), compiled once.
+
+    Not `Dataset.from_list`: its encoder looks only at the first element of a list to decide
+    whether the list needs encoding, so a document whose first claim has no agreed attribute
+    and no speaker kept the label names of its other claims and failed to convert. It also
+    fingerprinted every table by pickling it, the largest cost of a release build.
+    """
+    if isinstance(feature, ClassLabel):
+        ids = {name: i for i, name in enumerate(feature.names)}
+        return lambda v: ids[v] if isinstance(v, str) else v
+    if isinstance(feature, (dict, Features)):
+        fields = [(name, _encoder(f)) for name, f in feature.items()]
+        if all(f is _same for _, f in fields):
+            return _same
+        return lambda v: None if v is None else {name: f(v.get(name)) for name, f in fields}
+    if isinstance(feature, List):
+        item = _encoder(feature.feature)
+        if item is _same:
+            return _same
+        return lambda v: None if v is None else [item(x) for x in v]
+    return _same
+
+
+def _same(v):
+    return v
+
+
+def _dataset(rows: list[dict], features: Features) -> Dataset:
+    encode = _encoder(features)
+    table = pa.Table.from_pylist([encode(r) for r in rows], schema=features.arrow_schema)
+    # A fixed fingerprint: it names the in-memory dataset only and never reaches the parquet files.
+    return Dataset(InMemoryTable(table), info=DatasetInfo(features=features), fingerprint="newsclaims-release")
+
+
 def _write_parquet(content: ReleaseContent, root: Path) -> dict[str, dict]:
     """Parquet files of every config/split; returns what `dataset_info` needs per config."""
     features = config_features(content.inputs.taxonomy)
@@ -50,7 +90,7 @@ def _write_parquet(content: ReleaseContent, root: Path) -> dict[str, dict]:
         for split, rows in content.rows[config].items():
             path = root / config / f"{split}-00000-of-00001.parquet"
             path.parent.mkdir(parents=True, exist_ok=True)
-            ds = Dataset.from_list(rows, features=features[config])
+            ds = _dataset(rows, features[config])
             ds.to_parquet(str(path), batch_size=PARQUET_BATCH_SIZE)
             splits[split] = {"num_bytes": ds.data.nbytes, "num_examples": len(ds)}
             download_size += path.stat().st_size
