@@ -151,3 +151,11 @@ def test_data_card_is_the_newest_release_card(workspace, tmp_path):
         assert (workspace.releases_dir.parent / link).is_file()
     assert main(["datacard", "--releases-dir", str(workspace.releases_dir), "--output", str(card)]) == 0
     assert card.read_text() == text
+
+
+@pytest.mark.parametrize("version", ["0.0.0-bench", "v1", "1.0", "../../x"])
+def test_release_versions_must_be_major_minor_patch(workspace, capsys, version):
+    assert _release(workspace, version) == 2
+    err = capsys.readouterr().err
+    assert "version" in err and "Traceback" not in err
+    assert not any(workspace.releases_dir.iterdir()) if workspace.releases_dir.exists() else True

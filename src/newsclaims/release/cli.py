@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -39,6 +40,9 @@ def run_validate(args) -> int:
     return 0
 
 
+RELEASE_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
+
+
 def run_release(args) -> int:
     from newsclaims.fsutil import DirectoryLockedError, check_version_name, locked_directory, remove_partials
 
@@ -46,6 +50,8 @@ def run_release(args) -> int:
         version = check_version_name(args.version)
     except ValueError as e:
         raise NewsclaimsError(str(e)) from None
+    if not RELEASE_VERSION_RE.match(version):  # `datasets` reads the card's config version as x.y.z
+        raise NewsclaimsError(f"invalid release version {version!r}: use MAJOR.MINOR.PATCH digits, e.g. 0.2.0")
     ratios = parse_ratios(args.splits)
     inputs = _inputs(args)
     releases_dir = args.releases_dir or paths.RELEASES_DIR
