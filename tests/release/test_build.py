@@ -158,4 +158,4 @@ def test_release_versions_must_be_major_minor_patch(workspace, capsys, version):
     assert _release(workspace, version) == 2
     err = capsys.readouterr().err
     assert "version" in err and "Traceback" not in err
-    assert not any(workspace.releases_dir.iterdir()) if workspace.releases_dir.exists() else True
+    assert not workspace.releases_dir.exists() or not any(workspace.releases_dir.iterdir())
