@@ -25,7 +25,7 @@ help: ## List the targets
 # ---- setup -------------------------------------------------------------------------------
 $(BIN)/.installed: pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev,distributed]'
 	@touch $@
 
 install: $(BIN)/.installed ## Create .venv and install the package (pinned by constraints.txt)

@@ -20,11 +20,11 @@ from pathlib import Path
 from newsclaims.corpus import versions as V
 from newsclaims.corpus.dedup import MINHASH_SEED, NEAR_DUPLICATE_THRESHOLD, NUM_PERM, SHINGLE_WORDS, SignatureCache
 from newsclaims.corpus.errors import BuildLockedError, CorpusError, RawDirMissingError, VersionConflictError
-from newsclaims.corpus.inputs import RawFile, list_raw_files, load_sidecars
+from newsclaims.corpus.inputs import RawFile, Sidecars, list_raw_files, load_sidecars
 from newsclaims.corpus.language import language_codes
 from newsclaims.corpus.normalize import NORMALIZER_VERSION
-from newsclaims.corpus.pipeline import DEFAULT_MAX_BYTES
-from newsclaims.corpus.reuse import parent_outcomes
+from newsclaims.corpus.pipeline import DEFAULT_MAX_BYTES, Item
+from newsclaims.corpus.reuse import ParentOutcomes, parent_outcomes
 from newsclaims.corpus.stream import Spool, deduplicate, dumps_record, process_all, progress, validate
 from newsclaims.fsutil import atomic_directory, atomic_write_text, check_version_name
 
@@ -32,7 +32,10 @@ from newsclaims.fsutil import atomic_directory, atomic_write_text, check_version
 @dataclass(frozen=True)
 class BuildSettings:
     max_bytes: int = DEFAULT_MAX_BYTES
-    workers: int = 1  # does not change the output, so it is not part of `recorded()`
+    # Where the per-file steps run; none of these change the output, so not part of `recorded()`.
+    workers: int = 1  # local processes, or the size of a local Dask cluster
+    engine: str = "local"  # local | dask (engine.py)
+    scheduler: str | None = None  # a running Dask scheduler's address; None: a local cluster
 
     def recorded(self) -> dict:
         """What, besides the raw inputs and the code, determines a version's content."""
@@ -105,6 +108,21 @@ def input_digest(inputs: list[InputFile], settings: BuildSettings) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+# ---- the per-file steps ---------------------------------------------------------------------
+@contextlib.contextmanager
+def _per_file_results(files: list[RawFile], sidecars: Sidecars, reusable: ParentOutcomes | None,
+                      settings: BuildSettings) -> Iterator[Iterator[Item]]:
+    """The per-file steps' results in file order: on this machine, or on a Dask cluster (kept
+    up while the driver consumes them)."""
+    if settings.engine == "local":
+        yield process_all(files, sidecars, settings.max_bytes, settings.workers, reusable)
+        return
+    from newsclaims.corpus.engine import dask_client, process_on_dask  # Dask is an optional extra
+
+    with dask_client(settings.scheduler, settings.workers) as client:
+        yield process_on_dask(client, files, sidecars, settings.max_bytes, reusable)
+
+
 # ---- writing -----------------------------------------------------------------------------
 def _write_jsonl(path: Path, records: Iterable[dict]) -> dict:
     return _write_lines(path, ((dumps_record(r) + "\n").encode("utf-8") for r in records))
@@ -139,8 +157,8 @@ def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, fi
     cache = SignatureCache(out_dir).load() if reusable is not None else None
     spool = Spool(tmp / ".spool.jsonl")
     try:
-        stream = process_all(files, sidecars, settings.max_bytes, settings.workers, reusable)
-        result = deduplicate(validate(stream), spool, cache)
+        with _per_file_results(files, sidecars, reusable, settings) as stream:
+            result = deduplicate(validate(stream), spool, cache)
         del cache
         languages = result.languages
         line_hashes: dict[str, str] = {}

@@ -34,7 +34,14 @@ def register(subparsers) -> None:
     build.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
                        help=f"reject files (and .jsonl records) larger than N bytes as too_large (default: {DEFAULT_MAX_BYTES})")
     build.add_argument("--workers", type=int, default=1, metavar="N",
-                       help="processes for the per-file steps (default: 1; the output is the same for any N)")
+                       help="processes for the per-file steps (default: 1; the output is the same for any N); "
+                            "with --engine dask and no --scheduler: the workers of a local Dask cluster")
+    build.add_argument("--engine", choices=("local", "dask"), default="local",
+                       help="where the per-file steps run: local processes (default) or a Dask cluster "
+                            "(pip install 'newsclaims[distributed]'); the output is the same")
+    build.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="with --engine dask: a running Dask scheduler (e.g. tcp://10.0.0.5:8786) whose "
+                            "workers see --raw and --out at the same paths (default: a local cluster)")
     build.set_defaults(func=run_build)
 
 
@@ -47,11 +54,15 @@ def run_build(args: argparse.Namespace) -> int:
         from newsclaims.corpus.errors import CorpusError
 
         raise CorpusError("--workers and --max-bytes must be positive")
+    if args.scheduler is not None and args.engine != "dask":
+        from newsclaims.corpus.errors import CorpusError
+
+        raise CorpusError("--scheduler needs --engine dask")
     summary = build_corpus(
         args.raw or paths.RAW_DIR,
         args.out or paths.VERSIONS_DIR,
         args.version,
-        BuildSettings(max_bytes=args.max_bytes, workers=args.workers),
+        BuildSettings(max_bytes=args.max_bytes, workers=args.workers, engine=args.engine, scheduler=args.scheduler),
     )
     print(format_summary(summary))
     return 0

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import datetime
 
+import numpy as np
+
 from newsclaims.corpus.decode import DecodeFailure, decode_bytes
+from newsclaims.corpus.dedup import minhash
 from newsclaims.corpus.document import Document, Reject
 from newsclaims.corpus.header import split_header
 from newsclaims.corpus.html import MAX_PARSER_DEPTH, extract_html, nesting_depth
@@ -49,6 +52,8 @@ class Draft:
     # its JSON line with no near duplicates, exactly as the spool would serialize it.
     reused: bool = False
     line: bytes | None = None
+    # MinHash values of the text when a worker computed them (`sign`); else dedup computes them.
+    signature: np.ndarray | None = None
 
     def reject(self, reason: str, detail: str = "") -> Reject:
         return Reject(self.doc.raw_path, reason, detail, self.doc.raw_sha256, record=self.record)
@@ -236,6 +241,17 @@ def detect(items: Iterable[Item]) -> Iterator[Item]:
     for item in items:
         if isinstance(item, Draft):
             item.doc.language = detect_language(item.doc.text)
+        yield item
+
+
+# ---- sign --------------------------------------------------------------------------------
+def sign(items: Iterable[Item]) -> Iterator[Item]:
+    """MinHash values of each new text, for deduplication. Run by worker processes and engine
+    tasks, so that the driver, which deduplicates, does not hash every shingle itself; a one-
+    process build leaves it to dedup, which can take them from the signature cache instead."""
+    for item in items:
+        if isinstance(item, Draft) and not item.reused:
+            item.signature = minhash(item.doc.text).hashvalues
         yield item
 
 

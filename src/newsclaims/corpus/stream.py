@@ -18,7 +18,7 @@ from newsclaims.corpus.dedup import ExactDuplicates, NearDuplicateIndex, Signatu
 from newsclaims.corpus.document import Document, NearDuplicate, Reject
 from newsclaims.corpus.inputs import RawFile, Sidecars
 from newsclaims.corpus.jsonl import dumps_record, json_line  # noqa: F401 (re-exported)
-from newsclaims.corpus.pipeline import Draft, Item
+from newsclaims.corpus.pipeline import Draft, Item, sign
 from newsclaims.corpus.reuse import ParentOutcomes, process_reusing
 from newsclaims.corpus.schema import failures
 
@@ -39,9 +39,15 @@ def _init_worker(sidecars: Sidecars, max_bytes: int, parent: ParentOutcomes | No
     _worker_state = (sidecars, max_bytes, parent)
 
 
+def process_files(files: Iterable[RawFile], sidecars: Sidecars, max_bytes: int,
+                  parent: ParentOutcomes | None) -> list[Item]:
+    """A worker's task (a pool process or an engine task, see engine.py): the per-file steps
+    and the MinHash signatures of a few files, in file order."""
+    return list(sign(process_reusing(files, sidecars, max_bytes, parent)))
+
+
 def _process_one(f: RawFile) -> list[Item]:
-    sidecars, max_bytes, parent = _worker_state
-    return list(process_reusing([f], sidecars, max_bytes, parent))
+    return process_files([f], *_worker_state)
 
 
 def process_all(files: list[RawFile], sidecars: Sidecars, max_bytes: int, workers: int = 1,
@@ -154,7 +160,9 @@ def deduplicate(items: Iterable[Item], spool: Spool, cache: SignatureCache | Non
                 rejects.append(Reject(doc.raw_path, "duplicate", f"same text as {original} after normalization",
                                       doc.raw_sha256, duplicate_of=original, record=item.record))
                 continue
-            index.add(doc.id, doc.text, cache.get(doc.text_sha256) if cache is not None else None)
+            known = item.signature if item.signature is not None else (
+                cache.get(doc.text_sha256) if cache is not None else None)
+            index.add(doc.id, doc.text, known)
             digests += bytes.fromhex(doc.text_sha256)
             languages[doc.language or "unknown"] += 1
             spool.add(doc, item.line)
