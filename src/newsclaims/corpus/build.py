@@ -7,11 +7,8 @@ Decides what to build (nothing changed? existing version?), runs the stream (str
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
-import os
-import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -26,7 +23,14 @@ from newsclaims.corpus.normalize import NORMALIZER_VERSION
 from newsclaims.corpus.pipeline import DEFAULT_MAX_BYTES, Item
 from newsclaims.corpus.reuse import ParentOutcomes, parent_outcomes
 from newsclaims.corpus.stream import Spool, deduplicate, dumps_record, process_all, progress, validate
-from newsclaims.fsutil import atomic_directory, atomic_write_text, check_version_name
+from newsclaims.fsutil import (
+    DirectoryLockedError,
+    atomic_directory,
+    atomic_write_text,
+    check_version_name,
+    locked_directory,
+    remove_partials,
+)
 
 
 @dataclass(frozen=True)
@@ -73,27 +77,13 @@ class Summary:
 # ---- locking and leftovers -----------------------------------------------------------------
 @contextlib.contextmanager
 def _exclusive(out_dir: Path) -> Iterator[None]:
-    """One build per versions dir (flock on the directory itself: no lock file to commit)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out_dir, os.O_RDONLY)
+    """One build per versions dir; under the lock, a killed build's `.<V>.partial-*` is garbage."""
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildLockedError(f"another corpus build is writing to {out_dir}") from None
-        _remove_leftovers(out_dir)
-        yield
-    finally:
-        os.close(fd)
-
-
-def _remove_leftovers(out_dir: Path) -> None:
-    """A killed build leaves a hidden `.<V>.partial-*`; under the lock nobody is using it."""
-    for p in out_dir.glob(".*.partial-*"):
-        if p.is_dir() and not p.is_symlink():
-            shutil.rmtree(p, ignore_errors=True)
-        else:
-            p.unlink(missing_ok=True)
+        with locked_directory(out_dir):
+            remove_partials(out_dir)
+            yield
+    except DirectoryLockedError:
+        raise BuildLockedError(f"another corpus build is writing to {out_dir}") from None
 
 
 # ---- inputs ------------------------------------------------------------------------------
@@ -252,20 +242,11 @@ def build_corpus(raw_dir: Path, out_dir: Path, version: str | None = None,
         version = version or V.next_version(out_dir)
         with atomic_directory(out_dir / version) as tmp:
             summary = write_version(tmp, version, newest, out_dir, files, inputs, digest, settings)
-            _make_readable(tmp)
         _point_latest_at(out_dir, version)
         return summary
-
-
-def _make_readable(version_dir: Path) -> None:
-    # mkdtemp/mkstemp create owner-only entries; a published corpus is world-readable.
-    version_dir.chmod(0o755)
-    for p in version_dir.iterdir():
-        p.chmod(0o644)
 
 
 def _point_latest_at(out_dir: Path, version: str) -> None:
     latest = out_dir / V.LATEST_FILE
     if not latest.is_file() or latest.read_text(encoding="utf-8").strip() != version:
         atomic_write_text(latest, version + "\n")
-        latest.chmod(0o644)
