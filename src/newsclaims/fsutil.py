@@ -143,3 +143,16 @@ def remove_partials(directory: Path) -> list[str]:
             p.unlink(missing_ok=True)
         removed.append(p.name)
     return removed
+
+
+@contextlib.contextmanager
+def exclusive_writer(directory: Path, busy: Exception) -> Iterator[Path]:
+    """Be the only writer of `directory`: take its lock (raising `busy` if another process holds
+    it), then clear the `.partial-*` leftovers of killed writers, which nobody can be using now."""
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(locked_directory(directory))
+        except DirectoryLockedError:
+            raise busy from None
+        remove_partials(directory)
+        yield Path(directory)

@@ -21,12 +21,10 @@ from newsclaims.annotation.export_parser import record_sort_key
 from newsclaims.annotation.records import AnnotationRecord
 from newsclaims.errors import NewsclaimsError
 from newsclaims.fsutil import (
-    DirectoryLockedError,
     atomic_directory,
     atomic_write_text,
     check_version_name,
-    locked_directory,
-    remove_partials,
+    exclusive_writer,
     sha256_bytes,
     sha256_file,
 )
@@ -124,14 +122,11 @@ def write_snapshot(
     of a killed pull are removed before writing.
     """
     exports_dir = Path(exports_dir or EXPORTS_DIR)
-    try:
-        with locked_directory(exports_dir):
-            remove_partials(exports_dir)
-            return _write_snapshot(tasks, records, project=project, taxonomy_sha256=taxonomy_sha256, counts=counts,
-                                   checked_against_task_text=checked_against_task_text, pulled_at=pulled_at,
-                                   exports_dir=exports_dir)
-    except DirectoryLockedError:
-        raise SnapshotError(f"another pull is writing to {exports_dir}; wait for it to finish and pull again") from None
+    busy = SnapshotError(f"another pull is writing to {exports_dir}; wait for it to finish and pull again")
+    with exclusive_writer(exports_dir, busy):
+        return _write_snapshot(tasks, records, project=project, taxonomy_sha256=taxonomy_sha256, counts=counts,
+                               checked_against_task_text=checked_against_task_text, pulled_at=pulled_at,
+                               exports_dir=exports_dir)
 
 
 def _write_snapshot(

@@ -23,14 +23,7 @@ from newsclaims.corpus.normalize import NORMALIZER_VERSION
 from newsclaims.corpus.pipeline import DEFAULT_MAX_BYTES, Item
 from newsclaims.corpus.reuse import ParentOutcomes, parent_outcomes
 from newsclaims.corpus.stream import Spool, deduplicate, dumps_record, process_all, progress, validate
-from newsclaims.fsutil import (
-    DirectoryLockedError,
-    atomic_directory,
-    atomic_write_text,
-    check_version_name,
-    locked_directory,
-    remove_partials,
-)
+from newsclaims.fsutil import atomic_directory, atomic_write_text, check_version_name, exclusive_writer
 
 
 @dataclass(frozen=True)
@@ -72,18 +65,6 @@ class Summary:
     near_duplicate_pairs: int = 0
     languages: dict[str, int] = field(default_factory=dict)
     diff: dict[str, int] = field(default_factory=dict)
-
-
-# ---- locking and leftovers -----------------------------------------------------------------
-@contextlib.contextmanager
-def _exclusive(out_dir: Path) -> Iterator[None]:
-    """One build per versions dir; under the lock, a killed build's `.<V>.partial-*` is garbage."""
-    try:
-        with locked_directory(out_dir):
-            remove_partials(out_dir)
-            yield
-    except DirectoryLockedError:
-        raise BuildLockedError(f"another corpus build is writing to {out_dir}") from None
 
 
 # ---- inputs ------------------------------------------------------------------------------
@@ -223,7 +204,7 @@ def build_corpus(raw_dir: Path, out_dir: Path, version: str | None = None,
             check_version_name(version)
         except ValueError as e:
             raise CorpusError(str(e)) from None
-    with _exclusive(out_dir):
+    with exclusive_writer(out_dir, BuildLockedError(f"another corpus build is writing to {out_dir}")):
         files = list_raw_files(raw_dir)
         inputs = describe_inputs(files)
         digest = input_digest(inputs, settings)

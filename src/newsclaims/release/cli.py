@@ -44,7 +44,7 @@ RELEASE_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 
 
 def run_release(args) -> int:
-    from newsclaims.fsutil import DirectoryLockedError, check_version_name, locked_directory, remove_partials
+    from newsclaims.fsutil import check_version_name, exclusive_writer
 
     try:
         version = check_version_name(args.version)
@@ -55,14 +55,11 @@ def run_release(args) -> int:
     ratios = parse_ratios(args.splits)
     inputs = _inputs(args)
     releases_dir = args.releases_dir or paths.RELEASES_DIR
-    try:
-        with locked_directory(releases_dir):
-            remove_partials(releases_dir)  # what a killed release build left behind
-            return _release_locked(args, version, ratios, inputs, releases_dir)
-    except DirectoryLockedError:
-        raise NewsclaimsError(
-            f"another `newsclaims release` is writing to {releases_dir}; wait for it to finish, then re-run"
-        ) from None
+    busy = NewsclaimsError(
+        f"another `newsclaims release` is writing to {releases_dir}; wait for it to finish, then re-run"
+    )
+    with exclusive_writer(releases_dir, busy):
+        return _release_locked(args, version, ratios, inputs, releases_dir)
 
 
 def _release_locked(args, version, ratios, inputs, releases_dir: Path) -> int:
