@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from newsclaims import paths
+from newsclaims.errors import NewsclaimsError
 
 EPILOG = """\
 Generates a deterministic synthetic raw corpus, then times every stage against a floor measured
@@ -29,6 +30,9 @@ def register(subparsers) -> None:
     bench.add_argument("--work", type=Path, default=None, metavar="DIR",
                        help="scratch space for synthetic corpora and builds (default: a temporary "
                             "directory, removed afterwards)")
+    bench.add_argument("--stage", action="append", default=None, metavar="PREFIX",
+                       help="run only the stages whose name starts with PREFIX (repeatable), "
+                            "e.g. --stage release. (results go to <date>-<size>-partial.json)")
     bench.set_defaults(func=run_bench_command)
 
 
@@ -36,11 +40,17 @@ def run_bench_command(args: argparse.Namespace) -> int:
     from newsclaims.bench.runner import Measurement, format_table, run_bench, sizes
     from newsclaims.bench.stages import STAGES
 
+    stages = STAGES
+    if args.stage:
+        stages = tuple(s for s in STAGES if any(s.name.startswith(p) for p in args.stage))
+        if not stages:
+            names = ", ".join(s.name for s in STAGES)
+            raise NewsclaimsError(f"no benchmark stage starts with {' or '.join(args.stage)}; stages: {names}")
     size = sizes()[args.size]
     out = args.out or paths.ROOT / "bench" / "results"
     work = args.work or Path(tempfile.mkdtemp(prefix=f"newsclaims-bench-{size.name}-"))
     try:
-        path, result = run_bench(size, out, work, STAGES)
+        path, result = run_bench(size, out, work, stages, partial=bool(args.stage))
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

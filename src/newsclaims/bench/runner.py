@@ -179,7 +179,8 @@ def format_table(measurements: list[Measurement]) -> str:
     return "\n".join(lines)
 
 
-def run_bench(size: Size, out_dir: Path, work: Path, stages, log: Callable[[str], None] = print) -> tuple[Path, dict]:
+def run_bench(size: Size, out_dir: Path, work: Path, stages, log: Callable[[str], None] = print,
+              partial: bool = False) -> tuple[Path, dict]:
     work.mkdir(parents=True, exist_ok=True)
     ctx = BenchContext(size, work, log)
     started = dt.datetime.now(dt.timezone.utc)
@@ -194,12 +195,13 @@ def run_bench(size: Size, out_dir: Path, work: Path, stages, log: Callable[[str]
         "size": asdict(size),
         "started": started.isoformat(timespec="seconds"),
         "seconds": round((dt.datetime.now(dt.timezone.utc) - started).total_seconds(), 1),
-        "command": f"newsclaims bench --size {size.name}",
+        "command": f"newsclaims bench --size {size.name}" + "".join(f" --stage {s.name}" for s in stages if partial),
         "machine": facts,
         "synthetic_corpora": {str(n): s.to_dict() for n, (_, s) in sorted(ctx.corpora.items())},
         "stages": [asdict(m) for m in measurements],
     }
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{started.date().isoformat()}-{size.name}.json"
+    # A partial run must not overwrite the full run's figures the README quotes.
+    path = out_dir / f"{started.date().isoformat()}-{size.name}{'-partial' if partial else ''}.json"
     atomic_write_text(path, json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return path, result
