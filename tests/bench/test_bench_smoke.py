@@ -27,8 +27,11 @@ def test_small_bench_writes_every_stage_with_floor_measured_and_ratio(tmp_path):
         expected = m["floor"] / m["measured"] if m["ratio_is"] == "floor / measured" else m["measured"] / m["floor"]
         assert abs(m["ratio"] - expected) <= 1e-3 * max(1.0, expected), m
         assert m["goal"].split()[0] in (">=", "<=") and isinstance(m["met"], bool) and m["floor_is"]
-    workers = {m["case"] for m in result["stages"] if m["stage"] == "corpus.build_throughput"}
-    assert len(workers) == len(result["size"]["workers"]) and 1 in result["size"]["workers"]
+    builds = [m for m in result["stages"] if m["stage"] == "corpus.build_throughput"]
+    # One case per local worker count, plus the Dask engine; every one wrote the same bytes.
+    assert len({m["case"] for m in builds}) == len(result["size"]["workers"]) + 1 and 1 in result["size"]["workers"]
+    assert sum("Dask" in m["case"] for m in builds) == 1
+    assert all(m["details"]["same_bytes_as_1_worker"] for m in builds)
     machine = result["machine"]
     assert machine["cores"] >= 1 and machine["python"].startswith("3.") and machine["libraries"]["datasketch"]
     assert "corpus.build_throughput" in run.stdout and str(path) in run.stdout  # the printed table

@@ -1,6 +1,6 @@
 """What the benchmark runs in a fresh process, so that its peak memory and time are its own.
 
-    python -m newsclaims.bench.child build RAW OUT WORKERS
+    python -m newsclaims.bench.child build RAW OUT WORKERS [ENGINE]
     python -m newsclaims.bench.child floor RAW OUT_FILE
     python -m newsclaims.bench.child near-duplicates VERSIONS_DIR VERSION N
 
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 
-def _build(raw: str, out: str, workers: str) -> dict:
+def _build(raw: str, out: str, workers: str, engine: str = "local") -> dict:
     from newsclaims.corpus.build import BuildSettings, build_corpus
     import hashlib
 
@@ -32,8 +32,9 @@ def _build(raw: str, out: str, workers: str) -> dict:
     detect_language(" ".join(["Совет собрался в понедельник, чтобы обсудить бюджет на следующий год."] * 3))
     invalid_rows([Document("nc-0000000000000000", "x", "x.txt", "0" * 64, hashlib.sha256(b"x").hexdigest(),
                            paragraphs=[Paragraph(0, 1)])])
+    # With --engine dask the local cluster's start-up is timed: a user pays it on every build.
     start = time.perf_counter()
-    summary = build_corpus(Path(raw), Path(out), settings=BuildSettings(workers=int(workers)))
+    summary = build_corpus(Path(raw), Path(out), settings=BuildSettings(workers=int(workers), engine=engine))
     return {"seconds": time.perf_counter() - start, "version": summary.version, "written": summary.written,
             "documents": summary.accepted, "raw_files": summary.raw_files}
 

@@ -95,7 +95,7 @@ class BenchContext:
     work: Path
     log: Callable[[str], None] = print
     corpora: dict[int, tuple[Path, SynthSummary]] = field(default_factory=dict)
-    _builds: dict[tuple[int, int], tuple[Path, ChildRun]] = field(default_factory=dict)
+    _builds: dict[tuple[int, int, str], tuple[Path, ChildRun]] = field(default_factory=dict)
 
     def raw(self, articles: int) -> tuple[Path, SynthSummary]:
         """The synthetic raw folder with `articles` articles (generated once per run)."""
@@ -127,15 +127,15 @@ class BenchContext:
             raise BenchError(f"benchmark child {' '.join(args)} failed ({proc.returncode}):\n{tail}")
         return ChildRun(json.loads(out), wall, usage.ru_maxrss / 1024)  # Linux: ru_maxrss is KiB
 
-    def build(self, articles: int, workers: int) -> tuple[Path, ChildRun]:
+    def build(self, articles: int, workers: int, engine: str = "local") -> tuple[Path, ChildRun]:
         """A from-scratch corpus build of raw(articles) into its own versions dir (memoized)."""
-        key = (articles, workers)
+        key = (articles, workers, engine)
         if key not in self._builds:
             raw, _ = self.raw(articles)
-            out = self.work / f"versions-{articles}-w{workers}"
+            out = self.work / (f"versions-{articles}-w{workers}" + ("" if engine == "local" else f"-{engine}"))
             shutil.rmtree(out, ignore_errors=True)
-            run = self.child("build", str(raw), str(out), str(workers))
-            self.log(f"  built {articles} articles with {workers} worker(s): {run.seconds:.2f}s, "
+            run = self.child("build", str(raw), str(out), str(workers), engine)
+            self.log(f"  built {articles} articles with {workers} worker(s), engine {engine}: {run.seconds:.2f}s, "
                      f"peak {run.peak_rss_mib:.0f} MiB")
             self._builds[key] = (out, run)
         return self._builds[key]

@@ -9,10 +9,12 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from newsclaims.bench import stages_labelstudio, stages_release
-from newsclaims.bench.runner import BenchContext, Goal, Measurement
+from newsclaims.bench.runner import BenchContext, BenchError, Goal, Measurement
 from newsclaims.bench.synth import change_files
+from newsclaims.fsutil import sha256_file
 
 
 @dataclass(frozen=True)
@@ -27,16 +29,28 @@ def build_throughput(ctx: BenchContext) -> list[Measurement]:
     raw, _ = ctx.raw(n)
     floor = ctx.child("floor", str(raw), str(ctx.work / f"floor-{n}.jsonl"))
     ctx.log(f"  floor (read, decode, write JSONL): {floor.seconds:.2f}s for {floor.output['records']} records")
-    out = []
-    for workers in ctx.size.workers:
-        _, build = ctx.build(n, workers)
+    # Every worker count on this machine, then the Dask engine on a local cluster of all cores
+    # (its start-up is timed: a user pays it on every build).
+    runs = [(workers, "local") for workers in ctx.size.workers] + [(max(ctx.size.workers), "dask")]
+    out, reference = [], None
+    for workers, engine in runs:
+        versions, build = ctx.build(n, workers, engine)
+        digest = _documents_digest(versions, build.output["version"])
+        reference = reference or digest
+        if digest != reference:
+            raise BenchError(f"the build with {workers} worker(s), engine {engine} wrote different documents")
+        case = f"{n} articles, {workers} worker(s)" + ("" if engine == "local" else ", Dask LocalCluster")
         out.append(Measurement.of(
-            "corpus.build_throughput", f"{n} articles, {workers} worker(s)", "s", floor.seconds, build.seconds,
+            "corpus.build_throughput", case, "s", floor.seconds, build.seconds,
             Goal(">=", 0.5), "read + decode + write the same records as JSONL (1 process)", inverted=True,
             documents=build.output["documents"], floor_records=floor.output["records"],
             documents_per_second=round(build.output["documents"] / build.seconds, 1),
-            startup_seconds=round(build.wall_seconds - build.seconds, 2)))
+            startup_seconds=round(build.wall_seconds - build.seconds, 2), same_bytes_as_1_worker=True))
     return out
+
+
+def _documents_digest(versions: Path, version: str) -> str:
+    return sha256_file(versions / version / "documents.jsonl")
 
 
 def build_memory(ctx: BenchContext) -> list[Measurement]:
