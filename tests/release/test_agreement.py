@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from newsclaims.release.agreement import measure_agreement
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from newsclaims.release.agreement import measure_agreement, overlap_f1
 from newsclaims.schemas.taxonomy import load_taxonomy
 
 from .builders import REPO_TAXONOMY, claim, make_document, record, span
@@ -146,3 +148,31 @@ def test_single_annotator_is_not_measured():
     assert not report.measured
     assert "single annotator" in report.reason
     assert report.spans == {} and report.claim_attributes == {} and report.said_by is None
+
+
+def _overlap_f1_by_definition(a, b):
+    """Every span of one side against every span of the other (the quadratic definition)."""
+    if not a and not b:
+        return None
+    if not a or not b:
+        return 0.0
+
+    def found(x, y):
+        return sum(any(d == d2 and lab == lab2 and s < e2 and s2 < e for d2, s2, e2, lab2 in y) for d, s, e, lab in x)
+
+    p, r = found(a, b) / len(a), found(b, a) / len(b)
+    return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+
+_spans = st.sets(
+    st.tuples(st.sampled_from(["d1", "d2"]), st.integers(0, 12), st.integers(1, 6), st.sampled_from(["PERSON", "ORG"])).map(
+        lambda t: (t[0], t[1], t[1] + t[2], t[3])
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_spans, _spans)
+def test_overlap_f1_matches_its_definition(a, b):
+    assert overlap_f1(a, b) == _overlap_f1_by_definition(a, b)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from newsclaims.release.gold import GoldSpan, adjudicate
-from newsclaims.release.ner import bio_tags, tokenize
+from newsclaims.release.ner import TOKEN_RE, bio_tags, tokenize
 from newsclaims.schemas.taxonomy import load_taxonomy
 
 from .builders import REPO_TAXONOMY, claim, make_document, record, span
@@ -90,10 +93,43 @@ def test_ground_truth_annotation_wins():
 def test_tokenize_keeps_offsets_and_numbers_whole():
     text = "Khorev’s team paid $70.2 billion to 1,000 step-by-step groups."
     tokens = tokenize(text)
-    assert all(text[t.start : t.end] == t.text for t in tokens)
-    assert [t.text for t in tokens][:4] == ["Khorev", "’s", "team", "paid"]
-    assert "70.2" in [t.text for t in tokens] and "1,000" in [t.text for t in tokens]
-    assert ["step", "-", "by", "-", "step"] == [t.text for t in tokens][9:14]
+    assert all(text[s:e] == t for t, s, e in zip(tokens.texts, tokens.starts, tokens.ends))
+    assert tokens.texts[:4] == ["Khorev", "’s", "team", "paid"]
+    assert "70.2" in tokens.texts and "1,000" in tokens.texts
+    assert ["step", "-", "by", "-", "step"] == tokens.texts[9:14]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1,.'’- \n\tЖ_é😀$")), max_size=60))
+def test_tokenize_is_exactly_the_regex_matches(text):
+    tokens = tokenize(text)
+    matches = list(TOKEN_RE.finditer(text))
+    assert tokens.texts == [m.group() for m in matches]
+    assert tokens.starts.tolist() == [m.start() for m in matches]
+    assert tokens.ends.tolist() == [m.end() for m in matches]
+
+
+def _bio_tags_by_scanning(text, spans):
+    """The definition: a token is in a span if they overlap; earlier, then longer spans win."""
+    matches = list(TOKEN_RE.finditer(text))
+    tags = ["O"] * len(matches)
+    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start), s.label)):
+        inside = [i for i, m in enumerate(matches) if m.start() < span.end and span.start < m.end()]
+        if inside and all(tags[i] == "O" for i in inside):
+            tags[inside[0]] = f"B-{span.label}"
+            for i in inside[1:]:
+                tags[i] = f"I-{span.label}"
+    return tags
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_bio_tags_match_the_overlap_definition(data):
+    text = data.draw(st.text(alphabet=st.sampled_from(list("ab1,.- ")), min_size=1, max_size=40))
+    bounds = st.tuples(st.integers(0, len(text)), st.integers(0, len(text))).map(sorted)
+    raw = data.draw(st.lists(st.tuples(bounds, st.sampled_from(["PERSON", "ORG"])), max_size=6))
+    spans = [GoldSpan(s, e, label, text[s:e]) for (s, e), label in raw if e > s]
+    assert bio_tags(tokenize(text), spans) == _bio_tags_by_scanning(text, spans)
 
 
 def test_bio_tags_from_spans_and_overlaps():
@@ -103,7 +139,7 @@ def test_bio_tags_from_spans_and_overlaps():
     org = GoldSpan(text.index("UN"), text.index("UN") + 2, "ORG", "UN")
     gpe = GoldSpan(text.index("New York"), text.index("New York") + 8, "GPE", "New York")
     nested = GoldSpan(text.index("York"), text.index("York") + 4, "GPE", "York")
-    tags = dict(zip([t.text for t in tokens], bio_tags(tokens, [person, org, gpe, nested])))
+    tags = dict(zip(tokens.texts, bio_tags(tokens, [person, org, gpe, nested])))
     assert [tags[w] for w in ("Albert", "P", "Khorev", "met", "UN", "New", "York")] == [
         "B-PERSON",
         "I-PERSON",
@@ -113,3 +149,11 @@ def test_bio_tags_from_spans_and_overlaps():
         "B-GPE",
         "I-GPE",
     ]
+
+
+@given(st.lists(st.builds(GoldSpan, st.integers(0, 5), st.integers(0, 5), st.sampled_from(["ORG", "PERSON"]),
+                          st.sampled_from(["a", "b"]))))
+def test_gold_span_sort_key_is_the_dataclass_order(spans):
+    from newsclaims.release.gold import _order
+
+    assert sorted(spans, key=_order) == sorted(spans)

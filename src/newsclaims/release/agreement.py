@@ -62,7 +62,12 @@ def overlap_f1(a: set[Span], b: set[Span]) -> float | None:
         return 0.0
 
     def found(x: set[Span], y: set[Span]) -> int:
-        return sum(any(d == d2 and lab == lab2 and s < e2 and s2 < e for d2, s2, e2, lab2 in y) for d, s, e, lab in x)
+        # Only spans of the same document and label can overlap: index y by them, so the
+        # comparison is per document, not all of A against all of B (quadratic over a corpus).
+        by_key: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        for d, s, e, lab in y:
+            by_key[(d, lab)].append((s, e))
+        return sum(any(s < e2 and s2 < e for s2, e2 in by_key.get((d, lab), ())) for d, s, e, lab in x)
 
     p, r = found(a, b) / len(a), found(b, a) / len(b)
     return 0.0 if p + r == 0 else 2 * p * r / (p + r)
@@ -121,15 +126,28 @@ def _pair_docs(shared: dict[str, dict[str, AnnotationRecord]]) -> dict[tuple[str
     return dict(sorted(pairs.items()))
 
 
+def _by_label(spans: set[tuple]) -> dict[str, set[tuple]]:
+    out: dict[str, set[tuple]] = defaultdict(set)
+    for s in spans:
+        out[s[3]].add(s)
+    return out
+
+
 def _span_agreement(
     pairs: dict[tuple[str, str], list[str]], shared, extract, labels: list[str]
 ) -> dict[str, SpanAgreement]:
+    # Each pair's spans are extracted once, then grouped by label (not re-extracted per label).
+    pair_spans = []
+    for (x, y), docs in pairs.items():
+        a = {s for d in docs for s in extract(shared[d][x])}
+        b = {s for d in docs for s in extract(shared[d][y])}
+        pair_spans.append((a, b, _by_label(a), _by_label(b)))
     out = {}
     for label in labels:
         exact, overlap = [], []
-        for (x, y), docs in pairs.items():
-            a = {s for d in docs for s in extract(shared[d][x]) if label == ALL_LABELS or s[3] == label}
-            b = {s for d in docs for s in extract(shared[d][y]) if label == ALL_LABELS or s[3] == label}
+        for a_all, b_all, a_by, b_by in pair_spans:
+            a = a_all if label == ALL_LABELS else a_by.get(label, set())
+            b = b_all if label == ALL_LABELS else b_by.get(label, set())
             exact.append(exact_f1(a, b))
             overlap.append(overlap_f1(a, b))
         out[label] = SpanAgreement(

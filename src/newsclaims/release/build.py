@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 import datasets
+import numpy as np
 import pyarrow as pa
 from datasets import ClassLabel, Dataset, DatasetInfo, Features, List
 from datasets.table import InMemoryTable
@@ -26,6 +27,7 @@ from newsclaims.errors import NewsclaimsError
 from newsclaims.fsutil import VersionExistsError, atomic_directory, atomic_write_text, check_version_name, sha256_bytes
 from newsclaims.release import card, plots
 from newsclaims.release.content import ReleaseContent
+from newsclaims.gc_pause import gc_paused
 from newsclaims.schemas.features import CONFIGS, config_features
 
 PARQUET_BATCH_SIZE = 1000
@@ -58,11 +60,17 @@ def _encoder(feature) -> Callable[[Any], Any]:
         ids = {name: i for i, name in enumerate(feature.names)}
         return lambda v: ids[v] if isinstance(v, str) else v
     if isinstance(feature, (dict, Features)):
-        fields = [(name, _encoder(f)) for name, f in feature.items()]
-        if all(f is _same for _, f in fields):
+        # Only the fields holding labels are rewritten; the rest are copied as they are (keys the
+        # features lack are ignored by pyarrow, missing ones are null either way).
+        fields = [(name, f) for name, f in ((n, _encoder(f)) for n, f in feature.items()) if f is not _same]
+        if not fields:
             return _same
-        return lambda v: None if v is None else {name: f(v.get(name)) for name, f in fields}
+        return lambda v: None if v is None else {**v, **{name: f(v.get(name)) for name, f in fields}}
     if isinstance(feature, List):
+        if isinstance(feature.feature, ClassLabel):  # e.g. ner_tags: millions of names, one C-level lookup each
+            ids = {name: i for i, name in enumerate(feature.feature.names)}
+            lookup = ids.__getitem__
+            return lambda v: None if v is None else _class_ids(v, lookup, ids)
         item = _encoder(feature.feature)
         if item is _same:
             return _same
@@ -72,6 +80,15 @@ def _encoder(feature) -> Callable[[Any], Any]:
 
 def _same(v):
     return v
+
+
+def _class_ids(names, lookup: Callable[[str], int], ids: dict[str, int]):
+    if isinstance(names, np.ndarray):  # ids already (the ner config's tags)
+        return names
+    try:
+        return list(map(lookup, names))
+    except KeyError:  # a null or an id already: encode one by one (an unknown name still raises)
+        return [ids[v] if isinstance(v, str) else v for v in names]
 
 
 def _dataset(rows: list[dict], features: Features) -> Dataset:
@@ -153,6 +170,7 @@ def _previous_manifest(releases_dir: Path, version: str) -> dict | None:
     return read_manifest(releases_dir / older[-1]) if older else None
 
 
+@gc_paused()
 def write_release(content: ReleaseContent, releases_dir: Path) -> Path:
     version = check_version_name(content.version)
     final = Path(releases_dir) / version
@@ -201,7 +219,8 @@ def write_release(content: ReleaseContent, releases_dir: Path) -> Path:
                     "files": content.inputs.input_files(),
                 },
                 "parameters": {"splits": list(content.ratios), "seed": content.seed},
-                "outputs": _file_hashes(tmp, skip={"manifest.json"}),
+                # The parquet files were hashed for the content digest already: hash only the rest.
+                "outputs": {**data_hashes, **_file_hashes(tmp, skip={"manifest.json", *data_hashes})},
                 "tools": _tool_versions(),
                 "statistics": content.stats,
                 "split_assignment": {

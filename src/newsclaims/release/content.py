@@ -6,14 +6,18 @@ validate -> adjudicate -> measure agreement -> assign splits -> rows of each con
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from newsclaims.corpus.document import Document
 from newsclaims.errors import NewsclaimsError
 from newsclaims.release.agreement import AgreementReport, measure_agreement
+from newsclaims.gc_pause import gc_paused
 from newsclaims.release.gold import GoldDocument, GoldSpan, ReviewItem, adjudicate
 from newsclaims.release.inputs import ReleaseInputs
-from newsclaims.release.ner import bio_tags, tokenize
+from newsclaims.release.ner import bio_tag_ids, tokenize
 from newsclaims.release.splits import DEFAULT_RATIOS, DEFAULT_SEED, SPLIT_NAMES, SplitAssignment, assign_splits
 from newsclaims.release.validate import ValidationFailed, validate_records
 from newsclaims.schemas.features import DOCUMENT_FIELDS
@@ -64,13 +68,15 @@ def claims_row(d: Document, g: GoldDocument) -> dict:
     return {"id": d.id, "text": d.text, "claims": claims}
 
 
-def ner_row(d: Document, g: GoldDocument) -> dict:
+def ner_row(d: Document, g: GoldDocument, tag_ids: Mapping[str, int]) -> dict:
+    """Token columns as numpy arrays and `ner_tags` as ClassLabel ids already: millions of
+    tokens, so no Python object per offset or tag (pyarrow reads the arrays as they are)."""
     tokens = tokenize(d.text)
     return {
         "id": d.id,
-        "tokens": [t.text for t in tokens],
-        "token_starts": [t.start for t in tokens],
-        "ner_tags": bio_tags(tokens, g.entities),
+        "tokens": tokens.texts,
+        "token_starts": tokens.starts,
+        "ner_tags": bio_tag_ids(tokens, g.entities, tag_ids),
     }
 
 
@@ -82,8 +88,9 @@ def _statistics(content: ReleaseContent, docs: dict[str, Document]) -> dict:
         a.name: Counter(c.attributes.get(a.name) or "null (no majority)" for g in gold.values() for c in g.claims)
         for a in tax.claim.attributes
     }
+    is_begin = np.array([tag.startswith("B-") for tag in tax.bio_tags])
     ner_b_tags = sum(
-        t.startswith("B-") for split in content.rows.get("ner", {}).values() for r in split for t in r["ner_tags"]
+        int(is_begin[r["ner_tags"]].sum()) for split in content.rows.get("ner", {}).values() for r in split
     )
     annotated_dates = sorted(d.date[:10] for d in docs.values() if d.date)
     return {
@@ -115,6 +122,7 @@ def gold_people(gold: dict[str, GoldDocument]) -> dict[str, set[str]]:
     return {doc_id: {s.text for s in g.entities if s.label == "PERSON"} for doc_id, g in gold.items()}
 
 
+@gc_paused()
 def compute_release(
     inputs: ReleaseInputs,
     version: str,
@@ -139,18 +147,18 @@ def compute_release(
     )
     docs = {d.id: d for d in inputs.documents}
     split_of = {s.doc_id: s.split for s in content.splits}
+    tag_ids = {name: i for i, name in enumerate(inputs.taxonomy.bio_tags)}  # the ClassLabel's names
     builders = {
         "documents": lambda d: document_row(d),
         "entities": lambda d: entities_row(d, gold[d.id]) if d.id in gold else None,
         "claims": lambda d: claims_row(d, gold[d.id]) if d.id in gold else None,
-        "ner": lambda d: ner_row(d, gold[d.id]) if d.id in gold else None,
+        "ner": lambda d: ner_row(d, gold[d.id], tag_ids) if d.id in gold else None,
     }
+    ids_by_split = {split: [i for i in sorted(docs) if split_of[i] == split] for split in SPLIT_NAMES}
     for config, build in builders.items():
         by_split: dict[str, list[dict]] = {}
-        for split in SPLIT_NAMES:
-            rows = [
-                r for doc_id in sorted(docs) if split_of[doc_id] == split and (r := build(docs[doc_id])) is not None
-            ]
+        for split, ids in ids_by_split.items():
+            rows = [r for doc_id in ids if (r := build(docs[doc_id])) is not None]
             if rows:
                 by_split[split] = rows
         content.rows[config] = by_split

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 from newsclaims.annotation.records import AnnotationRecord, ClaimRecord
 from newsclaims.release.agreement import annotations_by_document
@@ -58,7 +58,15 @@ class ReviewItem:
     outcome: str
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # What `asdict` gives, without its recursive deep copy (a release has many items).
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["votes"] = {option: list(who) for option, who in self.votes.items()}
+        return d
+
+
+def _order(span: GoldSpan) -> tuple[int, int, str, str]:
+    """GoldSpan's own order as a plain tuple: a sort key compared in C, not field by field."""
+    return (span.start, span.end, span.label, span.text)
 
 
 def _majority(votes: dict[str, list[str]], voters: int) -> str | None:
@@ -69,25 +77,30 @@ def _majority(votes: dict[str, list[str]], voters: int) -> str | None:
     return None
 
 
-def _speaker_of(a: AnnotationRecord, claim: ClaimRecord) -> GoldSpan | None:
+def _speakers(a: AnnotationRecord) -> dict[str, GoldSpan]:
+    """claim region id -> its speaker: the first (by offsets, label) entity it is said_by.
+    One pass over the annotation's links, not one per claim."""
     spans = {s.id: s for s in a.entities}
-    targets = sorted(
-        GoldSpan(s.start, s.end, s.label, s.text)
-        for link in a.said_by
-        if link.claim_id == claim.id and (s := spans.get(link.speaker_id)) is not None
-    )
-    return targets[0] if targets else None
+    out: dict[str, GoldSpan] = {}
+    for link in a.said_by:
+        s = spans.get(link.speaker_id)
+        if s is not None:
+            target = GoldSpan(s.start, s.end, s.label, s.text)
+            if link.claim_id not in out or target < out[link.claim_id]:
+                out[link.claim_id] = target
+    return out
 
 
 def _from_ground_truth(a: AnnotationRecord, tax: Taxonomy, annotators: list[str]) -> GoldDocument:
     names = [x.name for x in tax.claim.attributes]
+    speakers = _speakers(a)
     return GoldDocument(
         doc_id=a.doc_id,
         method="ground_truth",
         annotators=annotators,
-        entities=sorted({GoldSpan(s.start, s.end, s.label, s.text) for s in a.entities}),
+        entities=sorted({GoldSpan(s.start, s.end, s.label, s.text) for s in a.entities}, key=_order),
         claims=sorted(
-            (GoldClaim(c.start, c.end, c.text, {n: getattr(c, n) for n in names}, _speaker_of(a, c)) for c in a.claims),
+            (GoldClaim(c.start, c.end, c.text, {n: getattr(c, n) for n in names}, speakers.get(c.id)) for c in a.claims),
             key=lambda c: (c.start, c.end),
         ),
     )
@@ -109,7 +122,7 @@ def _by_majority(
         for s in {GoldSpan(s.start, s.end, s.label, s.text) for s in by_annotator[name].entities}:
             entity_votes[s].append(name)
     entities = []
-    for span, who in sorted(entity_votes.items()):
+    for span, who in sorted(entity_votes.items(), key=lambda kv: _order(kv[0])):
         if 2 * len(who) > n:
             entities.append(span)
         else:
@@ -128,6 +141,7 @@ def _by_majority(
             )
     gold_spans = set(entities)
 
+    speakers_by_annotator = {name: _speakers(by_annotator[name]) for name in names}
     claim_marks: dict[tuple[int, int], dict[str, ClaimRecord]] = defaultdict(dict)
     for name in names:
         for c in by_annotator[name].claims:
@@ -174,7 +188,7 @@ def _by_majority(
         speaker_votes: dict[str, list[str]] = defaultdict(list)
         speakers: dict[str, GoldSpan | None] = {"none": None}
         for name, c in sorted(marks.items()):
-            sp = _speaker_of(by_annotator[name], c)
+            sp = speakers_by_annotator[name].get(c.id)
             key = _span_key(sp) if sp else "none"
             speakers[key] = sp
             speaker_votes[key].append(name)

@@ -18,6 +18,7 @@ from newsclaims.corpus.document import Document
 from newsclaims.corpus.versions import latest_version, load_documents
 from newsclaims.errors import NewsclaimsError
 from newsclaims.fsutil import check_version_name, sha256_file
+from newsclaims.gc_pause import gc_paused
 from newsclaims.schemas.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 
 
@@ -74,6 +75,7 @@ def _load(what: str, name: str, loader):
         raise InputError(f"cannot read {what} {name}: {e}") from None
 
 
+@gc_paused()
 def resolve_inputs(
     versions_dir: Path | None = None,
     exports_dir: Path | None = None,
