@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from newsclaims.annotation.push import push
 from newsclaims.corpus.document import Document
@@ -90,6 +90,9 @@ def test_labelling_page_shows_text_and_every_label(labelstudio, ls_project):
             text_view.get_by_text("Khorev told reporters", exact=False).wait_for()
             assert squash(text_view.inner_text()) == squash(TEXT)
 
+            # The label bar renders after the text; wait for as many labels as the taxonomy has
+            # (to_have_count fails with a timeout if the page shows fewer or more).
+            expect(page.locator(".lsf-label")).to_have_count(len(taxonomy.entity_names) + 1)
             shown_labels = [squash(t).split(" ")[0] for t in page.locator(".lsf-label").all_inner_texts()]
             assert shown_labels == [*taxonomy.entity_names, taxonomy.claim.name]
             main_view = page.locator(".lsf-main-view__annotation").inner_text()

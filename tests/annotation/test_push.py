@@ -262,3 +262,99 @@ def test_push_a_corpus_version_built_by_the_corpus_stage(labelstudio, ls_project
         assert tasks[d.id].data["text_sha256"] == d.text_sha256
         assert tasks[d.id].data["dateline"] == (d.dateline or "")
         assert tasks[d.id].meta == {"corpus_version": version}
+
+
+# ---- the push ledger: an unchanged re-push skips the listing, every change is still seen ---------
+
+
+def counting_listings(monkeypatch) -> list[int]:
+    """Count the push module's full listings (a spy on our own function; the server is real)."""
+    import newsclaims.annotation.push as push_module
+
+    calls = []
+    real = push_module.list_tasks
+
+    def spy(client, project_id):
+        calls.append(project_id)
+        return real(client, project_id)
+
+    monkeypatch.setattr(push_module, "list_tasks", spy)
+    return calls
+
+
+def test_unchanged_repush_trusts_the_confirmed_ledger_without_listing(labelstudio, ls_project, monkeypatch):
+    client = labelstudio.client()
+    docs = synthetic_documents(12, words=60, prefix="ledger")
+    first = push(client, docs, "v1", ls_project.title, preannotate=False)
+    assert first.created == len(docs)
+    listings = counting_listings(monkeypatch)
+    again = push(client, docs, "v1", ls_project.title, preannotate=False)
+    assert (again.created, again.unchanged, again.updated, again.drifted) == (0, len(docs), 0, [])
+    assert listings == []  # nothing listed: the server confirmed the ledger
+    full = push(client, docs, "v1", ls_project.title, preannotate=False, full_check=True)
+    assert (full.created, full.unchanged, full.updated) == (0, len(docs), 0)
+    assert listings == [ls_project.id]
+    assert doc_counts(client, ls_project.id) == Counter({d.id: 1 for d in docs})
+
+
+def test_edits_deletions_and_additions_in_label_studio_are_seen_despite_the_ledger(labelstudio, ls_project, monkeypatch):
+    client = labelstudio.client()
+    docs = synthetic_documents(10, words=60, prefix="drift")
+    push(client, docs, "v1", ls_project.title, preannotate=False)
+    assert push(client, docs, "v1", ls_project.title, preannotate=False).unchanged == len(docs)  # ledger in use
+
+    tasks = {t.doc_id: t for t in list_tasks(client, ls_project.id)}
+    edited, deleted = docs[0], docs[1]
+    client.tasks.update(id=str(tasks[edited.id].id), data={**tasks[edited.id].data, "title": "edited in Label Studio"})
+    client.tasks.delete(id=str(tasks[deleted.id].id))
+    listings = counting_listings(monkeypatch)
+    summary = push(client, docs, "v1", ls_project.title, preannotate=False)
+    assert listings, "the ledger must not be trusted after changes in Label Studio"
+    assert (summary.created, summary.updated, summary.unchanged) == (1, 1, len(docs) - 2)
+    after = {t.doc_id: t for t in list_tasks(client, ls_project.id)}
+    assert after[edited.id].data["title"] == (edited.title or "")  # the corpus value again
+    assert doc_counts(client, ls_project.id) == Counter({d.id: 1 for d in docs})
+
+    # An outside import of a copy (same count as a deletion + addition would give): still seen.
+    assert push(client, docs, "v1", ls_project.title, preannotate=False).unchanged == len(docs)
+    victim = after[docs[2].id]
+    client.tasks.delete(id=str(victim.id))
+    client.projects.import_tasks(id=ls_project.id, request=[{"data": after[docs[3].id].data, "meta": after[docs[3].id].meta}],
+                                 request_options={"max_retries": 0})
+    summary = push(client, docs, "v1", ls_project.title, preannotate=False)
+    assert (summary.created, summary.duplicates_removed) == (1, 1)
+    assert doc_counts(client, ls_project.id) == Counter({d.id: 1 for d in docs})
+
+
+def test_a_changed_corpus_is_pushed_although_the_ledger_matches_the_server(labelstudio, ls_project):
+    client = labelstudio.client()
+    docs = synthetic_documents(6, words=60, prefix="corpus")
+    push(client, docs, "v1", ls_project.title, preannotate=False)
+    changed = [dataclasses.replace(docs[0], text=docs[0].text + " Updated.", text_sha256="")] + docs[1:]
+    summary = push(client, changed, "v2", ls_project.title, preannotate=False)
+    assert (summary.updated, summary.unchanged, summary.created) == (len(docs), 0, 0)  # meta says v2 everywhere
+    task = {t.doc_id: t for t in list_tasks(client, ls_project.id)}[docs[0].id]
+    assert task.data["text"].endswith(" Updated.") and task.meta == {"corpus_version": "v2"}
+
+
+def test_no_ledger_is_written_when_someone_else_saved_a_task_during_the_push(labelstudio, ls_project, tmp_path):
+    from newsclaims.annotation.client import find_project
+    from newsclaims.annotation.push import PushSummary, record_ledger
+    from newsclaims.annotation.push_ledger import newest_update, payloads_digest, read_ledger
+
+    client = labelstudio.client()
+    docs = synthetic_documents(4, words=40, prefix="race")
+    push(client, docs, "v1", ls_project.title, preannotate=False)
+    project = find_project(client, ls_project.title)
+    stamp = newest_update(client, project.id)
+    task = list_tasks(client, ls_project.id)[0]
+    client.tasks.update(id=str(task.id), data={**task.data, "title": "saved by someone else"})  # "during" our push
+    digest = payloads_digest([])
+    summary = PushSummary(project=ls_project.title, project_id=project.id, corpus_version="v1", unchanged=len(docs))
+    ledger = tmp_path / "ledger.json"
+    record_ledger(client, project, summary, digest, stamp, None, ledger)
+    assert read_ledger(ledger) is None
+    summary.updated = 1  # had the push written that task itself, the state would be known
+    record_ledger(client, project, summary, digest, stamp, None, ledger)
+    written = read_ledger(ledger)
+    assert written is not None and written.task_count == len(docs) and written.newest_update > stamp

@@ -111,6 +111,7 @@ class _AnnotationParser:
         self.text = text
         self.problem = problem  # callable(region_id, message)
         self.attributes = {a.name: set(a.value_names) for a in taxonomy.claim.attributes}
+        self.entity_names = frozenset(taxonomy.entity_names)  # a computed property: once, not per span
         said_by = taxonomy.relation(SAID_BY)
         self.speaker_labels = set(said_by.to_labels)
         self.entities: dict[str, SpanRecord] = {}
@@ -154,7 +155,7 @@ class _AnnotationParser:
             self.problem(rid, span)
             return
         start, end, actual = span
-        if control == ENTITIES_CONTROL and label in self.tax.entity_names:
+        if control == ENTITIES_CONTROL and label in self.entity_names:
             self.entities[rid] = SpanRecord(id=rid, start=start, end=end, label=label, text=actual)
         elif control == CLAIMS_CONTROL and label == self.tax.claim.name:
             self.claims[rid] = {"id": rid, "start": start, "end": end, "text": actual}

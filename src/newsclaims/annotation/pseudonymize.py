@@ -146,7 +146,9 @@ class _Pseudonymizer:
 
     def scrub(self, obj: Any, key: str | None = None) -> Any:
         """Rewrite every identity in `obj`; `key` is the dict key `obj` was found under."""
-        if isinstance(obj, dict):
+        # Exact-type checks first: a 5k-task export is a million JSON values, nearly all plain.
+        t = type(obj)
+        if t is dict or isinstance(obj, dict):
             out = {}
             for k, v in obj.items():
                 if k in USER_KEYS:
@@ -156,12 +158,19 @@ class _Pseudonymizer:
                 elif k == "text" and key == "value":
                     out[k] = v  # a region's copy of the document text
                 else:
-                    out[k] = self.scrub(v, k)
+                    tv = type(v)
+                    if tv is int or tv is bool or tv is float or v is None:
+                        out[k] = v
+                    elif tv is str:
+                        out[k] = self.of_text(v) if "@" in v else v
+                    else:
+                        out[k] = self.scrub(v, k)
             return out
-        if isinstance(obj, list):
+        if t is list or isinstance(obj, list):
             return [self.scrub(v, key) for v in obj]
         if isinstance(obj, str):
-            return self.of_text(obj)
+            # Every email holds an "@": the regex only runs where one could be.
+            return self.of_text(obj) if "@" in obj else obj
         return obj
 
 

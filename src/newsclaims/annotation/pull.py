@@ -11,13 +11,13 @@ Steps, each doing one thing:
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import orjson
 from label_studio_sdk import LabelStudio
 
 from newsclaims.annotation.client import client_url, connect, find_project, translated_errors
@@ -27,6 +27,7 @@ from newsclaims.annotation.push import DEFAULT_PROJECT
 from newsclaims.annotation.snapshots import SnapshotWrite, write_snapshot
 from newsclaims.corpus.versions import list_versions, load_documents
 from newsclaims.errors import NewsclaimsError
+from newsclaims.gc_pause import gc_paused
 from newsclaims.paths import EXPORTS_DIR, VERSIONS_DIR
 from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
 
@@ -66,13 +67,21 @@ def export_project(client: LabelStudio, project_id: int, timeout: float = EXPORT
             client.projects.exports.delete(id=project_id, export_pk=export.id)
         except Exception:  # noqa: BLE001 - cleanup only; the pull itself succeeded or already failed
             pass
-    try:
-        tasks = json.loads(data)
-    except ValueError as e:
-        raise PullError(f"the export of project {project_id} is not JSON ({e})") from None
+    tasks = parse_export_json(data, project_id)
     if not isinstance(tasks, list):
         raise PullError(f"the export of project {project_id} is not a list of tasks")
     return tasks
+
+
+def parse_export_json(data: bytes, project_id: int) -> Any:
+    """The export's JSON text -> Python values (orjson: 4x faster than json on a 45 MB export).
+
+    Strict JSON only: NaN and Infinity are not JSON, and `canonical_export` relies on their absence.
+    """
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as e:
+        raise PullError(f"the export of project {project_id} is not JSON ({e})") from None
 
 
 def user_emails(client: LabelStudio) -> dict[int, str]:
@@ -158,32 +167,33 @@ def pull(
             f"no Label Studio project titled {project_title!r} at {client_url(client)}; "
             "push a corpus first with `newsclaims annotate push`"
         )
-    raw_tasks = export_project(client, project.id)
-    users = user_emails(client)
-    with open_registry(pseudonyms_file) as registry:
-        tasks = pseudonymize_export(raw_tasks, registry, users)
-    corpus = corpus_texts(tasks, versions_dir)
-    parsed = parse_export(tasks, corpus.texts, taxonomy)
-    if parsed.problems:
-        shown = "\n  ".join(str(p) for p in parsed.problems[:MAX_PROBLEMS_SHOWN])
-        more = len(parsed.problems) - MAX_PROBLEMS_SHOWN
-        tail = f"\n  ... and {more} more" if more > 0 else ""
-        raise PullError(
-            f"{len(parsed.problems)} problem(s) in the annotations of project {project_title!r}; "
-            f"nothing was written. Fix them in Label Studio and pull again:\n  {shown}{tail}"
+    with gc_paused():  # a million JSON values: see newsclaims.gc_pause
+        raw_tasks = export_project(client, project.id)
+        users = user_emails(client)
+        with open_registry(pseudonyms_file) as registry:
+            tasks = pseudonymize_export(raw_tasks, registry, users)
+        corpus = corpus_texts(tasks, versions_dir)
+        parsed = parse_export(tasks, corpus.texts, taxonomy)
+        if parsed.problems:
+            shown = "\n  ".join(str(p) for p in parsed.problems[:MAX_PROBLEMS_SHOWN])
+            more = len(parsed.problems) - MAX_PROBLEMS_SHOWN
+            tail = f"\n  ... and {more} more" if more > 0 else ""
+            raise PullError(
+                f"{len(parsed.problems)} problem(s) in the annotations of project {project_title!r}; "
+                f"nothing was written. Fix them in Label Studio and pull again:\n  {shown}{tail}"
+            )
+        counts = _counts(tasks, parsed)
+        snapshot = write_snapshot(
+            tasks,
+            parsed.records,
+            project=project_title,
+            taxonomy_sha256=taxonomy.sha256,
+            counts=counts,
+            checked_against_task_text=corpus.from_task,
+            pulled_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            exports_dir=exports_dir,
         )
-    counts = _counts(tasks, parsed)
-    snapshot = write_snapshot(
-        tasks,
-        parsed.records,
-        project=project_title,
-        taxonomy_sha256=taxonomy.sha256,
-        counts=counts,
-        checked_against_task_text=corpus.from_task,
-        pulled_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        exports_dir=exports_dir,
-    )
-    return PullResult(snapshot=snapshot, counts=counts, corpus=corpus)
+        return PullResult(snapshot=snapshot, counts=counts, corpus=corpus)
 
 
 def add_subcommand(subparsers) -> None:

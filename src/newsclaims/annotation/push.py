@@ -4,6 +4,8 @@ Label Studio never deduplicates tasks and the SDK replays failed POSTs, so idemp
 list what exists once, import only the missing documents (imports are never retried blindly),
 then list again and remove any duplicate that is not annotated. A document whose text changed
 under an annotated task is reported as drifted and left alone (annotations keep their offsets).
+Re-pushing an unchanged corpus skips the listing when the server confirms the push ledger
+(push_ledger.py) is still true.
 """
 
 from __future__ import annotations
@@ -25,6 +27,17 @@ from label_studio_sdk.core.api_error import ApiError
 
 from newsclaims.annotation.client import NO_RETRY, client_url, connect, get_or_create_project, translated_errors
 from newsclaims.annotation.preannotate import MODEL_PREFIX, PredictionBuilder, lexicon_from_annotations
+from newsclaims.annotation.push_ledger import (
+    PushLedger,
+    forget_ledger,
+    ledger_path,
+    newest_update,
+    payloads_digest,
+    project_stamp,
+    read_ledger,
+    updated_after,
+    write_ledger,
+)
 from newsclaims.corpus.document import Document
 from newsclaims.corpus.versions import latest_version, load_documents
 from newsclaims.errors import NewsclaimsError
@@ -243,14 +256,18 @@ def import_missing(client: LabelStudio, project_id: int, tasks: list[dict], batc
 
 
 def push(client: LabelStudio, documents: Iterable[Document], corpus_version: str, project_title: str = DEFAULT_PROJECT,
-         taxonomy: Taxonomy | None = None, batch_bytes: int = DEFAULT_BATCH_BYTES, preannotate: bool = True) -> PushSummary:
+         taxonomy: Taxonomy | None = None, batch_bytes: int = DEFAULT_BATCH_BYTES, preannotate: bool = True,
+         full_check: bool = False) -> PushSummary:
     """Upsert one task per document into the project titled `project_title` (created if needed).
 
     SDK and connection failures come out as `LabelStudioError`; re-running is always safe.
+    `full_check`: list every task even when the push ledger says nothing changed.
     """
     url = client_url(client)
-    with push_lock(url, project_title), translated_errors(url, "pushing tasks (re-running push is safe: it never duplicates)"):
-        return _push(client, documents, corpus_version, project_title, taxonomy, batch_bytes, preannotate)
+    with push_lock(url, project_title) as lock, \
+            translated_errors(url, "pushing tasks (re-running push is safe: it never duplicates)"):
+        return _push(client, documents, corpus_version, project_title, taxonomy, batch_bytes, preannotate,
+                     ledger_file=None if full_check else ledger_path(lock), ledger_out=ledger_path(lock))
 
 
 @contextlib.contextmanager
@@ -285,7 +302,11 @@ def _push(
     taxonomy: Taxonomy | None = None,
     batch_bytes: int = DEFAULT_BATCH_BYTES,
     preannotate: bool = True,
+    ledger_file: Path | None = None,
+    ledger_out: Path | None = None,
 ) -> PushSummary:
+    """`ledger_file`: a push ledger to trust if the server confirms it; `ledger_out`: where to
+    record this push's outcome (both None: no ledger at all)."""
     taxonomy = taxonomy or load_taxonomy()
     label_config = render_label_config(taxonomy)
     project, created = get_or_create_project(client, project_title, label_config)
@@ -298,6 +319,14 @@ def _push(
             raise NewsclaimsError(f"corpus {corpus_version} lists document {doc.id} twice")
         payloads[doc.id] = task_payload(doc, corpus_version)
     summary.documents = len(payloads)
+    digest = payloads_digest((p.doc_id, p.data, p.meta) for p in payloads.values())
+    if ledger_file and not preannotate and ledger_confirms(client, project, read_ledger(ledger_file), digest):
+        summary.unchanged = len(payloads)  # what listing every task would find, confirmed by the server
+        summary.model_version = "none"
+        return summary
+    # The newest task stamp before anything is listed: tasks stamped later are this push's writes
+    # or someone else's (then no ledger is written). An empty project needs no request.
+    stamp_before = newest_update(client, project.id) if ledger_out and project.task_number else None
 
     existing = remove_duplicates(client, project.id, summary)
     lexicon = lexicon_from_annotations(((t.data.get("text") or "", t.annotations) for t in existing.values()),
@@ -325,6 +354,7 @@ def _push(
                 task.model_versions = []
             summary.updated += 1
 
+    tasks_after = None  # the task count, when known to be current
     if missing:
         before = task_count(client, project.id)
         try:
@@ -338,8 +368,9 @@ def _push(
         # Count from what exists, not from what the server answered. Exactly `before + missing`
         # tasks means every batch landed once: listing every task again (the costly part of a
         # push) is only needed to reconcile when the count says something else happened.
-        if task_count(client, project.id) == before + len(missing):
+        if (after := task_count(client, project.id)) == before + len(missing):
             summary.created = len(missing)
+            tasks_after = after
         else:
             existing = remove_duplicates(client, project.id, summary)
             summary.created = sum(1 for t in missing if t["data"]["doc_id"] in existing)
@@ -350,7 +381,34 @@ def _push(
             if doc_id not in current_text or doc_id in summary.drifted:
                 continue
             summary.predictions_added += add_prediction(client, task, predictions, current_text[doc_id])
+        tasks_after = None  # prediction uploads may touch tasks: count again
+    if ledger_out:
+        record_ledger(client, project, summary, digest, stamp_before, tasks_after, ledger_out)
     return summary
+
+
+def ledger_confirms(client: LabelStudio, project, ledger: PushLedger | None, digest: str) -> bool:
+    """The ledger describes this project and this corpus, and the server shows no change since."""
+    if ledger is None or ledger.project_id != project.id or ledger.project_created_at != project_stamp(project):
+        return False
+    if ledger.payloads_sha256 != digest or (project.task_number or 0) != ledger.task_count:
+        return False
+    return updated_after(client, project.id, ledger.newest_update) == 0
+
+
+def record_ledger(client: LabelStudio, project, summary: PushSummary, digest: str, stamp_before: str | None,
+                  tasks_after: int | None, path: Path) -> None:
+    """Write the ledger if this push knows the whole state of the project, else remove the old one."""
+    forget_ledger(path)
+    if summary.drifted or summary.duplicates_annotated:
+        return  # some documents' tasks do not hold their payload: nothing to vouch for
+    newest = newest_update(client, project.id)  # before counting: a later save shows next time
+    total = task_count(client, project.id) if tasks_after is None else tasks_after
+    stamped = total if stamp_before is None else updated_after(client, project.id, stamp_before)
+    if stamped != summary.created + summary.updated:
+        return  # someone else created or saved tasks while we pushed
+    write_ledger(path, PushLedger(project_id=project.id, project_created_at=project_stamp(project),
+                                  payloads_sha256=digest, task_count=total, newest_update=newest))
 
 
 def add_prediction(client: LabelStudio, task: ExistingTask, predictions: PredictionBuilder, text: str) -> int:
@@ -379,6 +437,8 @@ def add_subcommand(subparsers) -> None:
     parser.add_argument("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
     parser.add_argument("--batch-bytes", type=int, default=DEFAULT_BATCH_BYTES, help="max bytes per import POST")
     parser.add_argument("--no-predictions", action="store_true", help="don't upload pre-annotations")
+    parser.add_argument("--full-check", action="store_true",
+                        help="list every task even when the push ledger says nothing changed since the last push")
     parser.set_defaults(func=run)
 
 
@@ -390,7 +450,7 @@ def run(args: argparse.Namespace) -> int:
     if args.batch_bytes <= 0:
         raise NewsclaimsError("--batch-bytes must be positive")
     summary = push(connect(), documents, version, args.project, batch_bytes=args.batch_bytes,
-                   preannotate=not args.no_predictions)
+                   preannotate=not args.no_predictions, full_check=args.full_check)
     print("\n".join(summary.lines()))
     if summary.drifted or summary.duplicates_annotated:
         print("push finished with warnings (see above)", file=sys.stderr)
