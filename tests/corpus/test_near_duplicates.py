@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 
 from datasketch import MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsclaims.corpus.dedup import NEAR_DUPLICATE_THRESHOLD, NUM_PERM, NearDuplicateIndex, minhash
 
@@ -59,3 +61,34 @@ def test_known_signatures_give_the_same_pairs(tmp_path):
         values = plain.add(f"d{i:03d}", text)
         cached.add(f"d{i:03d}", "not the text: the signature is given", known=values.copy())
     assert plain.pairs() == cached.pairs()
+
+
+def _reference_signature(text: str):
+    """datasketch's documented use: default hash function, shingles joined word by word."""
+    import re
+
+    from datasketch import MinHash
+
+    from newsclaims.corpus.dedup import MINHASH_SEED, SHINGLE_WORDS
+
+    words = re.findall(r"\w+", text.casefold())
+    size = SHINGLE_WORDS
+    runs = [words] if len(words) <= size else [words[i : i + size] for i in range(len(words) - size + 1)]
+    m = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
+    m.update_batch([" ".join(run).encode("utf-8") for run in runs])
+    return m.hashvalues
+
+
+_WORDS = st.sampled_from(["the", "council", "met", "Straße", "İstanbul", "ﬁnal", "совет", "бюджет", "東京", "42",
+                          "x", "ǅemal", "café", "naïve", "ΣΊΣΥΦΟΣ", "😀"])
+_SEPARATORS = st.sampled_from([" ", "\n", ", ", " — ", "...", "\n\n", "-"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_WORDS, _SEPARATORS), max_size=40).map(lambda ps: "".join(w + s for w, s in ps)))
+def test_signature_is_datasketchs_default_minhash(text):
+    import numpy as np
+
+    ours = minhash(text).hashvalues
+    expected = _reference_signature(text)
+    assert ours.dtype == expected.dtype and np.array_equal(ours, expected)

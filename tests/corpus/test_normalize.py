@@ -113,3 +113,59 @@ def test_control_regex_removes_exactly_cc_cs_and_noncharacters(text):
         return (cat == "Cc" and ch not in "\n\t") or cat == "Cs" or ch in "\ufffe\uffff"
 
     assert _CONTROL.sub("", text) == "".join(ch for ch in text if not is_control(ch))
+
+
+# ftfy's badness regex is tried only near non-ASCII characters (normalize.looks_bad).
+_BADNESS_PRONE = st.sampled_from(list("ab Z.,!?\n\t ÃÂÎÐØÙ€œŠš¢£Ÿž\xa0\xad®©°·»–—´ВГРСўЂΒΓΞΟβāà²µ√≈‚Äâó×Œ“”‘’•«¦¤¨¬¯¸ƒ\x85\x9fаж")
+                                 + ["Ã©", "â€™", "вЂ", "ГўВЂВ", "√±", "Ã ", "a Â ", "\u2028"])
+_BADNESS_TEXTS = st.lists(st.one_of(st.text(max_size=12), _BADNESS_PRONE), max_size=40).map("".join)
+
+
+def test_badness_fast_path_is_active_with_the_installed_ftfy():
+    from newsclaims.corpus.normalize import _BADNESS_WINDOW
+
+    # None would silently fall back to searching whole texts (correct, but the slow path).
+    assert _BADNESS_WINDOW is not None and 1 <= _BADNESS_WINDOW < 64
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_BADNESS_TEXTS)
+def test_badness_search_near_non_ascii_finds_what_ftfy_finds(text):
+    from ftfy.badness import is_bad
+
+    from newsclaims.corpus.normalize import looks_bad
+
+    assert looks_bad(text) == is_bad(text)
+
+
+def test_badness_is_found_far_from_the_start_and_between_ascii():
+    from newsclaims.corpus.normalize import looks_bad
+
+    clean = "The minister said “talks” went well — officials agreed. " * 50
+    assert not looks_bad(clean)
+    assert looks_bad(clean + "The cafÃ© opened.")  # mojibake after thousands of clean characters
+    assert looks_bad("Ã ") and looks_bad("x" * 500 + "\x85")
+
+
+# Texts that pass the layout pre-check must be exactly those the layout steps leave alone.
+_LAYOUT_PRONE = st.sampled_from(list("ab Z.\n\t\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2003\u3000\u2028\u2029\x00\x7f\x9f"
+                                     "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\ufe0fé\u0301😀“—")
+                                + ["\n\n", "\n\n\n", "  ", "\r\n", "😀\u200d😀"])
+_LAYOUT_TEXTS = st.lists(st.one_of(st.text(max_size=6), _LAYOUT_PRONE), max_size=30).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_LAYOUT_TEXTS)
+def test_layout_precheck_skips_only_texts_the_layout_steps_leave_alone(text):
+    from newsclaims.corpus.normalize import _LAYOUT_MAY_CHANGE, _normalize_layout
+
+    if not _LAYOUT_MAY_CHANGE.search(text) and unicodedata.is_normalized("NFC", text):
+        assert _normalize_layout(text) == text
+
+
+def test_layout_precheck_lets_clean_text_through():
+    from newsclaims.corpus.normalize import _LAYOUT_MAY_CHANGE
+
+    assert not _LAYOUT_MAY_CHANGE.search("Title\n\nFirst paragraph “quoted” — ok.\nSecond line.")
+    for dirty in (" lead", "trail ", "a\n\n\nb", "\nx", "x\n", "a  b", "a\tb", "a\r\nb", "a\u200bb", "line \nnext"):
+        assert _LAYOUT_MAY_CHANGE.search(dirty), dirty

@@ -17,12 +17,15 @@ from pathlib import Path
 from newsclaims.corpus import versions as V
 from newsclaims.corpus.dedup import MINHASH_SEED, NEAR_DUPLICATE_THRESHOLD, NUM_PERM, SHINGLE_WORDS, SignatureCache
 from newsclaims.corpus.errors import BuildLockedError, CorpusError, RawDirMissingError, VersionConflictError
-from newsclaims.corpus.inputs import RawFile, Sidecars, list_raw_files, load_sidecars
+from newsclaims.corpus.diff import ParentDiff, parent_lines
+from newsclaims.corpus.filetable import InputFile, RawFiles  # noqa: F401 (InputFile re-exported)
+from newsclaims.corpus.inputs import Sidecars, list_raw_files, load_sidecars
+from newsclaims.corpus.jsonstream import StreamedList, write_json
 from newsclaims.corpus.language import language_codes
 from newsclaims.corpus.normalize import NORMALIZER_VERSION
 from newsclaims.corpus.pipeline import DEFAULT_MAX_BYTES, Item
 from newsclaims.corpus.reuse import ParentOutcomes, parent_outcomes
-from newsclaims.corpus.stream import Spool, deduplicate, dumps_record, process_all, progress, validate
+from newsclaims.corpus.stream import Deduplicated, Spool, deduplicate, dumps_record, process_all, progress, validate
 from newsclaims.fsutil import atomic_directory, atomic_write_text, check_version_name, exclusive_writer
 
 
@@ -44,14 +47,6 @@ class BuildSettings:
         }
 
 
-@dataclass(frozen=True)
-class InputFile:
-    path: str
-    sha256: str | None
-    bytes: int
-    role: str  # article | metadata | other
-
-
 @dataclass
 class Summary:
     version: str | None
@@ -68,20 +63,26 @@ class Summary:
 
 
 # ---- inputs ------------------------------------------------------------------------------
-def describe_inputs(files: list[RawFile]) -> list[InputFile]:
-    return [InputFile(f.rel, f.sha256() if f.path.is_file() else None, f.size, f.role)
-            for f in progress(files, len(files), "hashing")]
+def describe_inputs(files: RawFiles) -> RawFiles:
+    """Hash every raw file (into the table)."""
+    for i, f in enumerate(progress(files, len(files), "hashing")):
+        files.set_sha256(i, f.sha256() if f.path.is_file() else None)
+    return files
 
 
-def input_digest(inputs: list[InputFile], settings: BuildSettings) -> str:
+def input_digest(files: RawFiles, settings: BuildSettings) -> str:
+    """sha256 of `json.dumps(payload, sort_keys=True, ensure_ascii=False)`, encoded piece by piece."""
     payload = {"normalizer_version": NORMALIZER_VERSION, "settings": settings.recorded(),
-               "inputs": [[i.path, i.sha256] for i in inputs]}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+               "inputs": StreamedList(lambda: ([i.path, i.sha256] for i in files.inputs()), len(files))}
+    h = hashlib.sha256()
+    for chunk in json.JSONEncoder(sort_keys=True, ensure_ascii=False).iterencode(payload):
+        h.update(chunk.encode("utf-8"))
+    return h.hexdigest()
 
 
 # ---- the per-file steps ---------------------------------------------------------------------
 @contextlib.contextmanager
-def _per_file_results(files: list[RawFile], sidecars: Sidecars, reusable: ParentOutcomes | None,
+def _per_file_results(files: RawFiles, sidecars: Sidecars, reusable: ParentOutcomes | None,
                       settings: BuildSettings) -> Iterator[Iterator[Item]]:
     """The per-file steps' results in file order: on this machine, or on a Dask cluster (kept
     up while the driver consumes them)."""
@@ -111,53 +112,42 @@ def _write_lines(path: Path, lines: Iterable[bytes]) -> dict:
     return {"sha256": h.hexdigest(), "bytes": size, "lines": n}
 
 
-def _document_hashes(version: str | None, out_dir: Path) -> dict[str, str]:
-    if version is None:
-        return {}
-    hashes = {}
-    with open(V.version_dir(version, out_dir) / V.DOCUMENTS_FILE, "rb") as f:
-        for line in f:
-            hashes[json.loads(line)["id"]] = hashlib.sha256(line).hexdigest()
-    return hashes
-
-
-def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, files: list[RawFile],
-                  inputs: list[InputFile], digest: str, settings: BuildSettings) -> Summary:
+def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, files: RawFiles,
+                  digest: str, settings: BuildSettings) -> Summary:
     sidecars = load_sidecars(files, settings.max_bytes)
-    reusable = parent_outcomes(parent, out_dir, inputs, settings.recorded())
+    reusable = parent_outcomes(parent, out_dir, files.inputs(), settings.recorded())
     cache = SignatureCache(out_dir).load() if reusable is not None else None
     spool = Spool(tmp / ".spool.jsonl")
+    diff = ParentDiff(tmp / ".diff", parent_lines(parent, out_dir))
     try:
-        with _per_file_results(files, sidecars, reusable, settings) as stream:
-            result = deduplicate(validate(stream), spool, cache)
-        del cache
-        languages = result.languages
-        line_hashes: dict[str, str] = {}
-
-        def documents() -> Iterator[bytes]:
-            for doc_id, line in spool.sorted_lines(result.near):
-                line_hashes[doc_id] = hashlib.sha256(line).hexdigest()
-                yield line
-
-        documents_out = _write_lines(tmp / V.DOCUMENTS_FILE, documents())
+        try:
+            with _per_file_results(files, sidecars, reusable, settings) as stream:
+                result = deduplicate(validate(stream), spool, cache)
+        finally:
+            if cache is not None:
+                cache.close()
+        documents_out = _write_lines(tmp / V.DOCUMENTS_FILE, diff.compare(spool.sorted_lines(result.near)))
         SignatureCache(out_dir).save(result.index, result.text_sha256)
         result.index.close()
+        summary = _write_manifest_and_rejects(tmp, version, parent, out_dir, files, digest, settings, result,
+                                              documents_out, diff)
     finally:
         spool.close()
+        diff.close()
+    return summary
+
+
+def _write_manifest_and_rejects(tmp: Path, version: str, parent: str | None, out_dir: Path, files: RawFiles,
+                                digest: str, settings: BuildSettings, result: Deduplicated, documents_out: dict,
+                                diff: ParentDiff) -> Summary:
+    languages = result.languages
     rejects = sorted(result.rejects, key=lambda r: (r.raw_path, r.record or 0, r.reason))
     rejects_out = _write_jsonl(tmp / V.REJECTS_FILE, (r.to_dict() for r in rejects))
-
-    before = reusable.line_sha256 if reusable is not None else _document_hashes(parent, out_dir)
-    diff = {
-        "added": sorted(line_hashes.keys() - before.keys()),
-        "removed": sorted(before.keys() - line_hashes.keys()),
-        "changed": sorted(i for i in line_hashes.keys() & before.keys() if line_hashes[i] != before[i]),
-    }
     by_reason = dict(sorted(Counter(r.reason for r in rejects).items()))
     near_pairs = sum(len(v) for v in result.near.values()) // 2
     counts = {
         "raw_files": len(files),
-        "inputs_by_role": dict(sorted(Counter(f.role for f in files).items())),
+        "inputs_by_role": dict(sorted(Counter(files.role(i) for i in range(len(files))).items())),
         "documents": documents_out["lines"],
         "rejects": len(rejects),
         "rejected_by_reason": by_reason,
@@ -172,16 +162,15 @@ def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, fi
         "input_digest": digest,
         "settings": settings.recorded(),
         "counts": counts,
-        "inputs": [asdict(i) for i in inputs],
+        "inputs": StreamedList(lambda: (asdict(i) for i in files.inputs()), len(files)),
         "outputs": {V.DOCUMENTS_FILE: documents_out, V.REJECTS_FILE: rejects_out},
-        "diff": diff,
+        "diff": {kind: StreamedList(lambda kind=kind: diff.ids(kind), n) for kind, n in diff.counts.items()},
     }
-    (tmp / V.MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                                        encoding="utf-8")
+    write_json(tmp / V.MANIFEST_FILE, manifest)
     return Summary(version, parent, True, f"corpus {version} written to {out_dir / version}",
                    raw_files=len(files), accepted=documents_out["lines"], rejected_by_reason=by_reason,
                    duplicates=counts["duplicates"], near_duplicate_pairs=near_pairs,
-                   languages=counts["languages"], diff={k: len(v) for k, v in diff.items()})
+                   languages=counts["languages"], diff=dict(diff.counts))
 
 
 def _summary_of(version: str, out_dir: Path, message: str) -> Summary:
@@ -205,9 +194,8 @@ def build_corpus(raw_dir: Path, out_dir: Path, version: str | None = None,
         except ValueError as e:
             raise CorpusError(str(e)) from None
     with exclusive_writer(out_dir, BuildLockedError(f"another corpus build is writing to {out_dir}")):
-        files = list_raw_files(raw_dir)
-        inputs = describe_inputs(files)
-        digest = input_digest(inputs, settings)
+        files = describe_inputs(RawFiles(raw_dir, list_raw_files(raw_dir)))
+        digest = input_digest(files, settings)
         newest = V.latest_version(out_dir)
         if version is not None and version in V.list_versions(out_dir):
             if V.read_manifest(version, out_dir).get("input_digest") != digest:
@@ -222,7 +210,7 @@ def build_corpus(raw_dir: Path, out_dir: Path, version: str | None = None,
             raise VersionConflictError(f"{out_dir / version} exists but is not a corpus version; remove it or pick another name")
         version = version or V.next_version(out_dir)
         with atomic_directory(out_dir / version) as tmp:
-            summary = write_version(tmp, version, newest, out_dir, files, inputs, digest, settings)
+            summary = write_version(tmp, version, newest, out_dir, files, digest, settings)
         _point_latest_at(out_dir, version)
         return summary
 

@@ -6,14 +6,17 @@ import array
 import contextlib
 import functools
 import hashlib
+import itertools
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from newsclaims.corpus.scratch import drop_scratch_db, scratch_db
 
 
 NEAR_DUPLICATE_THRESHOLD = 0.8
@@ -24,10 +27,14 @@ _WORD = re.compile(r"\w+")
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
+    """The distinct runs of `size` words (casefolded, space-joined, UTF-8)."""
     words = _WORD.findall(text.casefold())
     if len(words) <= size:
         return {" ".join(words).encode("utf-8")}
-    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+    # Sliced out of the UTF-8 of all words joined (the same bytes as joining each run).
+    joined = " ".join(words).encode("utf-8")
+    starts = list(itertools.accumulate((len(w.encode("utf-8")) + 1 for w in words), initial=0))
+    return {joined[starts[i] : starts[i + size] - 1] for i in range(len(words) - size + 1)}
 
 
 @functools.cache
@@ -35,25 +42,48 @@ def _template() -> MinHash:
     return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
 
 
+def _as_is(value: int) -> int:
+    return value
+
+
+def _sha1_hash32_all(values: Iterable[bytes]) -> list[int]:
+    """datasketch's default `sha1_hash32` of each value (the first 4 bytes of its SHA-1, little
+    endian), read from all the digests at once instead of one struct.unpack per shingle."""
+    digests = b"".join([hashlib.sha1(v).digest() for v in values])
+    return np.frombuffer(digests, dtype="<u4")[::5].tolist()  # 20-byte digests: every 5th word
+
+
 def minhash(text: str) -> LeanMinHash:
     # The permutations are drawn once per process and shared (drawing them is a third of the
     # cost of a short document); the same seed gives the same permutations, so the same values.
+    # The shingles are hashed here in one batch (the same sha1_hash32 values) and handed to
+    # datasketch, which permutes and takes the minima as for its default hash function.
     t = _template()
-    m = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=t.permutations, scheme=t.scheme)
-    m.update_batch(list(shingles(text)))
+    m = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=t.permutations, scheme=t.scheme,
+                hashfunc=_as_is)
+    m.update_batch(_sha1_hash32_all(shingles(text)))
     return LeanMinHash(m)
 
 
-@dataclass
 class ExactDuplicates:
-    """text digest -> id of the first document seen with that text (digests as bytes: half the
-    memory of hex strings)."""
+    """text digest -> id of the first document seen with that text, in a scratch SQLite table
+    (a dict of them grew the build's memory with the corpus)."""
 
-    first_by_hash: dict[bytes, str] = field(default_factory=dict)
+    def __init__(self, scratch: Path):
+        self.path = Path(scratch)
+        self._db = scratch_db(self.path)
+        self._db.execute("CREATE TABLE texts (digest BLOB PRIMARY KEY, first_id TEXT NOT NULL) WITHOUT ROWID")
 
     def original_of(self, doc_id: str, text_sha256: str) -> str | None:
-        first = self.first_by_hash.setdefault(bytes.fromhex(text_sha256), doc_id)
-        return None if first == doc_id else first
+        digest = bytes.fromhex(text_sha256)
+        row = self._db.execute("SELECT first_id FROM texts WHERE digest = ?", (digest,)).fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO texts VALUES (?, ?)", (digest, doc_id))
+            return None
+        return None if row[0] == doc_id else row[0]
+
+    def close(self) -> None:
+        drop_scratch_db(self._db, self.path)
 
 
 class NearDuplicateIndex:
@@ -61,8 +91,8 @@ class NearDuplicateIndex:
     threshold), indexed in compact arrays instead of MinHashLSH's dict-of-sets storage, which
     keeps ~6 KB of Python objects per document and so grows the build's memory with the corpus.
 
-    `add` spools each signature to a scratch file and keeps 8 bytes per band; `pairs` then sorts
-    the band keys once, and checks every pair sharing a bucket exactly as MinHashLSH.query +
+    `add` spools each signature to a scratch file and 8 bytes per band to one more scratch file
+    per band; `pairs` then sorts the keys of one band at a time, and checks every pair sharing a bucket exactly as MinHashLSH.query +
     LeanMinHash.jaccard would: equal band values, then the estimated Jaccard similarity. A pair
     shares a bucket regardless of the order documents arrive in, so the result is the same set
     of pairs the incremental query-then-insert loop found.
@@ -72,42 +102,54 @@ class NearDuplicateIndex:
         self.threshold = threshold
         self.bands = MinHashLSH(threshold=threshold, num_perm=NUM_PERM).hashranges
         self.dtype = _template().hashvalues.dtype
-        self.ids: list[str] = []
-        self.keys = array.array("Q")  # len(bands) band keys per document
+        # Ids as one UTF-8 blob plus end offsets: ~27 bytes per document instead of a list of str.
+        self._id_blob = bytearray()
+        self._id_ends = array.array("Q")
         self.path = Path(scratch)
         self._file = open(self.path, "w+b")  # noqa: SIM115 (closed by close())
+        self._band_paths = [self.path.with_name(f"{self.path.name}.band{i}") for i in range(len(self.bands))]
+        self._band_files = [open(p, "w+b") for p in self._band_paths]  # noqa: SIM115 (closed by close())
 
     def add(self, doc_id: str, text: str, known: np.ndarray | None = None) -> np.ndarray:
         """Index a document; `known`: the MinHash values of `text` if already computed."""
         values = np.asarray(minhash(text).hashvalues if known is None else known, dtype=self.dtype)
         data = values.tobytes()
         size = values.itemsize
-        for start, end in self.bands:
-            band = hashlib.blake2b(data[start * size : end * size], digest_size=8).digest()
-            self.keys.append(int.from_bytes(band, "little"))
+        for (start, end), keys in zip(self.bands, self._band_files):
+            keys.write(hashlib.blake2b(data[start * size : end * size], digest_size=8).digest())
         self._file.write(data)
-        self.ids.append(doc_id)
+        self._id_blob += doc_id.encode("utf-8")
+        self._id_ends.append(len(self._id_blob))
         return values
+
+    def __len__(self) -> int:
+        return len(self._id_ends)
+
+    def doc_id(self, row: int) -> str:
+        start = self._id_ends[row - 1] if row else 0
+        return self._id_blob[start : self._id_ends[row]].decode("utf-8")
 
     def flush(self) -> None:
         self._file.flush()
+        for keys in self._band_files:
+            keys.flush()
 
     def signatures(self) -> np.ndarray:
         """All signatures, one row per document, read from the scratch file (not copied into memory)."""
         self.flush()
-        if not self.ids:
+        if not len(self):
             return np.zeros((0, NUM_PERM), dtype=self.dtype)
-        return np.memmap(self.path, dtype=self.dtype, mode="r", shape=(len(self.ids), NUM_PERM))
+        return np.memmap(self.path, dtype=self.dtype, mode="r", shape=(len(self), NUM_PERM))
 
     def pairs(self) -> list[tuple[str, str, float]]:
         """(earlier id, later id, similarity) of every near-duplicate pair, sorted."""
-        n, b = len(self.ids), len(self.bands)
+        n, b = len(self), len(self.bands)
         if n < 2:
             return []
-        keys = np.frombuffer(self.keys, dtype=np.uint64).reshape(n, b)
+        self.flush()
         candidates: set[tuple[int, int]] = set()
         for band in range(b):
-            column = keys[:, band]
+            column = np.fromfile(self._band_paths[band], dtype="<u8")
             order = np.argsort(column, kind="stable")
             ordered = column[order]
             same = np.flatnonzero(ordered[1:] == ordered[:-1])
@@ -121,20 +163,26 @@ class NearDuplicateIndex:
                     e += 1
                 members = sorted(order[s:e].tolist())
                 candidates.update((x, y) for i, x in enumerate(members) for y in members[i + 1 :])
-        signatures = self.signatures()
         found = []
+        # Rows read one at a time: a memory map of the file would keep every touched page resident.
+        row_bytes, fd = NUM_PERM * np.dtype(self.dtype).itemsize, self._file.fileno()
+        read = functools.lru_cache(maxsize=64)(
+            lambda row: np.frombuffer(os.pread(fd, row_bytes, row * row_bytes), dtype=self.dtype))
         for x, y in sorted(candidates):
-            a, c = signatures[x], signatures[y]
+            a, c = read(x), read(y)
             if not any(np.array_equal(a[s:e], c[s:e]) for s, e in self.bands):
                 continue  # only the 64-bit band keys collided
             similarity = round(float(np.count_nonzero(a == c)) / float(NUM_PERM), 4)
             if similarity >= self.threshold:
-                found.append((self.ids[x], self.ids[y], similarity))
+                found.append((self.doc_id(x), self.doc_id(y), similarity))
         return found
 
     def close(self) -> None:
         self._file.close()
         self.path.unlink(missing_ok=True)
+        for keys, path in zip(self._band_files, self._band_paths):
+            keys.close()
+            path.unlink(missing_ok=True)
 
 
 class SignatureCache:
@@ -152,24 +200,43 @@ class SignatureCache:
         self.path = Path(versions_dir) / ".cache" / f"minhash-{scheme}-{NUM_PERM}-{MINHASH_SEED}-{SHINGLE_WORDS}.bin"
         self.dtype = _template().hashvalues.dtype
         self.record = 32 + NUM_PERM * self.dtype.itemsize
-        self._data: bytes = b""
-        self._rows: dict[bytes, int] = {}
+        # Looked up by the first 8 bytes of the digest (sorted, 16 bytes per record in memory);
+        # the records stay in the file and are read one at a time (a dict of the whole file
+        # was ~700 bytes per cached document).
+        self._prefixes = np.zeros(0, dtype=np.uint64)
+        self._rows = np.zeros(0, dtype=np.int64)
+        self._file = None
 
     def load(self) -> SignatureCache:
         try:
-            self._data = self.path.read_bytes()
+            self._file = open(self.path, "rb")  # noqa: SIM115 (closed by close())
         except OSError:
             return self
-        n = len(self._data) // self.record
-        self._rows = {self._data[i * self.record : i * self.record + 32]: i for i in range(n)}
+        n = os.fstat(self._file.fileno()).st_size // self.record
+        prefixes = np.empty(n, dtype=np.uint64)
+        for start in range(0, n, 4096):  # the digests' prefixes, read in blocks
+            block = np.frombuffer(self._file.read(min(4096, n - start) * self.record), dtype=np.uint8)
+            rows = block.reshape(-1, self.record)[:, :8]
+            prefixes[start : start + len(rows)] = np.ascontiguousarray(rows).view("<u8").ravel()
+        self._rows = np.argsort(prefixes, kind="stable")
+        self._prefixes = prefixes[self._rows]
         return self
 
     def get(self, text_sha256: str) -> np.ndarray | None:
-        row = self._rows.get(bytes.fromhex(text_sha256))
-        if row is None:
-            return None
-        start = row * self.record + 32
-        return np.frombuffer(self._data, dtype=self.dtype, count=NUM_PERM, offset=start)
+        digest = bytes.fromhex(text_sha256)
+        prefix = np.uint64(int.from_bytes(digest[:8], "little"))
+        at = int(np.searchsorted(self._prefixes, prefix))
+        while at < len(self._prefixes) and self._prefixes[at] == prefix:
+            record = os.pread(self._file.fileno(), self.record, int(self._rows[at]) * self.record)
+            if record[:32] == digest:
+                return np.frombuffer(record, dtype=self.dtype, count=NUM_PERM, offset=32)
+            at += 1
+        return None
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     def save(self, index: NearDuplicateIndex, text_sha256: bytes) -> None:
         """`text_sha256`: the 32-byte digests of the index's documents, in the index's order.
@@ -181,7 +248,7 @@ class SignatureCache:
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.partial-", dir=self.path.parent)
         try:
             with os.fdopen(fd, "wb") as out, open(index.path, "rb") as signatures:
-                for row in range(len(index.ids)):
+                for row in range(len(index)):
                     out.write(text_sha256[row * 32 : row * 32 + 32])
                     out.write(signatures.read(size))
             os.replace(tmp, self.path)

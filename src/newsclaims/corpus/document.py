@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -47,7 +48,13 @@ class Document:
     removed: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """What `dataclasses.asdict` returns, built directly: asdict deep-copies field by field
+        and was a tenth of a build's time (every document is turned into a dict twice)."""
+        d = {name: getattr(self, name) for name in _PLAIN_FIELDS}
+        d["paragraphs"] = [{"start": p.start, "end": p.end, "kind": p.kind} for p in self.paragraphs]
+        d["near_duplicates"] = [{"id": n.id, "similarity": n.similarity} for n in self.near_duplicates]
+        d["removed"] = {k: v if type(v) is str else copy.deepcopy(v) for k, v in self.removed.items()}
+        return {name: d[name] for name in _FIELD_ORDER}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Document:
@@ -56,6 +63,10 @@ class Document:
         d["near_duplicates"] = [NearDuplicate(**n) for n in d.get("near_duplicates") or []]
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in d.items() if k in known})
+
+
+_FIELD_ORDER = tuple(f.name for f in fields(Document))
+_PLAIN_FIELDS = tuple(n for n in _FIELD_ORDER if n not in ("paragraphs", "near_duplicates", "removed"))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 import ftfy
-from ftfy.badness import is_bad
+from ftfy.badness import BADNESS_RE, is_bad
 
 NORMALIZER_VERSION = "1"
 
@@ -46,9 +46,69 @@ _FTFY_MAY_CHANGE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\r\u2028\u2029\u2
                               "\ufff9-\ufffc\ud800-\udfff\u00c3\u00c2]")
 
 
+def _badness_window() -> int | None:
+    """The longest match of ftfy's badness regex, if every one of its alternatives needs a
+    non-ASCII character (true of ftfy 6: mojibake is made of non-ASCII characters) and nothing
+    in it looks around or at the end of the text; else None."""
+    try:
+        import re._constants as C
+        import re._parser as P
+
+        parsed = P.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+        [(op, (_, branches))] = list(parsed)
+        if op is not C.BRANCH or BADNESS_RE.flags & (re.MULTILINE | re.IGNORECASE):
+            return None
+
+        def non_ascii(op, av) -> bool:
+            if op is C.LITERAL:
+                return av >= 0x80
+            return op is C.IN and all((o is C.LITERAL and a >= 0x80) or (o is C.RANGE and a[0] >= 0x80)
+                                      for o, a in av)
+
+        def plain(items) -> bool:  # only `^` (the text start) among anchors, no lookaround
+            for o, a in items:
+                if o is C.AT and a is not C.AT_BEGINNING or o in (C.ASSERT, C.ASSERT_NOT, C.GROUPREF):
+                    return False
+                if o is C.MAX_REPEAT or o is C.MIN_REPEAT:
+                    if not plain(a[2]):
+                        return False
+                elif o is C.SUBPATTERN and not plain(a[3]):
+                    return False
+                elif o is C.BRANCH and not all(plain(b) for b in a[1]):
+                    return False
+            return True
+
+        if not all(plain(branch) and any(non_ascii(o, a) for o, a in branch) for branch in branches):
+            return None
+        longest = parsed.getwidth()[1]
+        return longest if longest < 64 else None
+    except Exception:  # a Python or ftfy whose regex we cannot read: search the whole text
+        return None
+
+
+_BADNESS_WINDOW = _badness_window()
+# Non-ASCII characters close enough together that their windows (below) touch.
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f](?:[\x00-\x7f]{0,%d}[^\x00-\x7f])*" % (2 * (_BADNESS_WINDOW or 1) - 2))
+
+
+def looks_bad(text: str) -> bool:
+    """`ftfy.badness.is_bad(text)`, without trying its large regex at every position: a match
+    needs a non-ASCII character and is at most _BADNESS_WINDOW long, so it lies within that
+    distance of one. Clean English news has a few curly quotes and dashes, so this searches a
+    few short windows instead of the whole text. (A match inside a window is a match in the
+    text: the regex has no lookaround and no end anchor, and `^` still means the text start.)"""
+    window = _BADNESS_WINDOW
+    if window is None or text.isascii():
+        return window is None and is_bad(text)
+    for run in _NON_ASCII_RUN.finditer(text):
+        if BADNESS_RE.search(text, max(run.start() - window + 1, 0), run.end() - 1 + window):
+            return True
+    return False
+
+
 def _fix_text(text: str) -> str:
     """ftfy only where it can change something: it is by far the slowest step on clean text."""
-    if _FTFY_MAY_CHANGE.search(text) or not unicodedata.is_normalized("NFC", text) or is_bad(text):
+    if _FTFY_MAY_CHANGE.search(text) or not unicodedata.is_normalized("NFC", text) or looks_bad(text):
         return ftfy.fix_text(text, _FTFY)
     return text
 
@@ -73,9 +133,28 @@ def _drop_joiners(text: str) -> str:
     return "".join(ch for i, ch in enumerate(text) if ch not in (_ZWJ, _ZWNJ) or _keep_joiner(text, i))
 
 
+# Anything the layout steps of `_normalize_once` (after ftfy) would change: a character one of
+# them replaces or drops (line breaks, controls, invisibles, joiners, tabs), a run of spaces,
+# space at the start or end of a line, 3+ newlines, a newline at either end. Without any of
+# these (and in NFC) the steps return the text as it is, so one scan replaces eight passes;
+# in particular the fixed-point check of `normalize_text` on its own output costs one scan.
+_LAYOUT_MAY_CHANGE = re.compile(
+    "[\r\u2028\u2029\x85\x0b\x0c\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff"
+    "\u200b\u2060\ufeff\u00ad\u180e\u200d\u200c\t]"
+    r"|[^\S\n]{2,}|^[^\S\n]|[^\S\n]$|\n{3}|\A\n|\n\Z",
+    re.MULTILINE,
+)
+
+
 def _normalize_once(text: str) -> str:
     # ftfy first: C1 control characters can be part of mojibake it repairs.
     text = _fix_text(text)
+    if not _LAYOUT_MAY_CHANGE.search(text) and unicodedata.is_normalized("NFC", text):
+        return text
+    return _normalize_layout(text)
+
+
+def _normalize_layout(text: str) -> str:
     text = _LINE_BREAK.sub("\n", text)
     text = _CONTROL.sub("", text)
     text = _INVISIBLE.sub("", text)

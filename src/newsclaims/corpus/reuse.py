@@ -12,11 +12,13 @@ invalid, new or changed files) goes through the steps as usual.
 
 from __future__ import annotations
 
-import hashlib
+import array
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from newsclaims.corpus import versions as V
 from newsclaims.corpus.document import Document, Reject
@@ -34,23 +36,50 @@ PER_FILE_REASONS = {
 _NO_LINKS = b'"near_duplicates":[]'
 
 
+class SortedKeys:
+    """A set of strings as one sorted numpy array of UTF-8 bytes (fixed width, so ~ the keys'
+    length per key, not ~100 bytes of str and set slot), with a row number for each key.
+    numpy orders bytes as memcmp does, which for UTF-8 is Python's order of str."""
+
+    def __init__(self, keys: list[str]):
+        encoded = np.array([k.encode("utf-8", "surrogateescape") for k in keys], dtype=bytes)
+        self._order = np.argsort(encoded, kind="stable")
+        self._keys = encoded[self._order]
+
+    def row(self, key: str) -> int | None:
+        """The key's position in the list it was made from; None if absent."""
+        encoded = key.encode("utf-8", "surrogateescape")
+        if not len(self._keys) or b"\0" in encoded or len(encoded) > self._keys.dtype.itemsize:
+            return None
+        at = int(np.searchsorted(self._keys, encoded))
+        return int(self._order[at]) if at < len(self._keys) and self._keys[at] == encoded else None
+
+    def __contains__(self, key: str) -> bool:
+        return self.row(key) is not None
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 @dataclass
 class ParentOutcomes:
     documents_file: Path
-    unchanged: set[str]  # raw paths whose bytes are the parent's
-    lines: dict[str, tuple[int, int]] = field(default_factory=dict)  # doc id -> (offset, length) in the parent
-    line_sha256: dict[str, str] = field(default_factory=dict)  # every parent document (for the diff)
+    unchanged: SortedKeys  # raw paths whose bytes are the parent's
+    # The parent's documents of unchanged files: id -> (offset, length) in its documents file.
+    ids: SortedKeys = field(default_factory=lambda: SortedKeys([]))
+    offsets: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
     rejects: dict[tuple[str, int | None], Reject] = field(default_factory=dict)
     _file: object = None
 
     def document(self, doc_id: str, raw_path: str) -> tuple[Document, bytes] | None:
-        where = self.lines.get(doc_id)
-        if where is None:
+        row = self.ids.row(doc_id)
+        if row is None:
             return None
         if self._file is None:
             self._file = open(self.documents_file, "rb")  # noqa: SIM115 (one per process, read on demand)
-        self._file.seek(where[0])
-        line = self._file.read(where[1])
+        offset, length = self.offsets[row].tolist()
+        self._file.seek(offset)
+        line = self._file.read(length)
         record = json.loads(line)
         if record["raw_path"] != raw_path:
             return None
@@ -76,7 +105,8 @@ def _sidecar_targets(metadata: list[str], articles: set[str]) -> dict[str, str |
     return {m: _sidecar_target(m, articles) for m in metadata if m.endswith(".meta.json")}
 
 
-def parent_outcomes(parent: str | None, out_dir: Path, inputs: list, settings_recorded: dict) -> ParentOutcomes | None:
+def parent_outcomes(parent: str | None, out_dir: Path, inputs: Iterable,
+                    settings_recorded: dict) -> ParentOutcomes | None:
     """What the build may take from `parent`; None when nothing (other settings or metadata)."""
     if parent is None:
         return None
@@ -93,17 +123,20 @@ def parent_outcomes(parent: str | None, out_dir: Path, inputs: list, settings_re
     if _sidecar_targets(metadata, {p for p, i in before.items() if i["role"] == "article"}) != \
             _sidecar_targets(metadata, {p for p, i in now.items() if i.role == "article"}):
         return None
-    unchanged = {p for p, i in now.items()
-                 if i.role == "article" and i.sha256 is not None and before.get(p, {}).get("sha256") == i.sha256}
-    outcomes = ParentOutcomes(V.version_dir(parent, out_dir) / V.DOCUMENTS_FILE, unchanged)
-    offset = 0
-    with open(outcomes.documents_file, "rb") as f:
+    unchanged = SortedKeys([p for p, i in now.items() if i.role == "article" and i.sha256 is not None
+                            and before.get(p, {}).get("sha256") == i.sha256])
+    del before, now
+    documents_file = V.version_dir(parent, out_dir) / V.DOCUMENTS_FILE
+    ids, offsets, offset = [], array.array("q"), 0
+    with open(documents_file, "rb") as f:
         for line in f:
             record = json.loads(line)
-            outcomes.line_sha256[record["id"]] = hashlib.sha256(line).hexdigest()
             if record["raw_path"] in unchanged:
-                outcomes.lines[record["id"]] = (offset, len(line))
+                ids.append(record["id"])
+                offsets += array.array("q", (offset, len(line)))
             offset += len(line)
+    outcomes = ParentOutcomes(documents_file, unchanged, SortedKeys(ids),
+                              np.frombuffer(offsets, dtype=np.int64).reshape(-1, 2).copy())
     for r in V.load_rejects(parent, out_dir):
         if r["raw_path"] in unchanged and r["reason"] in PER_FILE_REASONS:
             outcomes.rejects[(r["raw_path"], r.get("record"))] = Reject(**r)

@@ -1,6 +1,7 @@
 """The pipeline steps that need the whole stream: run the per-file steps (optionally in
 worker processes), validate in batches, deduplicate, and spool accepted documents to disk
-(only ids, offsets and MinHash signatures stay in memory)."""
+(per document only a few fixed-size keys stay in memory; ids, offsets, texts and MinHash
+signatures go to scratch files)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from newsclaims.corpus.inputs import RawFile, Sidecars
 from newsclaims.corpus.jsonl import dumps_record, json_line  # noqa: F401 (re-exported)
 from newsclaims.corpus.pipeline import Draft, Item, sign
 from newsclaims.corpus.reuse import ParentOutcomes, process_reusing
+from newsclaims.corpus.scratch import drop_scratch_db, scratch_db
 from newsclaims.corpus.schema import failures
 
 VALIDATE_BATCH = 512
@@ -93,25 +95,31 @@ def validate(items: Iterable[Item], batch_size: int = VALIDATE_BATCH) -> Iterato
 
 
 class Spool:
-    """Accepted documents on disk as JSON lines without near duplicates, in arrival order, with
-    their offsets (so memory stays lean)."""
+    """Accepted documents on disk as JSON lines without near duplicates, in arrival order; their
+    ids and offsets in a scratch SQLite table next to it (so memory stays flat), which also gives
+    them back sorted by id (SQLite's BINARY order of UTF-8 is Python's order of str)."""
 
     def __init__(self, path: Path):
         self.path = path
         self.file = open(path, "w+b")  # noqa: SIM115
-        self.offsets: dict[str, tuple[int, int]] = {}
+        self._db_path = path.with_name(path.name + ".sqlite")
+        self._db = scratch_db(self._db_path)
+        self._db.execute("CREATE TABLE spooled (id TEXT PRIMARY KEY, offset INTEGER NOT NULL, "
+                         "length INTEGER NOT NULL) WITHOUT ROWID")
+
+    def __contains__(self, doc_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM spooled WHERE id = ?", (doc_id,)).fetchone() is not None
 
     def add(self, doc: Document, line: bytes | None = None) -> None:
         line = line if line is not None else json_line(doc.to_dict())
-        self.offsets[doc.id] = (self.file.tell(), len(line))
+        self._db.execute("INSERT INTO spooled VALUES (?, ?, ?)", (doc.id, self.file.tell(), len(line)))
         self.file.write(line)
 
     def sorted_lines(self, near: dict[str, list[NearDuplicate]]) -> Iterator[tuple[str, bytes]]:
         """(id, final JSON line) by id. A document without near duplicates is written as spooled:
         the same serialization, so no need to parse it again."""
         self.file.flush()
-        for doc_id in sorted(self.offsets):
-            offset, length = self.offsets[doc_id]
+        for doc_id, offset, length in self._db.execute("SELECT id, offset, length FROM spooled ORDER BY id"):
             self.file.seek(offset)
             line = self.file.read(length)
             if doc_id in near:
@@ -124,6 +132,7 @@ class Spool:
     def close(self) -> None:
         self.file.close()
         self.path.unlink(missing_ok=True)
+        drop_scratch_db(self._db, self._db_path)
 
 
 @dataclass
@@ -139,9 +148,9 @@ class Deduplicated:
 def deduplicate(items: Iterable[Item], spool: Spool, cache: SignatureCache | None = None) -> Deduplicated:
     """Keep the first of each exact duplicate (file order); link near duplicates both ways.
 
-    Per accepted document only its id, offsets, text digest and 8 bytes per LSH band stay in
-    memory; the MinHash signatures go to a scratch file next to the spool."""
-    exact = ExactDuplicates()
+    Per accepted document only its id (in the index) and text digest stay in memory; the MinHash
+    signatures and band keys, the seen ids and texts go to scratch files next to the spool."""
+    exact = ExactDuplicates(spool.path.with_name(".texts.sqlite"))
     index = NearDuplicateIndex(spool.path.with_name(".signatures.bin"))
     rejects: list[Reject] = []
     digests = bytearray()
@@ -152,7 +161,7 @@ def deduplicate(items: Iterable[Item], spool: Spool, cache: SignatureCache | Non
                 rejects.append(item)
                 continue
             doc = item.doc
-            if doc.id in spool.offsets:  # e.g. NFC and NFD spellings of one file name
+            if doc.id in spool:  # e.g. NFC and NFD spellings of one file name
                 rejects.append(item.reject("id_collision", f"another input already has id {doc.id}"))
                 continue
             original = exact.original_of(doc.id, doc.text_sha256)
@@ -173,4 +182,6 @@ def deduplicate(items: Iterable[Item], spool: Spool, cache: SignatureCache | Non
     except BaseException:
         index.close()
         raise
+    finally:
+        exact.close()
     return Deduplicated(spool, rejects, dict(near), index, bytes(digests), languages)
