@@ -195,3 +195,12 @@ def test_signature_cache_tells_apart_digests_with_the_same_prefix(tmp_path):
     finally:
         cache.close()
     assert SignatureCache(tmp_path / "none").load().get(bytes(32).hex()) is None  # no file: a miss
+
+
+def test_input_file_to_dict_is_what_asdict_gives():
+    from dataclasses import asdict
+
+    from newsclaims.corpus.filetable import InputFile
+
+    for f in (InputFile("a/b.txt", "ab" * 32, 12, "article"), InputFile("m.meta.json", None, 0, "metadata")):
+        assert f.to_dict() == asdict(f) and list(f.to_dict()) == list(asdict(f))

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsclaims.corpus import versions as V
@@ -162,7 +162,7 @@ def _write_manifest_and_rejects(tmp: Path, version: str, parent: str | None, out
         "input_digest": digest,
         "settings": settings.recorded(),
         "counts": counts,
-        "inputs": StreamedList(lambda: (asdict(i) for i in files.inputs()), len(files)),
+        "inputs": StreamedList(lambda: (i.to_dict() for i in files.inputs()), len(files)),
         "outputs": {V.DOCUMENTS_FILE: documents_out, V.REJECTS_FILE: rejects_out},
         "diff": {kind: StreamedList(lambda kind=kind: diff.ids(kind), n) for kind, n in diff.counts.items()},
     }

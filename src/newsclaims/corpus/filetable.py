@@ -27,6 +27,9 @@ class InputFile:
     bytes: int
     role: str  # article | metadata | other
 
+    def to_dict(self) -> dict:  # what asdict gives, without its deep copy (100k inputs per manifest)
+        return {"path": self.path, "sha256": self.sha256, "bytes": self.bytes, "role": self.role}
+
 
 class RawFiles:
     """A sequence of `RawFile`s (same order, equal values) plus each file's sha256 once hashed."""
