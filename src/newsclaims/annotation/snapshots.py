@@ -235,51 +235,35 @@ def write_snapshot(
     exports_dir = Path(exports_dir or EXPORTS_DIR)
     busy = SnapshotError(f"another pull is writing to {exports_dir}; wait for it to finish and pull again")
     with exclusive_writer(exports_dir, busy):
-        return _write_snapshot(tasks, records, project=project, taxonomy_sha256=taxonomy_sha256, counts=counts,
-                               checked_against_task_text=checked_against_task_text, pulled_at=pulled_at,
-                               exports_dir=exports_dir)
+        export_bytes = canonical_export(tasks)
+        snapshot_id = snapshot_id_for(project, export_bytes)
+        final = exports_dir / snapshot_id
+        if final.exists():
+            existing = final / EXPORT_FILE
+            if not existing.is_file() or sha256_file(existing) != sha256_bytes(export_bytes):
+                raise SnapshotError(f"{final} exists with different content; it is immutable: move it away to re-pull")
+            _point_latest(exports_dir, snapshot_id)
+            return SnapshotWrite(snapshot_id, final, written=False)
 
-
-def _write_snapshot(
-    tasks: list[dict[str, Any]],
-    records: list[AnnotationRecord],
-    *,
-    project: str,
-    taxonomy_sha256: str,
-    counts: dict[str, int],
-    checked_against_task_text: list[str] | None,
-    pulled_at: str | None,
-    exports_dir: Path,
-) -> SnapshotWrite:
-    export_bytes = canonical_export(tasks)
-    snapshot_id = snapshot_id_for(project, export_bytes)
-    final = exports_dir / snapshot_id
-    if final.exists():
-        existing = final / EXPORT_FILE
-        if not existing.is_file() or sha256_file(existing) != sha256_bytes(export_bytes):
-            raise SnapshotError(f"{final} exists with different content; it is immutable: move it away to re-pull")
+        records_bytes = annotations_jsonl(records)
+        versions = sorted({r.corpus_version for r in records if r.corpus_version} | _task_versions(tasks))
+        meta = SnapshotMeta(
+            snapshot_id=snapshot_id,
+            project=project,
+            corpus_version=versions[0] if len(versions) == 1 else None,
+            corpus_versions=versions,
+            taxonomy_sha256=taxonomy_sha256,
+            counts=dict(counts),
+            files={EXPORT_FILE: sha256_bytes(export_bytes), ANNOTATIONS_FILE: sha256_bytes(records_bytes)},
+            checked_against_task_text=sorted(checked_against_task_text or []),
+            pulled_at=pulled_at,
+        )
+        with atomic_directory(final) as tmp:
+            (tmp / EXPORT_FILE).write_bytes(export_bytes)
+            (tmp / ANNOTATIONS_FILE).write_bytes(records_bytes)
+            (tmp / META_FILE).write_text(json.dumps(meta.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
         _point_latest(exports_dir, snapshot_id)
-        return SnapshotWrite(snapshot_id, final, written=False)
-
-    records_bytes = annotations_jsonl(records)
-    versions = sorted({r.corpus_version for r in records if r.corpus_version} | _task_versions(tasks))
-    meta = SnapshotMeta(
-        snapshot_id=snapshot_id,
-        project=project,
-        corpus_version=versions[0] if len(versions) == 1 else None,
-        corpus_versions=versions,
-        taxonomy_sha256=taxonomy_sha256,
-        counts=dict(counts),
-        files={EXPORT_FILE: sha256_bytes(export_bytes), ANNOTATIONS_FILE: sha256_bytes(records_bytes)},
-        checked_against_task_text=sorted(checked_against_task_text or []),
-        pulled_at=pulled_at,
-    )
-    with atomic_directory(final) as tmp:
-        (tmp / EXPORT_FILE).write_bytes(export_bytes)
-        (tmp / ANNOTATIONS_FILE).write_bytes(records_bytes)
-        (tmp / META_FILE).write_text(json.dumps(meta.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    _point_latest(exports_dir, snapshot_id)
-    return SnapshotWrite(snapshot_id, final, written=True)
+        return SnapshotWrite(snapshot_id, final, written=True)
 
 
 def _task_versions(tasks: list[dict[str, Any]]) -> set[str]:
