@@ -104,3 +104,19 @@ def test_the_export_is_parsed_as_strict_json():
     for bad in (b'[{"id": 1, "x": NaN}]', b"[{", b'[{"x": Infinity}]'):
         with pytest.raises(PullError, match="project 7 is not JSON"):
             parse_export_json(bad, 7)
+
+
+def test_annotation_record_to_dict_is_what_asdict_gives():
+    from dataclasses import asdict
+
+    from newsclaims.annotation.records import AnnotationRecord, ClaimRecord, SaidByLink, SpanRecord
+
+    record = AnnotationRecord(
+        "nc-0123456789abcdef", "annotator-1", 7, 9, corpus_version="v1", text_sha256="ab" * 32, ground_truth=True,
+        entities=[SpanRecord("e1", 0, 5, "PERSON", "Khorev"), SpanRecord("e2", 9, 14, "ORG", "Mínfin 🙂")],
+        claims=[ClaimRecord("c1", 20, 40, "the deficit fell", claim_type="statistical"), ClaimRecord("c2", 41, 50, "x")],
+        said_by=[SaidByLink("c1", "e1")])
+    for r in (record, AnnotationRecord("nc-0000000000000000", "annotator-2", 1, 2)):
+        d = r.to_dict()
+        assert d == asdict(r) and list(d) == list(asdict(r))
+        assert AnnotationRecord.from_dict(d) == r
