@@ -55,7 +55,7 @@ def test_push_seed_corpus_twice_gives_one_task_per_document(labelstudio, ls_proj
     for d in docs:  # text, id and metadata for the annotator; corpus version in meta
         data = tasks[d.id].data
         assert data["text"] == d.text and data["text_sha256"] == d.text_sha256 and data["title"] == d.title
-        assert set(data) == {"text", "doc_id", "title", "source", "date", "dateline", "url", "text_sha256"}
+        assert set(data) == {"text", "doc_id", "title", "outlet", "source", "date", "dateline", "url", "text_sha256"}
         assert tasks[d.id].meta == {"corpus_version": "v1"}
 
 

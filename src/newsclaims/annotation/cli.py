@@ -12,6 +12,9 @@ SUBCOMMAND_MODULES = (
     "newsclaims.annotation.push",  # annotate push
     "newsclaims.annotation.pull",  # annotate pull
     "newsclaims.annotation.seed",  # annotate import-seed
+    "newsclaims.annotation.invite",  # annotate invite
+    "newsclaims.annotation.status",  # annotate status
+    "newsclaims.annotation.conflicts",  # annotate conflicts
 )
 
 

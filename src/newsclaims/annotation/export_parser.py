@@ -41,9 +41,12 @@ class ParseProblem:
     annotation_id: int | None
     region_id: str | None
     message: str
+    annotator: str | None = None  # the pseudonym, once the export is pseudonymized
 
     def __str__(self) -> str:
         where = [f"task {self.task_id}", f"doc {self.doc_id}"]
+        if self.annotator is not None:
+            where.append(self.annotator)
         if self.annotation_id is not None:
             where.append(f"annotation {self.annotation_id}")
         if self.region_id is not None:
@@ -227,8 +230,9 @@ def parse_task(task: dict[str, Any], text: str | None, taxonomy: Taxonomy) -> Ta
     out.drafts = len(drafts) if isinstance(drafts, list) else 0
     out.predictions = len(predictions) if isinstance(predictions, list) else 0
 
-    def problem(annotation_id, region_id, message):
-        out.problems.append(ParseProblem(task_id, doc_id, annotation_id, region_id, message))
+    def problem(annotation_id, region_id, message, annotator=None):
+        out.problems.append(ParseProblem(task_id, doc_id, annotation_id, region_id, message,
+                                         annotator if isinstance(annotator, str) else None))
 
     if not isinstance(doc_id, str) or not doc_id:
         doc_id = None
@@ -254,6 +258,7 @@ def parse_task(task: dict[str, Any], text: str | None, taxonomy: Taxonomy) -> Ta
     if not isinstance(annotations, list):
         problem(None, None, f"annotations must be a list, got {type(annotations).__name__}")
         return out
+    submitted_by: dict[str, int] = {}  # annotator -> their first submitted annotation of this task
     for ann in annotations:
         if not isinstance(ann, dict):
             problem(None, None, f"an annotation must be a JSON object, got {type(ann).__name__}")
@@ -269,11 +274,18 @@ def parse_task(task: dict[str, Any], text: str | None, taxonomy: Taxonomy) -> Ta
         if not isinstance(annotator, str):
             problem(ann_id, None, "completed_by is not a pseudonym: pseudonymize the export before parsing")
             continue
+        if annotator in submitted_by:
+            # Two votes from one person would count twice in agreement and majority: a human decides.
+            problem(ann_id, None, f"{annotator} submitted this task twice (annotations {submitted_by[annotator]} and "
+                    f"{ann_id}): delete or cancel one in Label Studio", annotator)
+            continue
+        submitted_by[annotator] = ann_id
         result = ann.get("result")
         if not isinstance(result, list):
-            problem(ann_id, None, f"result must be a list, got {type(result).__name__}")
+            problem(ann_id, None, f"result must be a list, got {type(result).__name__}", annotator)
             continue
-        parser = _AnnotationParser(taxonomy, text, lambda rid, msg, a=ann_id: problem(a, rid, msg))
+        parser = _AnnotationParser(taxonomy, text,
+                                   lambda rid, msg, a=ann_id, who=annotator: problem(a, rid, msg, who))
         entities, claims, links = parser.parse(result)
         out.records.append(
             AnnotationRecord(

@@ -21,10 +21,11 @@ import orjson
 from label_studio_sdk import LabelStudio
 
 from newsclaims.annotation.client import client_url, connect, find_project, translated_errors
+from newsclaims.annotation.conflicts import DocumentConflict, conflicts_jsonl, find_conflicts
 from newsclaims.annotation.export_parser import TaskParse, parse_export
 from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE, open_registry, pseudonymize_export
 from newsclaims.annotation.push import DEFAULT_PROJECT
-from newsclaims.annotation.snapshots import SnapshotWrite, write_snapshot
+from newsclaims.annotation.snapshots import CONFLICTS_FILE, SnapshotWrite, write_snapshot
 from newsclaims.corpus.versions import list_versions, load_documents
 from newsclaims.errors import NewsclaimsError
 from newsclaims.gc_pause import gc_paused
@@ -133,6 +134,7 @@ class PullResult:
     snapshot: SnapshotWrite
     counts: dict[str, int]
     corpus: CorpusTexts
+    conflicts: list[DocumentConflict] = field(default_factory=list)
 
 
 def _counts(tasks: list[dict[str, Any]], parsed: TaskParse) -> dict[str, int]:
@@ -183,6 +185,8 @@ def pull(
                 f"nothing was written. Fix them in Label Studio and pull again:\n  {shown}{tail}"
             )
         counts = _counts(tasks, parsed)
+        conflicts = find_conflicts(parsed.records, taxonomy)
+        counts["documents_in_conflict"] = len(conflicts)
         snapshot = write_snapshot(
             tasks,
             parsed.records,
@@ -192,8 +196,10 @@ def pull(
             checked_against_task_text=corpus.from_task,
             pulled_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             exports_dir=exports_dir,
+            project_id=project.id,
+            extra_files={CONFLICTS_FILE: conflicts_jsonl(conflicts)},
         )
-        return PullResult(snapshot=snapshot, counts=counts, corpus=corpus)
+        return PullResult(snapshot=snapshot, counts=counts, corpus=corpus, conflicts=conflicts)
 
 
 def add_subcommand(subparsers) -> None:
@@ -228,6 +234,9 @@ def run(args: argparse.Namespace) -> int:
         f"{c['entities']} entity spans, {c['claims']} claims, {c['said_by']} said_by links; skipped "
         f"{c['skipped_cancelled']} cancelled, {c['skipped_drafts']} drafts, {c['skipped_predictions']} predictions"
     )
+    if result.conflicts:
+        print(f"{len(result.conflicts)} document(s) where annotators disagree: `newsclaims annotate conflicts "
+              f"--project {args.project!r}` lists them")
     if snap.written:
         print(f"wrote snapshot {snap.snapshot_id} to {snap.path}")
     else:

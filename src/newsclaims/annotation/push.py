@@ -27,6 +27,7 @@ from label_studio_sdk.core.api_error import ApiError
 
 from newsclaims.annotation.client import NO_RETRY, client_url, connect, get_or_create_project, translated_errors
 from newsclaims.annotation.preannotate import MODEL_PREFIX, PredictionBuilder, lexicon_from_annotations
+from newsclaims.annotation.round_settings import GUIDELINES_FILE, apply_round_settings, check_overlap
 from newsclaims.annotation.push_ledger import (
     PushLedger,
     forget_ledger,
@@ -48,7 +49,7 @@ from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
 
 DEFAULT_PROJECT = "newsclaims"
 DEFAULT_BATCH_BYTES = 4 << 20  # far below Label Studio's ~250 MB per POST, and quick to retry
-DATA_FIELDS = ("text", "doc_id", "title", "source", "date", "dateline", "url", "text_sha256")
+DATA_FIELDS = ("text", "doc_id", "title", "outlet", "source", "date", "dateline", "url", "text_sha256")
 # Push locks live outside the checkout (keyed by server URL + project title), so two checkouts
 # pushing to the same project on one machine exclude each other too.
 LOCK_DIR = Path(tempfile.gettempdir()) / f"newsclaims-{os.getuid()}"
@@ -111,6 +112,7 @@ class PushSummary:
     duplicates_annotated: list[str] = field(default_factory=list)  # doc ids with >1 annotated task
     predictions_added: int = 0
     model_version: str = ""
+    overlap: int = 1  # annotators per task, as the project now has it
 
     def lines(self) -> list[str]:
         out = [
@@ -118,6 +120,7 @@ class PushSummary:
             f"corpus {self.corpus_version}: {self.documents} documents",
             f"  created {self.created}, unchanged {self.unchanged}, updated {self.updated}, "
             f"drifted {len(self.drifted)}, predictions added {self.predictions_added} ({self.model_version})",
+            f"  overlap {self.overlap} annotator(s) per task; instructions from {GUIDELINES_FILE.name}",
         ]
         if self.drifted:
             out.append(
@@ -142,6 +145,8 @@ def task_payload(doc: Document, corpus_version: str) -> TaskPayload:
         "text": text,
         "doc_id": doc.id,
         "title": doc.title or "",
+        # The page header shows `outlet`: the frontend reads `$source` as the whole task.
+        "outlet": doc.source or "",
         "source": doc.source or "",
         "date": doc.date or "",
         "dateline": doc.dateline or "",
@@ -257,17 +262,21 @@ def import_missing(client: LabelStudio, project_id: int, tasks: list[dict], batc
 
 def push(client: LabelStudio, documents: Iterable[Document], corpus_version: str, project_title: str = DEFAULT_PROJECT,
          taxonomy: Taxonomy | None = None, batch_bytes: int = DEFAULT_BATCH_BYTES, preannotate: bool = True,
-         full_check: bool = False) -> PushSummary:
+         full_check: bool = False, overlap: int | None = None) -> PushSummary:
     """Upsert one task per document into the project titled `project_title` (created if needed).
 
     SDK and connection failures come out as `LabelStudioError`; re-running is always safe.
     `full_check`: list every task even when the push ledger says nothing changed.
+    `overlap`: annotators per task (None: keep the project's; 1 for a new project). Every push
+    also refreshes the project's instructions from the guidelines (round_settings.py).
     """
+    check_overlap(overlap)
     url = client_url(client)
     with push_lock(url, project_title) as lock, \
             translated_errors(url, "pushing tasks (re-running push is safe: it never duplicates)"):
         return _push(client, documents, corpus_version, project_title, taxonomy, batch_bytes, preannotate,
-                     ledger_file=None if full_check else ledger_path(lock), ledger_out=ledger_path(lock))
+                     ledger_file=None if full_check else ledger_path(lock), ledger_out=ledger_path(lock),
+                     overlap=overlap)
 
 
 @contextlib.contextmanager
@@ -304,6 +313,7 @@ def _push(
     preannotate: bool = True,
     ledger_file: Path | None = None,
     ledger_out: Path | None = None,
+    overlap: int | None = None,
 ) -> PushSummary:
     """`ledger_file`: a push ledger to trust if the server confirms it; `ledger_out`: where to
     record this push's outcome (both None: no ledger at all)."""
@@ -323,6 +333,8 @@ def _push(
     if ledger_file and not preannotate and ledger_confirms(client, project, read_ledger(ledger_file), digest):
         summary.unchanged = len(payloads)  # what listing every task would find, confirmed by the server
         summary.model_version = "none"
+        # Project settings never touch a task's `updated_at`, so the ledger stays true.
+        summary.overlap = apply_round_settings(client, project, overlap, None).overlap
         return summary
     # The newest task stamp before anything is listed: tasks stamped later are this push's writes
     # or someone else's (then no ledger is written). An empty project needs no request.
@@ -382,6 +394,9 @@ def _push(
                 continue
             summary.predictions_added += add_prediction(client, task, predictions, current_text[doc_id])
         tasks_after = None  # prediction uploads may touch tasks: count again
+    # Before the ledger: a new overlap re-deals the tasks' `overlap` (and stamps them).
+    summary.overlap = apply_round_settings(client, project, overlap,
+                                           predictions.model_version if predictions else None).overlap
     if ledger_out:
         record_ledger(client, project, summary, digest, stamp_before, tasks_after, ledger_out)
     return summary
@@ -437,6 +452,8 @@ def add_subcommand(subparsers) -> None:
     parser.add_argument("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
     parser.add_argument("--batch-bytes", type=int, default=DEFAULT_BATCH_BYTES, help="max bytes per import POST")
     parser.add_argument("--no-predictions", action="store_true", help="don't upload pre-annotations")
+    parser.add_argument("--overlap", type=int, metavar="N", default=None,
+                        help="annotators per task in the label stream (default: what the project has; 1 when new)")
     parser.add_argument("--full-check", action="store_true",
                         help="list every task even when the push ledger says nothing changed since the last push")
     parser.set_defaults(func=run)
@@ -450,7 +467,7 @@ def run(args: argparse.Namespace) -> int:
     if args.batch_bytes <= 0:
         raise NewsclaimsError("--batch-bytes must be positive")
     summary = push(connect(), documents, version, args.project, batch_bytes=args.batch_bytes,
-                   preannotate=not args.no_predictions, full_check=args.full_check)
+                   preannotate=not args.no_predictions, full_check=args.full_check, overlap=args.overlap)
     print("\n".join(summary.lines()))
     if summary.drifted or summary.duplicates_annotated:
         print("push finished with warnings (see above)", file=sys.stderr)

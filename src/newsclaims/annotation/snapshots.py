@@ -2,6 +2,7 @@
 
     export.json        the pseudonymized raw Label Studio export (canonical JSON: keys sorted)
     annotations.jsonl  one AnnotationRecord per line, sorted by (doc_id, annotator, annotation_id)
+    conflicts.jsonl    one DocumentConflict per document where annotators disagree (conflicts.py)
     snapshot.json      SnapshotMeta: id, project, corpus version(s), taxonomy digest, counts, file digests
 
 `snapshot_id` = `<project-slug>-<first 12 hex of sha256(export.json)>`: the same export gives
@@ -36,6 +37,7 @@ from newsclaims.paths import EXPORTS_DIR
 EXPORT_FILE = "export.json"
 ANNOTATIONS_FILE = "annotations.jsonl"
 META_FILE = "snapshot.json"
+CONFLICTS_FILE = "conflicts.jsonl"
 LATEST_FILE = "LATEST"
 
 
@@ -55,6 +57,7 @@ class SnapshotMeta:
     # doc ids whose offsets were checked against the task's own text (corpus version not found)
     checked_against_task_text: list[str] = field(default_factory=list)
     pulled_at: str | None = None
+    project_id: int | None = None  # the Label Studio project's id, for links to its tasks
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -216,12 +219,16 @@ def write_snapshot(
     checked_against_task_text: list[str] | None = None,
     pulled_at: str | None = None,
     exports_dir: Path | None = None,
+    project_id: int | None = None,
+    extra_files: dict[str, bytes] | None = None,
 ) -> SnapshotWrite:
     """Write a snapshot in one atomic step, or nothing if the same export is already there.
 
     Holds the exports directory's lock: a concurrent pull is refused, and the hidden leftovers
-    of a killed pull are removed before writing.
+    of a killed pull are removed before writing. `extra_files`: name -> bytes of files derived
+    from the records (e.g. conflicts.jsonl), digested in snapshot.json like the others.
     """
+    extra_files = dict(extra_files or {})
     exports_dir = Path(exports_dir or EXPORTS_DIR)
     busy = SnapshotError(f"another pull is writing to {exports_dir}; wait for it to finish and pull again")
     with exclusive_writer(exports_dir, busy):
@@ -244,13 +251,17 @@ def write_snapshot(
             corpus_versions=versions,
             taxonomy_sha256=taxonomy_sha256,
             counts=dict(counts),
-            files={EXPORT_FILE: sha256_bytes(export_bytes), ANNOTATIONS_FILE: sha256_bytes(records_bytes)},
+            files={EXPORT_FILE: sha256_bytes(export_bytes), ANNOTATIONS_FILE: sha256_bytes(records_bytes),
+                   **{name: sha256_bytes(data) for name, data in sorted(extra_files.items())}},
             checked_against_task_text=sorted(checked_against_task_text or []),
             pulled_at=pulled_at,
+            project_id=project_id,
         )
         with atomic_directory(final) as tmp:
             (tmp / EXPORT_FILE).write_bytes(export_bytes)
             (tmp / ANNOTATIONS_FILE).write_bytes(records_bytes)
+            for name, data in sorted(extra_files.items()):
+                (tmp / name).write_bytes(data)
             (tmp / META_FILE).write_text(json.dumps(meta.to_dict(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
         _point_latest(exports_dir, snapshot_id)
         return SnapshotWrite(snapshot_id, final, written=True)
@@ -305,6 +316,22 @@ def load_annotations(snapshot_id: str | None = None, exports_dir: Path | None = 
     if expected and sha256_bytes(data) != expected:
         raise SnapshotError(f"{path / ANNOTATIONS_FILE} does not match its digest in {META_FILE}: it was modified")
     return [AnnotationRecord.from_dict(json.loads(line)) for line in data.decode("utf-8").splitlines() if line.strip()]
+
+
+def snapshot_path(snapshot_id: str | None = None, exports_dir: Path | None = None) -> Path:
+    """The directory of a snapshot (the newest if `snapshot_id` is None); it must exist."""
+    return _snapshot_dir(snapshot_id, exports_dir)
+
+
+def list_snapshots(exports_dir: Path | None = None) -> list[SnapshotMeta]:
+    """Every snapshot in the directory, oldest pull first (by pulled_at, then id)."""
+    exports_dir = Path(exports_dir or EXPORTS_DIR)
+    metas = []
+    for meta_file in sorted(exports_dir.glob(f"*/{META_FILE}")):
+        if meta_file.parent.name.startswith("."):
+            continue
+        metas.append(SnapshotMeta.from_dict(json.loads(meta_file.read_text(encoding="utf-8"))))
+    return sorted(metas, key=lambda m: (m.pulled_at or "", m.snapshot_id))
 
 
 def load_export(snapshot_id: str | None = None, exports_dir: Path | None = None) -> list[dict[str, Any]]:

@@ -101,9 +101,11 @@ came from, not from its text, so they are stable across versions.
 Annotators label spans in Label Studio with a configuration generated from the project's
 taxonomy (`schemas/taxonomy.yaml`). Annotators are pseudonymized ({{ annotator_list }}):
 {{ n_annotators }} annotator(s) made {{ stats.annotations }} annotation(s).
-Gold: the Label Studio ground-truth annotation where one is marked, otherwise the spans a
-strict majority of a document's annotators marked with the same offsets and label
-({{ gold_method }}). Claim attributes take the majority value; the speaker is the majority
+Gold: the Label Studio ground-truth annotation where one is marked (an adjudicator's), otherwise
+the spans a strict majority of a document's annotators marked with the same offsets and label;
+a document with one annotator takes that annotation as it is ({{ gold_method }}). Each row of
+the `entities` and `claims` configs says which in `gold_source` (`ground_truth`, `majority`,
+`single_annotator`). Claim attributes take the majority value; the speaker is the majority
 `said_by` target when that span is gold. Cases needing review: {{ review_items }} (see `review.jsonl`).
 
 ## Agreement

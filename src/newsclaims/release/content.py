@@ -51,7 +51,7 @@ def document_row(d: Document) -> dict:
 
 
 def entities_row(d: Document, g: GoldDocument) -> dict:
-    return {"id": d.id, "text": d.text, "entities": [_span_row(s) for s in g.entities]}
+    return {"id": d.id, "text": d.text, "gold_source": g.method, "entities": [_span_row(s) for s in g.entities]}
 
 
 def claims_row(d: Document, g: GoldDocument) -> dict:
@@ -65,7 +65,7 @@ def claims_row(d: Document, g: GoldDocument) -> dict:
         }
         for c in g.claims
     ]
-    return {"id": d.id, "text": d.text, "claims": claims}
+    return {"id": d.id, "text": d.text, "gold_source": g.method, "claims": claims}
 
 
 def ner_row(d: Document, g: GoldDocument, tag_ids: Mapping[str, int]) -> dict:

@@ -16,7 +16,11 @@ from dataclasses import dataclass, field, fields
 
 from newsclaims.annotation.records import AnnotationRecord, ClaimRecord
 from newsclaims.release.agreement import annotations_by_document
+from newsclaims.schemas.features import GOLD_SOURCES
 from newsclaims.schemas.taxonomy import Taxonomy
+
+
+GROUND_TRUTH, MAJORITY, SINGLE_ANNOTATOR = GOLD_SOURCES
 
 
 @dataclass(frozen=True, order=True)
@@ -39,7 +43,7 @@ class GoldClaim:
 @dataclass
 class GoldDocument:
     doc_id: str
-    method: str  # "ground_truth" | "majority"
+    method: str  # one of GOLD_SOURCES
     annotators: list[str]
     entities: list[GoldSpan] = field(default_factory=list)
     claims: list[GoldClaim] = field(default_factory=list)
@@ -96,7 +100,7 @@ def _from_ground_truth(a: AnnotationRecord, tax: Taxonomy, annotators: list[str]
     speakers = _speakers(a)
     return GoldDocument(
         doc_id=a.doc_id,
-        method="ground_truth",
+        method=GROUND_TRUTH,
         annotators=annotators,
         entities=sorted({GoldSpan(s.start, s.end, s.label, s.text) for s in a.entities}, key=_order),
         claims=sorted(
@@ -202,7 +206,8 @@ def _by_majority(
                 ReviewItem(doc_id, "speaker", start, end, tax.claim.name, text, dict(speaker_votes), n, outcome)
             )
         claims.append(GoldClaim(start, end, text, attributes, speaker))
-    return GoldDocument(doc_id, "majority", names, entities, claims), review
+    method = MAJORITY if n > 1 else SINGLE_ANNOTATOR
+    return GoldDocument(doc_id, method, names, entities, claims), review
 
 
 def adjudicate(

@@ -29,8 +29,19 @@ def documents_features(tax: Taxonomy) -> Features:
     return Features({name: Value("string") for name in DOCUMENT_FIELDS})
 
 
+# Where a document's gold came from, recorded per document in the release: an annotation marked
+# ground truth in Label Studio (an adjudicator's), a strict majority of two or more annotators,
+# or the one annotator who annotated it (no second opinion: the card says so).
+GOLD_SOURCES = ("ground_truth", "majority", "single_annotator")
+
+
+def gold_source() -> ClassLabel:
+    return ClassLabel(names=list(GOLD_SOURCES))
+
+
 def entities_features(tax: Taxonomy) -> Features:
-    return Features({"id": Value("string"), "text": Value("string"), "entities": List(span(tax))})
+    return Features({"id": Value("string"), "text": Value("string"), "gold_source": gold_source(),
+                     "entities": List(span(tax))})
 
 
 def claims_features(tax: Taxonomy) -> Features:
@@ -38,7 +49,8 @@ def claims_features(tax: Taxonomy) -> Features:
     for attr in tax.claim.attributes:
         claim[attr.name] = ClassLabel(names=list(attr.value_names))
     claim["speaker"] = span(tax)  # null when the claim has no (agreed) speaker
-    return Features({"id": Value("string"), "text": Value("string"), "claims": List(claim)})
+    return Features({"id": Value("string"), "text": Value("string"), "gold_source": gold_source(),
+                     "claims": List(claim)})
 
 
 def ner_features(tax: Taxonomy) -> Features:

@@ -17,7 +17,8 @@ ENTITIES_NAME = "entities"
 CLAIMS_NAME = "claims"
 # Task data fields shown above the text, in order. Not `source`: the Label Studio frontend
 # resolves `$source` to the whole task as JSON (seen in the browser test), not to data.source.
-HEADER_FIELDS = ("title", "doc_id", "date", "dateline", "url")
+# `outlet` carries the same value as `source` for this reason.
+HEADER_FIELDS = ("title", "outlet", "date", "dateline", "url", "doc_id")
 
 _HEADER_COMMENT = (
     " GENERATED from schemas/taxonomy.yaml by `newsclaims schemas generate`: do not edit by hand. "
