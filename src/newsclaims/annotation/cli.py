@@ -15,6 +15,7 @@ SUBCOMMAND_MODULES = (
     "newsclaims.annotation.invite",  # annotate invite
     "newsclaims.annotation.status",  # annotate status
     "newsclaims.annotation.conflicts",  # annotate conflicts
+    "newsclaims.annotation.ground_truth",  # annotate ground-truth ID
 )
 
 
