@@ -85,13 +85,13 @@ chromium:
 # taxonomy (all committed), so `make release` needs no Label Studio server. Releases are
 # immutable: an existing releases/$(VERSION) built from the same inputs is left alone ("up to
 # date"); built from other inputs, the command refuses: pick a new VERSION.
-VERSION ?= 0.1.0
+VERSION ?= 0.2.0
 CORPUS_LATEST = $(shell cat corpus/versions/LATEST 2>/dev/null)
 SNAPSHOT_LATEST = $(shell cat annotation/exports/LATEST 2>/dev/null)
 # wildcard: a missing snapshot is reported by `newsclaims validate`, not as "no rule to make".
 RELEASE_INPUTS = corpus/versions/LATEST $(wildcard corpus/versions/$(CORPUS_LATEST)/*) \
   $(wildcard annotation/exports/LATEST) $(wildcard annotation/exports/$(SNAPSHOT_LATEST)/*) \
-  schemas/taxonomy.yaml
+  $(wildcard annotation/annotators.yaml) schemas/taxonomy.yaml
 SPLITS ?= 0.8,0.1,0.1
 
 .PHONY: validate release datacard
@@ -109,7 +109,7 @@ releases/$(VERSION)/manifest.json: $(BIN)/.installed $(RELEASE_INPUTS)
 DATA_CARD.md: releases/$(VERSION)/manifest.json
 	$(NEWSCLAIMS) datacard --output $@
 
-release: DATA_CARD.md ## Validate, then build releases/$(VERSION) (VERSION=x.y.z, default 0.1.0) and DATA_CARD.md
+release: DATA_CARD.md ## Validate, then build releases/$(VERSION) (VERSION=x.y.z, default 0.2.0) and DATA_CARD.md
 
 datacard: $(BIN)/.installed ## Regenerate DATA_CARD.md from the newest release
 	$(NEWSCLAIMS) datacard --output DATA_CARD.md

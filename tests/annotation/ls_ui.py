@@ -8,7 +8,7 @@ find elements and to check that a click landed: the store is what Submit sends t
 
 No helper sleeps: each waits for an element, a network answer or a store state (60 s default).
 
-Found on Label Studio 1.23.2 Community (see the notes at the end of this file):
+Found on Label Studio 1.23.2 Community:
 - Text is selected with a DOM Range plus a synthetic mouseup, then a click (the first click
   after a selection is swallowed by the text tag, as after a real drag).
 - Offsets are code points with newlines counted (an emoji counts one), as Python's str.index.
@@ -88,6 +88,7 @@ def sign_up(page: Page, base_url: str, invite_path: str, email: str, password: s
     with page.expect_navigation(wait_until="commit"):
         page.click("button[type=submit]")
     if "/user/" in page.url:
+        page.wait_for_load_state("domcontentloaded")
         raise LabelStudioUIError(f"sign-up of {email} failed: {_form_errors(page) or page.url}")
     return _whoami(page, base_url)["id"]
 
@@ -100,6 +101,7 @@ def log_in(page: Page, base_url: str, email: str, password: str) -> int:
     with page.expect_navigation(wait_until="commit"):
         page.click("button[type=submit]")
     if "/user/login" in page.url:
+        page.wait_for_load_state("domcontentloaded")
         raise LabelStudioUIError(f"log-in of {email} failed: {_form_errors(page) or page.url}")
     return _whoami(page, base_url)["id"]
 
@@ -278,13 +280,18 @@ def label_span(page: Page, label: str, needle: str, occurrence: int = 0) -> dict
     return new[0]
 
 
+def _highlight(page: Page, region: dict[str, Any]) -> Locator:
+    """The first span of a region's highlight in the text (class htx-highlight-<identifier>)."""
+    return page.locator(f"{TEXT} [class~={json.dumps('htx-highlight-' + region['identifier'])}]").first
+
+
 def select_region(page: Page, needle: str, label: str | None = None, occurrence: int = 0) -> dict[str, Any]:
     """Select a region by clicking its highlight in the text (the region's own span, so a
     region nested inside it is not picked instead)."""
     region = find_region(page, needle, label, occurrence)
     if selected_region_id(page) != region["id"]:
         unselect_regions(page)
-        page.locator(f".htx-highlight-{region['identifier']}").first.dispatch_event("click")
+        _highlight(page, region).dispatch_event("click")
         page.wait_for_function(
             "(id) => { const n = window.Htx.annotationStore.selected.highlightedNode; return n && n.id === id }",
             arg=region["id"])
@@ -357,7 +364,7 @@ def draw_relation(page: Page, from_needle: str, to_needle: str, relation_label: 
     _panel_tab(page, "Info")
     page.get_by_role("button", name="Create Relation").click()
     page.wait_for_function("() => window.Htx.annotationStore.selected.isLinkingMode")
-    page.locator(f".htx-highlight-{target['identifier']}").first.dispatch_event("click")
+    _highlight(page, target).dispatch_event("click")
     page.wait_for_function(
         """([a, b]) => window.Htx.annotationStore.selected.serializeAnnotation()
              .some(r => r.type === 'relation' && r.from_id === a && r.to_id === b)""",
@@ -378,9 +385,8 @@ def draw_relation(page: Page, from_needle: str, to_needle: str, relation_label: 
             row.hover()  # the row's buttons appear on hover
             row.get_by_role("button", name="Show Relation Labels").click()
         trigger.click()
-        option = page.get_by_test_id(f"select-option-{relation_label}")
-        if option.get_attribute("aria-selected") != "true" or relation_label not in trigger.inner_text():
-            option.click()
+        if relation_label not in trigger.inner_text():  # a click on a chosen label would unchoose it
+            page.get_by_test_id(f"select-option-{relation_label}").click()
         expect(trigger).to_contain_text(relation_label, timeout=TIMEOUT_MS)
         page.keyboard.press("Escape")  # close the (multi-select) list
         expect(page.get_by_test_id("select-popup")).to_have_count(0, timeout=TIMEOUT_MS)

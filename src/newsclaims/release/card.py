@@ -99,8 +99,10 @@ came from, not from its text, so they are stable across versions.
 ## Annotation process and annotators
 
 Annotators label spans in Label Studio with a configuration generated from the project's
-taxonomy (`schemas/taxonomy.yaml`). Annotators are pseudonymized ({{ annotator_list }}):
-{{ n_annotators }} annotator(s) made {{ stats.annotations }} annotation(s).
+taxonomy (`schemas/taxonomy.yaml`). Annotators are pseudonymized, with their role in the project
+({{ annotator_list }}): {{ n_annotators }} annotator(s) made {{ stats.annotations }} annotation(s).
+Annotations made by the project's maintainers are marked `maintainer` here, and the `annotators`
+column of each `entities` and `claims` row names who annotated that document.
 Gold: the Label Studio ground-truth annotation where one is marked (an adjudicator's), otherwise
 the spans a strict majority of a document's annotators marked with the same offsets and label;
 a document with one annotator takes that annotation as it is ({{ gold_method }}). Each row of
@@ -260,7 +262,7 @@ def render_card(content: ReleaseContent, data: DatasetCardData, content_sha256: 
         date_range=" to ".join(stats["date_range"]) if stats["date_range"] else "unknown",
         label_counts=_counts_text(stats["entity_labels"]),
         counts_text=_counts_text,
-        annotator_list=", ".join(stats["annotators"]),
+        annotator_list=", ".join(f"{a}: {role}" for a, role in stats["annotator_roles"].items()),
         n_annotators=len(stats["annotators"]),
         gold_method=_counts_text(stats["gold_method"]),
         review_items=_counts_text(stats["review_items"]),

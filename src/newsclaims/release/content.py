@@ -16,7 +16,7 @@ from newsclaims.errors import NewsclaimsError
 from newsclaims.release.agreement import AgreementReport, measure_agreement
 from newsclaims.gc_pause import gc_paused
 from newsclaims.release.gold import GoldDocument, GoldSpan, ReviewItem, adjudicate
-from newsclaims.release.inputs import ReleaseInputs
+from newsclaims.release.inputs import DEFAULT_ROLE, ReleaseInputs
 from newsclaims.release.ner import bio_tag_ids, tokenize
 from newsclaims.release.splits import DEFAULT_RATIOS, DEFAULT_SEED, SPLIT_NAMES, SplitAssignment, assign_splits
 from newsclaims.release.validate import ValidationFailed, validate_records
@@ -51,7 +51,8 @@ def document_row(d: Document) -> dict:
 
 
 def entities_row(d: Document, g: GoldDocument) -> dict:
-    return {"id": d.id, "text": d.text, "gold_source": g.method, "entities": [_span_row(s) for s in g.entities]}
+    return {"id": d.id, "text": d.text, "gold_source": g.method, "annotators": g.annotators,
+            "entities": [_span_row(s) for s in g.entities]}
 
 
 def claims_row(d: Document, g: GoldDocument) -> dict:
@@ -65,7 +66,7 @@ def claims_row(d: Document, g: GoldDocument) -> dict:
         }
         for c in g.claims
     ]
-    return {"id": d.id, "text": d.text, "gold_source": g.method, "claims": claims}
+    return {"id": d.id, "text": d.text, "gold_source": g.method, "annotators": g.annotators, "claims": claims}
 
 
 def ner_row(d: Document, g: GoldDocument, tag_ids: Mapping[str, int]) -> dict:
@@ -98,6 +99,8 @@ def _statistics(content: ReleaseContent, docs: dict[str, Document]) -> dict:
         "annotated_documents": len(gold),
         "annotations": len(content.inputs.annotations),
         "annotators": sorted({a.annotator for a in content.inputs.annotations}),
+        "annotator_roles": {a: content.inputs.annotator_roles.get(a, DEFAULT_ROLE)
+                            for a in sorted({a.annotator for a in content.inputs.annotations})},
         "gold_method": dict(sorted(Counter(g.method for g in gold.values()).items())),
         "entity_labels": {name: label_counts.get(name, 0) for name in tax.entity_names},
         "claims": sum(len(g.claims) for g in gold.values()),

@@ -8,7 +8,7 @@ point anywhere) and records which files went in, for the manifest.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsclaims import paths
@@ -37,14 +37,38 @@ class ReleaseInputs:
     taxonomy: Taxonomy
     documents: list[Document]
     annotations: list[AnnotationRecord]
+    # pseudonym -> role ("maintainer", "annotator", ...) from annotation/annotators.yaml
+    annotator_roles: dict[str, str] = field(default_factory=dict)
+    roles_file: Path | None = None
 
     def input_files(self) -> dict[str, dict[str, str]]:
         """sha256 of every input file, grouped by input (paths relative to the input's directory)."""
-        return {
+        files = {
             "corpus": _hash_tree(self.corpus_dir),
             "annotations": _hash_tree(self.snapshot_dir),
             "taxonomy": {self.taxonomy_file.name: sha256_file(self.taxonomy_file)},
         }
+        if self.roles_file is not None:
+            files["annotator_roles"] = {self.roles_file.name: sha256_file(self.roles_file)}
+        return files
+
+
+ROLES_FILE = "annotators.yaml"  # beside the exports directory: annotation/annotators.yaml
+DEFAULT_ROLE = "annotator"
+
+
+def load_annotator_roles(roles_file: Path, snapshot_id: str) -> dict[str, str]:
+    """The roles recorded for one snapshot's pseudonyms: `<snapshot id>: {annotator-N: role}`."""
+    import yaml
+
+    try:
+        raw = yaml.safe_load(roles_file.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise InputError(f"cannot read {roles_file}: {e}") from None
+    entry = raw.get(snapshot_id, {}) if isinstance(raw, dict) else None
+    if not isinstance(entry, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in entry.items()):
+        raise InputError(f"{roles_file}: expected `<snapshot id>: {{annotator-N: role}}` mappings")
+    return dict(sorted(entry.items()))
 
 
 def _hash_tree(root: Path) -> dict[str, str]:
@@ -104,7 +128,11 @@ def resolve_inputs(
         snapshot_meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
     except json.JSONDecodeError as e:
         raise InputError(f"{meta_file}: not valid JSON ({e.msg})") from None
+    roles_file = exports_dir.parent / ROLES_FILE
+    has_roles = roles_file.is_file()
     return ReleaseInputs(
+        annotator_roles=load_annotator_roles(roles_file, snapshot_id) if has_roles else {},
+        roles_file=roles_file if has_roles else None,
         corpus_version=corpus_version,
         corpus_dir=corpus_dir,
         snapshot_id=snapshot_id,

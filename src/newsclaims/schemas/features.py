@@ -41,7 +41,7 @@ def gold_source() -> ClassLabel:
 
 def entities_features(tax: Taxonomy) -> Features:
     return Features({"id": Value("string"), "text": Value("string"), "gold_source": gold_source(),
-                     "entities": List(span(tax))})
+                     "annotators": List(Value("string")), "entities": List(span(tax))})
 
 
 def claims_features(tax: Taxonomy) -> Features:
@@ -50,7 +50,7 @@ def claims_features(tax: Taxonomy) -> Features:
         claim[attr.name] = ClassLabel(names=list(attr.value_names))
     claim["speaker"] = span(tax)  # null when the claim has no (agreed) speaker
     return Features({"id": Value("string"), "text": Value("string"), "gold_source": gold_source(),
-                     "claims": List(claim)})
+                     "annotators": List(Value("string")), "claims": List(claim)})
 
 
 def ner_features(tax: Taxonomy) -> Features:
