@@ -16,7 +16,7 @@ SRC := $(shell find src -name '*.py' 2>/dev/null)
 CORPUS_SRC := $(shell find src/newsclaims/corpus -name '*.py' 2>/dev/null)
 SCHEMA_SRC := $(shell find src/newsclaims/schemas -name '*.py' 2>/dev/null)
 
-.PHONY: help install corpus test clean labelstudio-install label-config labelstudio labelstudio-stop labelstudio-status push chromium
+.PHONY: help install corpus test test-fast clean labelstudio-install label-config labelstudio labelstudio-stop labelstudio-status push chromium
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort \
@@ -128,6 +128,9 @@ bench-small: $(BIN)/.installed ## The small benchmark (under a minute; what CI r
 # ---- tests -------------------------------------------------------------------------------
 test: $(BIN)/.installed $(LS_VENV)/.installed annotation/label_config.xml chromium ## Run the whole test suite (starts its own Label Studio server)
 	$(BIN)/python -m pytest
+
+test-fast: $(BIN)/.installed annotation/label_config.xml ## The tests that need neither Label Studio nor Chromium
+	$(BIN)/python -m pytest -m "not labelstudio and not browser"
 
 clean: ## Remove virtualenvs, caches and test artifacts (keeps corpus versions and releases)
 	rm -rf $(VENV) $(LS_VENV) .pytest_cache .hypothesis test-artifacts

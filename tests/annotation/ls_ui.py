@@ -164,10 +164,26 @@ def open_task(page: Page, base_url: str, project_id: int, task_id: int) -> Shown
     """A task in the data manager (`/projects/<id>/data?task=<task>`), as an admin/reviewer sees it."""
     _dismiss_instructions_automatically(page)
     page.goto(f"{base_url}/projects/{project_id}/data?task={task_id}")
+    return _wait_task_loaded(page, base_url, task_id)
+
+
+def _wait_task_loaded(page: Page, base_url: str, task_id: int) -> ShownTask:
+    """The data manager renders a task twice (first from its task list, with a partial set of
+    annotations, then in full): wait until every submitted annotation has its tab."""
+    task = _ok(page.request.get(f"{base_url}/api/tasks/{task_id}"), f"reading task {task_id}")
+    annotation_ids = [a["id"] for a in task.get("annotations") or [] if not a.get("was_cancelled")]
     page.wait_for_function(
-        "(id) => { const t = document.querySelector('.lsf-htx-richtext');"
-        " return t && t.textContent.length && window.Htx && window.Htx.task && window.Htx.task.id === id }",
-        arg=task_id)
+        """([id, annotationIds]) => {
+          const h = window.Htx, t = document.querySelector('.lsf-htx-richtext');
+          if (!h || !h.task || h.task.id !== id || !t || !t.textContent.length) return false;
+          const st = h.annotationStore;
+          if (!st.selected) return false;
+          const pks = st.annotations.map(a => Number(a.pk));
+          if (!annotationIds.every(x => pks.includes(x))) return false;
+          const tabs = [...document.querySelectorAll('.lsf-annotation-button')].map(e => Number(e.dataset.annotationId));
+          return annotationIds.every(x => tabs.includes(x));
+        }""",
+        arg=[task_id, annotation_ids])
     return shown_task(page)
 
 
@@ -440,14 +456,15 @@ def _annotation_tab(page: Page, annotation_id: int) -> Locator:
 def annotation_tabs(page: Page) -> list[dict[str, Any]]:
     """The tabs above the text (annotations and predictions): id, kind, user (as shown, maybe
     shortened), email (from the avatar), selected, ground_truth."""
-    page.locator(".lsf-annotation-button").first.wait_for()
-    return page.locator(".lsf-annotation-button").evaluate_all(
-        """(es, pred) => es.map(e => ({id: Number(e.dataset.annotationId),
+    return page.wait_for_function(
+        """(pred) => { const es = [...document.querySelectorAll('.lsf-annotation-button')];
+           return es.length > 0 && es.map(e => ({id: Number(e.dataset.annotationId),
               kind: e.querySelector(pred) ? 'prediction' : 'annotation',
               user: (e.querySelector('.lsf-annotation-button__name') || {}).textContent || '',
               email: ((e.querySelector('img[alt]') || {}).alt || '').toLowerCase(),
               selected: e.classList.contains('lsf-annotation-button_selected'),
-              ground_truth: e.classList.contains('lsf-annotation-button_groundTruth')}))""", _PREDICTION_PIC)
+              ground_truth: e.classList.contains('lsf-annotation-button_groundTruth')})) }""",
+        arg=_PREDICTION_PIC).json_value()
 
 
 def select_annotation(page: Page, annotation_id: int | None = None, user_email: str | None = None) -> int:
@@ -490,8 +507,9 @@ def mark_ground_truth(page: Page, base_url: str, annotation_id: int | None = Non
                                headers={"X-CSRFToken": csrf, "Referer": f"{base_url}/"})
         _ok(r, f"setting ground_truth of annotation {annotation_id}")
         if verify_in_ui:
+            task_id = shown_task(page).id
             page.reload()
-            page.wait_for_function("() => { const t = document.querySelector('.lsf-htx-richtext'); return t && t.textContent.length }")
+            _wait_task_loaded(page, base_url, task_id)
     if verify_in_ui:
         expect(_annotation_tab(page, annotation_id)).to_have_class(
             re.compile(r"lsf-annotation-button_groundTruth") if value else re.compile(r"^(?!.*groundTruth)"),
