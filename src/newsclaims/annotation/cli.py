@@ -16,6 +16,7 @@ SUBCOMMAND_MODULES = (
     "newsclaims.annotation.status",  # annotate status
     "newsclaims.annotation.conflicts",  # annotate conflicts
     "newsclaims.annotation.ground_truth",  # annotate ground-truth ID
+    "newsclaims.annotation.migrate",  # annotate migrate --snapshot S --to-corpus V
 )
 
 

@@ -58,6 +58,10 @@ class SnapshotMeta:
     checked_against_task_text: list[str] = field(default_factory=list)
     pulled_at: str | None = None
     project_id: int | None = None  # the Label Studio project's id, for links to its tasks
+    # Set on a snapshot made by `annotate migrate`: the snapshot it was re-anchored from, and the
+    # corpus version(s) that one pointed into (corpus_versions names the new one).
+    parent_snapshot: str | None = None
+    migrated_from_corpus: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -221,6 +225,8 @@ def write_snapshot(
     exports_dir: Path | None = None,
     project_id: int | None = None,
     extra_files: dict[str, bytes] | None = None,
+    parent_snapshot: str | None = None,
+    migrated_from_corpus: list[str] | None = None,
 ) -> SnapshotWrite:
     """Write a snapshot in one atomic step, or nothing if the same export is already there.
 
@@ -256,6 +262,8 @@ def write_snapshot(
             checked_against_task_text=sorted(checked_against_task_text or []),
             pulled_at=pulled_at,
             project_id=project_id,
+            parent_snapshot=parent_snapshot,
+            migrated_from_corpus=migrated_from_corpus,
         )
         with atomic_directory(final) as tmp:
             (tmp / EXPORT_FILE).write_bytes(export_bytes)
@@ -324,14 +332,15 @@ def snapshot_path(snapshot_id: str | None = None, exports_dir: Path | None = Non
 
 
 def list_snapshots(exports_dir: Path | None = None) -> list[SnapshotMeta]:
-    """Every snapshot in the directory, oldest pull first (by pulled_at, then id)."""
+    """Every snapshot in the directory, oldest pull first."""
     exports_dir = Path(exports_dir or EXPORTS_DIR)
     metas = []
     for meta_file in sorted(exports_dir.glob(f"*/{META_FILE}")):
         if meta_file.parent.name.startswith("."):
             continue
         metas.append(SnapshotMeta.from_dict(json.loads(meta_file.read_text(encoding="utf-8"))))
-    return sorted(metas, key=lambda m: (m.pulled_at or "", m.snapshot_id))
+    # A migrated snapshot keeps its parent's pull time and comes after it.
+    return sorted(metas, key=lambda m: (m.pulled_at or "", m.parent_snapshot is not None, m.snapshot_id))
 
 
 def load_export(snapshot_id: str | None = None, exports_dir: Path | None = None) -> list[dict[str, Any]]:

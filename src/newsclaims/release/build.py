@@ -129,6 +129,15 @@ def _file_hashes(root: Path, skip: set[str] = frozenset()) -> dict[str, str]:
     }
 
 
+def _lineage(snapshot_meta: dict) -> dict:
+    """Where a migrated snapshot's annotations came from (nothing for a pulled snapshot)."""
+    if not snapshot_meta.get("parent_snapshot"):
+        return {}
+    return {"lineage": {"parent_snapshot": snapshot_meta["parent_snapshot"],
+                        "from_corpus_versions": snapshot_meta.get("migrated_from_corpus") or [],
+                        "to_corpus_versions": snapshot_meta.get("corpus_versions") or []}}
+
+
 def _changelog_lines(content: ReleaseContent, previous: dict | None) -> list[str]:
     s = content.stats
     lines = [
@@ -138,6 +147,10 @@ def _changelog_lines(content: ReleaseContent, previous: dict | None) -> list[str
         f"entity spans, {s['claims']} claims, {len(s['annotators'])} annotator(s)",
         "agreement: " + ("measured" if content.agreement.measured else f"not measured ({content.agreement.reason})"),
     ]
+    if lineage := _lineage(content.inputs.snapshot_meta).get("lineage"):
+        lines.append(f"annotations re-anchored from snapshot {lineage['parent_snapshot']} (corpus "
+                     f"{', '.join(lineage['from_corpus_versions'])} -> {', '.join(lineage['to_corpus_versions'])}); "
+                     "see its migration.jsonl")
     if previous is None:
         lines.append("first release")
     else:
@@ -217,6 +230,7 @@ def write_release(content: ReleaseContent, releases_dir: Path) -> Path:
                     "snapshot_id": content.inputs.snapshot_id,
                     "taxonomy_version": content.inputs.taxonomy.version,
                     "files": content.inputs.input_files(),
+                    **_lineage(content.inputs.snapshot_meta),
                 },
                 "parameters": {"splits": list(content.ratios), "seed": content.seed},
                 # The parquet files were hashed for the content digest already: hash only the rest.

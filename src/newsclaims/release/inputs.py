@@ -57,15 +57,16 @@ ROLES_FILE = "annotators.yaml"  # beside the exports directory: annotation/annot
 DEFAULT_ROLE = "annotator"
 
 
-def load_annotator_roles(roles_file: Path, snapshot_id: str) -> dict[str, str]:
-    """The roles recorded for one snapshot's pseudonyms: `<snapshot id>: {annotator-N: role}`."""
+def load_annotator_roles(roles_file: Path, snapshot_id: str, parent: str | None = None) -> dict[str, str]:
+    """The roles recorded for one snapshot's pseudonyms: `<snapshot id>: {annotator-N: role}`; a
+    migrated snapshot without an entry of its own has its parent's (the same people)."""
     import yaml
 
     try:
         raw = yaml.safe_load(roles_file.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as e:
         raise InputError(f"cannot read {roles_file}: {e}") from None
-    entry = raw.get(snapshot_id, {}) if isinstance(raw, dict) else None
+    entry = raw.get(snapshot_id, raw.get(parent, {}) if parent else {}) if isinstance(raw, dict) else None
     if not isinstance(entry, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in entry.items()):
         raise InputError(f"{roles_file}: expected `<snapshot id>: {{annotator-N: role}}` mappings")
     return dict(sorted(entry.items()))
@@ -131,7 +132,8 @@ def resolve_inputs(
     roles_file = exports_dir.parent / ROLES_FILE
     has_roles = roles_file.is_file()
     return ReleaseInputs(
-        annotator_roles=load_annotator_roles(roles_file, snapshot_id) if has_roles else {},
+        annotator_roles=load_annotator_roles(roles_file, snapshot_id, snapshot_meta.get("parent_snapshot"))
+        if has_roles else {},
         roles_file=roles_file if has_roles else None,
         corpus_version=corpus_version,
         corpus_dir=corpus_dir,

@@ -1,0 +1,287 @@
+"""`newsclaims annotate migrate`: re-anchor a snapshot's annotations to another corpus version.
+
+Steps, each doing one thing:
+  match_documents   old document -> new document: same id, else same raw path, else the most
+                    similar unmatched text (word-shingle Jaccard, then the diff's kept share)
+  migrate_task      every region of the task's annotations and predictions through the
+                    document's OffsetMap (reanchor.py); relations whose ends are lost go too
+  parse_export      the migrated export parsed against the new texts, as a pull would
+  write_snapshot    a new immutable snapshot naming its parent and both corpus versions, with
+                    migration.jsonl: every span and relation, unchanged / moved / changed / lost
+
+Nothing is dropped silently: a span that did not survive is a `lost` row of the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from newsclaims.annotation.conflicts import conflicts_jsonl, find_conflicts
+from newsclaims.annotation.export_parser import parse_export
+from newsclaims.annotation.push import task_payload
+from newsclaims.annotation.reanchor import LOST, OffsetMap
+from newsclaims.annotation.snapshots import (
+    CONFLICTS_FILE,
+    SnapshotWrite,
+    load_export,
+    load_snapshot_meta,
+    write_snapshot,
+)
+from newsclaims.corpus.document import Document
+from newsclaims.corpus.versions import load_documents
+from newsclaims.errors import NewsclaimsError
+from newsclaims.paths import EXPORTS_DIR, VERSIONS_DIR
+from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
+
+MIGRATION_FILE = "migration.jsonl"
+DOC_MATCH_MIN_JACCARD = 0.5  # word 3-gram Jaccard a renamed document must reach to be a candidate
+DOC_MATCH_MIN_KEPT = 0.8  # share of the old text the diff keeps for a renamed document to match
+RENAMED, SAME_ID, SAME_RAW_PATH, GONE = "renamed", "same_id", "same_raw_path", "gone"
+KEPT = "kept"  # a relation whose two ends survived
+
+
+@dataclass(frozen=True)
+class MigrationRow:
+    """What happened to one region (entity or claim span) or relation of one annotation."""
+
+    doc_id: str
+    new_doc_id: str | None
+    task_id: int
+    annotation_id: int
+    annotator: str
+    region_id: str
+    kind: str  # span | relation
+    label: str
+    status: str  # a span: unchanged | moved | changed | lost; a relation: kept | lost (with an end)
+    old_start: int | None = None
+    old_end: int | None = None
+    old_text: str | None = None
+    new_start: int | None = None
+    new_end: int | None = None
+    new_text: str | None = None
+    similarity: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DocumentMatch:
+    old_id: str
+    new: Document | None
+    how: str  # same_id | same_raw_path | renamed | gone
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i:i + 3]) for i in range(max(0, len(words) - 2))}
+
+
+def _kept_share(old: str, new: str) -> float:
+    m = OffsetMap(old, new)
+    return 1.0 if m.identical else sum(length for _, _, length in m.runs) / max(1, len(old))
+
+
+def match_documents(old: dict[str, Document], new: dict[str, Document]) -> dict[str, DocumentMatch]:
+    """For each old document: the new document it became, and how it was recognised."""
+    out: dict[str, DocumentMatch] = {}
+    by_path = {d.raw_path: d for d in new.values()}
+    taken: set[str] = set()
+    for doc_id, doc in sorted(old.items()):
+        if doc_id in new:
+            out[doc_id] = DocumentMatch(doc_id, new[doc_id], SAME_ID)
+            taken.add(doc_id)
+    for doc_id, doc in sorted(old.items()):
+        if doc_id in out:
+            continue
+        same = by_path.get(doc.raw_path)
+        if same is not None and same.id not in taken and same.id not in old:
+            out[doc_id] = DocumentMatch(doc_id, same, SAME_RAW_PATH)
+            taken.add(same.id)
+    for doc_id, doc in sorted(old.items()):
+        if doc_id in out:
+            continue
+        mine = _shingles(doc.text)
+        best, best_score = None, 0.0
+        for cand in new.values():
+            if cand.id in taken or cand.id in old:
+                continue
+            theirs = _shingles(cand.text)
+            jaccard = len(mine & theirs) / max(1, len(mine | theirs))
+            if jaccard >= DOC_MATCH_MIN_JACCARD and jaccard > best_score:
+                best, best_score = cand, jaccard
+        if best is not None and _kept_share(doc.text, best.text) >= DOC_MATCH_MIN_KEPT:
+            out[doc_id] = DocumentMatch(doc_id, best, RENAMED)
+            taken.add(best.id)
+        else:
+            out[doc_id] = DocumentMatch(doc_id, None, GONE)
+    return out
+
+
+def _region_label(item: dict[str, Any]) -> str:
+    labels = (item.get("value") or {}).get("labels") or []
+    return labels[0] if len(labels) == 1 and isinstance(labels[0], str) else str(labels)
+
+
+def migrate_result(result: list[Any], mapping: OffsetMap, report) -> list[Any]:
+    """A result list with every span moved through `mapping`; lost regions, their per-region
+    choices and their relations are left out. `report(item, move)` is called per span and per
+    relation (move None: the relation's ends survived; LOST: they did not)."""
+    moves = {}
+    for item in result:
+        value = item.get("value") if isinstance(item, dict) else None
+        if item.get("type") == "labels" and isinstance(value, dict) and isinstance(value.get("start"), int) \
+                and isinstance(value.get("end"), int):
+            moves[item.get("id")] = move = mapping.map_span(value["start"], value["end"])
+            report(item, move)
+    out = []
+    for item in result:
+        if not isinstance(item, dict):
+            continue
+        if item.get("type") == "relation":
+            lost = any(moves.get(item.get(end)) is None or moves[item.get(end)].status == LOST
+                       for end in ("from_id", "to_id"))
+            report(item, LOST if lost else None)
+            if not lost:
+                out.append(item)
+            continue
+        move = moves.get(item.get("id"))
+        if move is None and item.get("type") != "labels":
+            out.append(item)  # not attached to a span we moved
+            continue
+        if move is None or move.status == LOST:
+            continue
+        item = copy.deepcopy(item)
+        value = item["value"]
+        if "start" in value:
+            value["start"], value["end"] = move.start, move.end
+        if item.get("type") == "labels":
+            value["text"] = move.text
+        out.append(item)
+    return out
+
+
+@dataclass
+class MigrationResult:
+    snapshot: SnapshotWrite
+    rows: list[MigrationRow]
+    documents: dict[str, DocumentMatch]
+
+    def summary(self) -> str:
+        spans = Counter(r.status for r in self.rows if r.kind == "span")
+        relations = Counter(r.status for r in self.rows if r.kind == "relation")
+        docs = Counter(m.how for m in self.documents.values())
+        state = "wrote" if self.snapshot.written else "unchanged:"
+        return "\n".join([
+            f"{state} snapshot {self.snapshot.snapshot_id} ({self.snapshot.path})",
+            "  documents: " + ", ".join(f"{k} {v}" for k, v in sorted(docs.items())),
+            "  spans: " + ", ".join(f"{k} {spans.get(k, 0)}" for k in ("unchanged", "moved", "changed", "lost")),
+            "  relations: " + ", ".join(f"{k} {relations.get(k, 0)}" for k in (KEPT, LOST)),
+            f"  every span and relation: {self.snapshot.path / MIGRATION_FILE}",
+        ])
+
+
+def _documents(versions: list[str], versions_dir: Path) -> dict[str, Document]:
+    out: dict[str, Document] = {}
+    for version in versions:
+        out.update({d.id: d for d in load_documents(version, versions_dir)})
+    return out
+
+
+def migrate_snapshot(snapshot_id: str, to_corpus: str, *, exports_dir: Path = EXPORTS_DIR,
+                     versions_dir: Path = VERSIONS_DIR, out_dir: Path | None = None,
+                     taxonomy: Taxonomy | None = None) -> MigrationResult:
+    taxonomy = taxonomy or load_taxonomy()
+    meta = load_snapshot_meta(snapshot_id, exports_dir)
+    tasks = load_export(snapshot_id, exports_dir)
+    old_docs = _documents(meta.corpus_versions, versions_dir)
+    new_docs = _documents([to_corpus], versions_dir)
+    wanted = {t["data"]["doc_id"] for t in tasks}
+    missing = sorted(wanted - set(old_docs))
+    if missing:
+        raise NewsclaimsError(f"snapshot {snapshot_id} annotates {len(missing)} document(s) not in its corpus "
+                              f"version(s) {meta.corpus_versions} in {versions_dir}: {', '.join(missing[:5])}")
+    matches = match_documents({d: old_docs[d] for d in wanted}, new_docs)
+    rows: list[MigrationRow] = []
+    migrated: list[dict[str, Any]] = []
+    for task in sorted(tasks, key=lambda t: t["id"]):
+        match = matches[task["data"]["doc_id"]]
+        old = old_docs[match.old_id]
+        mapping = OffsetMap(old.text, match.new.text) if match.new else OffsetMap(old.text, "")
+        new_task = dict(task)
+        for key in ("annotations", "predictions", "drafts"):
+            items = []
+            for ann in task.get(key) or []:
+                if not isinstance(ann, dict):  # an export may list predictions and drafts by id only
+                    items.append(ann)
+                    continue
+
+                def report(item, move, ann=ann, key=key):
+                    if key == "annotations" and not ann.get("was_cancelled"):
+                        rows.append(_row(task, ann, match, item, move))
+                items.append({**ann, "result": migrate_result(ann.get("result") or [], mapping, report)})
+            new_task[key] = items
+        if match.new is None:
+            continue  # the document is gone: every span of it is a `lost` row above
+        payload = task_payload(match.new, to_corpus)
+        new_task["data"] = payload.data
+        new_task["meta"] = {**payload.meta, "migrated_from_corpus": (task.get("meta") or {}).get("corpus_version")}
+        migrated.append(new_task)
+    texts = {d.id: d.text for d in new_docs.values()}
+    parsed = parse_export(migrated, texts, taxonomy)
+    if parsed.problems:  # a bug here, not a user error: the mapping must keep every offset valid
+        raise NewsclaimsError("the migrated annotations do not fit the new texts:\n  "
+                              + "\n  ".join(str(p) for p in parsed.problems[:20]))
+    report_bytes = "".join(json.dumps(r.to_dict(), sort_keys=True, ensure_ascii=False) + "\n" for r in rows).encode()
+    snapshot = write_snapshot(
+        migrated, parsed.records, project=meta.project, taxonomy_sha256=taxonomy.sha256,
+        counts={**_counts(rows), "annotations": len(parsed.records)}, pulled_at=meta.pulled_at,
+        exports_dir=out_dir or exports_dir, project_id=meta.project_id, parent_snapshot=snapshot_id,
+        migrated_from_corpus=meta.corpus_versions,
+        extra_files={MIGRATION_FILE: report_bytes,
+                     CONFLICTS_FILE: conflicts_jsonl(find_conflicts(parsed.records, taxonomy))},
+    )
+    return MigrationResult(snapshot=snapshot, rows=rows, documents=matches)
+
+
+def _row(task, ann, match: DocumentMatch, item: dict, move) -> MigrationRow:
+    common = dict(doc_id=match.old_id, new_doc_id=match.new.id if match.new else None, task_id=task["id"],
+                  annotation_id=ann["id"], annotator=str(ann.get("completed_by")))
+    if item.get("type") == "relation":
+        labels = item.get("labels") or []
+        return MigrationRow(**common, region_id=f"{item.get('from_id')}->{item.get('to_id')}", kind="relation",
+                            label=labels[0] if labels else "", status=LOST if move == LOST else KEPT)
+    value = item["value"]
+    return MigrationRow(**common, region_id=str(item.get("id")), kind="span", label=_region_label(item),
+                        status=move.status, old_start=value["start"], old_end=value["end"],
+                        old_text=value.get("text"), new_start=move.start, new_end=move.end, new_text=move.text,
+                        similarity=move.similarity)
+
+
+def _counts(rows: list[MigrationRow]) -> dict[str, int]:
+    c = Counter(f"{r.kind}s_{r.status}" for r in rows)
+    return dict(sorted(c.items()))
+
+
+def add_subcommand(subparsers) -> None:
+    p = subparsers.add_parser("migrate", help="re-anchor a snapshot's annotations to another corpus version")
+    p.add_argument("--snapshot", required=True, help="the snapshot to migrate (it is never changed)")
+    p.add_argument("--to-corpus", required=True, metavar="V", help="the corpus version to re-anchor to")
+    p.add_argument("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory")
+    p.add_argument("--exports-dir", type=Path, default=EXPORTS_DIR, help="snapshots directory (default annotation/exports)")
+    p.add_argument("--out", type=Path, default=None, help="where the new snapshot goes (default: --exports-dir)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = migrate_snapshot(args.snapshot, args.to_corpus, exports_dir=args.exports_dir,
+                              versions_dir=args.versions_dir, out_dir=args.out)
+    print(result.summary())
+    return 0

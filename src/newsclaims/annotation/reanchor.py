@@ -1,0 +1,123 @@
+"""Re-anchoring spans from an old document text to a new one, through a real diff of the two.
+
+diff-match-patch (Myers' diff, no time limit so the result never depends on the machine's
+speed) splits the texts into equal runs and edits. A span's offsets move through the equal
+runs only; nothing is ever searched for, so a span can never land on another occurrence of the
+same words.
+
+- unchanged: both ends in one equal run, same offsets;
+- moved: both ends in one equal run, shifted by edits before it;
+- changed: the span contains an edit; its ends are mapped (an end inside an edit goes to that
+  edit's edge, so the replacement text stays inside the span) and the new text is accepted when
+  it is still close to the old: normalized Levenshtein similarity >= CHANGED_MIN_SIMILARITY;
+- lost: the span's text was deleted, or what is left is not close enough.
+
+Offsets are code points (Python `str` indices), as in Label Studio and the corpus.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from diff_match_patch import diff_match_patch
+
+UNCHANGED, MOVED, CHANGED, LOST = "unchanged", "moved", "changed", "lost"
+# A corrected typo or a changed number keeps a span (one character in ten may differ); a
+# rewritten clause does not. Chosen on the seed edits (tests/annotation/test_reanchor.py).
+CHANGED_MIN_SIMILARITY = 0.8
+
+
+@dataclass(frozen=True)
+class SpanMove:
+    status: str  # UNCHANGED | MOVED | CHANGED | LOST
+    start: int | None
+    end: int | None
+    text: str | None
+    similarity: float  # 1.0 for unchanged / moved; 0.0 for a deleted span
+
+
+def _differ() -> diff_match_patch:
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 0  # exact and deterministic: a time limit would make the diff machine-dependent
+    return dmp
+
+
+def similarity(a: str, b: str) -> float:
+    """1 - Levenshtein distance / the longer length (1.0 for two equal strings)."""
+    if a == b:
+        return 1.0
+    dmp = _differ()
+    return 1.0 - dmp.diff_levenshtein(dmp.diff_main(a, b, False)) / max(len(a), len(b))
+
+
+class OffsetMap:
+    """The equal runs of a diff between `old` and `new`, for mapping offsets from one to the other."""
+
+    def __init__(self, old: str, new: str) -> None:
+        self.old, self.new = old, new
+        self.identical = old == new
+        # (old_start, new_start, length) of every equal run, in order; plus where each edit is.
+        self.runs: list[tuple[int, int, int]] = []
+        if not self.identical:
+            o = n = 0
+            for op, chunk in _differ().diff_main(old, new, True):
+                if op == 0:
+                    self.runs.append((o, n, len(chunk)))
+                    o += len(chunk)
+                    n += len(chunk)
+                elif op == -1:
+                    o += len(chunk)
+                else:
+                    n += len(chunk)
+        self._starts = [r[0] for r in self.runs]
+
+    def _run_of(self, pos: int, as_end: bool) -> tuple[int, int, int] | None:
+        """The equal run holding old offset `pos` (as a start: pos < run end; as an end: pos <= run end, pos > start)."""
+        i = bisect.bisect_right(self._starts, pos - 1 if as_end else pos) - 1
+        if i < 0:
+            return None
+        o, n, length = self.runs[i]
+        inside = o < pos <= o + length if as_end else o <= pos < o + length
+        return self.runs[i] if inside else None
+
+    def _edge(self, pos: int, as_end: bool) -> int:
+        """An old offset inside an edit -> the new offset of that edit's far edge (keep the replacement)."""
+        if as_end:  # the edit ends where the next equal run begins
+            j = bisect.bisect_left(self._starts, pos)
+            return self.runs[j][1] if j < len(self.runs) else len(self.new)
+        i = bisect.bisect_right(self._starts, pos) - 1  # the edit starts where the previous run ends
+        if i < 0:
+            return 0
+        _, n, length = self.runs[i]
+        return n + length
+
+    def _kept(self, start: int, end: int) -> int:
+        """How many characters of old[start:end] are in equal runs."""
+        i = max(0, bisect.bisect_right(self._starts, start) - 1)
+        kept = 0
+        while i < len(self.runs) and self.runs[i][0] < end:
+            o, _, length = self.runs[i]
+            kept += max(0, min(end, o + length) - max(start, o))
+            i += 1
+        return kept
+
+    def map_span(self, start: int, end: int) -> SpanMove:
+        if self.identical:
+            return SpanMove(UNCHANGED, start, end, self.old[start:end], 1.0)
+        old_text = self.old[start:end]
+        run = self._run_of(start, as_end=False)
+        if run is not None and end <= run[0] + run[2]:
+            new_start = start - run[0] + run[1]
+            status = UNCHANGED if new_start == start else MOVED
+            return SpanMove(status, new_start, new_start + (end - start), old_text, 1.0)
+        start_run, end_run = run, self._run_of(end, as_end=True)
+        new_start = start - start_run[0] + start_run[1] if start_run else self._edge(start, as_end=False)
+        new_end = end - end_run[0] + end_run[1] if end_run else self._edge(end, as_end=True)
+        if self._kept(start, end) == 0 or new_end <= new_start:
+            return SpanMove(LOST, None, None, None, 0.0)
+        new_text = self.new[new_start:new_end]
+        score = similarity(old_text, new_text)
+        if score < CHANGED_MIN_SIMILARITY:
+            return SpanMove(LOST, None, None, None, round(score, 4))
+        return SpanMove(CHANGED, new_start, new_end, new_text, round(score, 4))
