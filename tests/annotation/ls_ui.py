@@ -106,6 +106,17 @@ def log_in(page: Page, base_url: str, email: str, password: str) -> int:
     return _whoami(page, base_url)["id"]
 
 
+def log_out(page: Page, base_url: str) -> None:
+    """End the session (the same context can then sign up or log in as someone else)."""
+    page.goto(f"{base_url}/logout")
+    if _whoami_status(page, base_url) == 200:
+        raise LabelStudioUIError("still logged in after /logout")
+
+
+def _whoami_status(page: Page, base_url: str) -> int:
+    return page.request.get(f"{base_url}/api/current-user/whoami").status
+
+
 # ---- the labelling page --------------------------------------------------------------------
 
 

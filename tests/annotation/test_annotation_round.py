@@ -226,6 +226,7 @@ def test_an_annotation_round_in_the_browser(labelstudio, tmp_path):
                 ids_two = label_stream_round(second, labelstudio.url, project_id,
                                              plans_for(docs, EMOJI_CLAIM_B, "event"), "round-03-annotator-2")
                 ls_ui.screenshot(second, ARTIFACTS / "round-04-stream-finished.png")
+                assert set(ids_one) == set(ids_two) == {emoji.id, long.id}  # each got every task once
 
                 # 3. status, pull, conflicts, a release: agreement as worked out by hand
                 status = maintainer.readme_step("newsclaims annotate status")

@@ -15,18 +15,29 @@ Nothing is dropped silently: a span that did not survive is a `lost` row of the 
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from newsclaims.annotation.conflicts import conflicts_jsonl, find_conflicts
 from newsclaims.annotation.export_parser import parse_export
 from newsclaims.annotation.push import task_payload
-from newsclaims.annotation.reanchor import LOST, OffsetMap
+from newsclaims.annotation.reanchor import (
+    GONE,
+    KEPT,
+    LOST,
+    RENAMED,
+    SAME_ID,
+    SAME_RAW_PATH,
+    DocumentMatch,
+    MigrationRow,
+    OffsetMap,
+    migrate_result,
+    migration_row,
+)
 from newsclaims.annotation.snapshots import (
     CONFLICTS_FILE,
     SnapshotWrite,
@@ -43,40 +54,6 @@ from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
 MIGRATION_FILE = "migration.jsonl"
 DOC_MATCH_MIN_JACCARD = 0.5  # word 3-gram Jaccard a renamed document must reach to be a candidate
 DOC_MATCH_MIN_KEPT = 0.8  # share of the old text the diff keeps for a renamed document to match
-RENAMED, SAME_ID, SAME_RAW_PATH, GONE = "renamed", "same_id", "same_raw_path", "gone"
-KEPT = "kept"  # a relation whose two ends survived
-
-
-@dataclass(frozen=True)
-class MigrationRow:
-    """What happened to one region (entity or claim span) or relation of one annotation."""
-
-    doc_id: str
-    new_doc_id: str | None
-    task_id: int
-    annotation_id: int
-    annotator: str
-    region_id: str
-    kind: str  # span | relation
-    label: str
-    status: str  # a span: unchanged | moved | changed | lost; a relation: kept | lost (with an end)
-    old_start: int | None = None
-    old_end: int | None = None
-    old_text: str | None = None
-    new_start: int | None = None
-    new_end: int | None = None
-    new_text: str | None = None
-    similarity: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class DocumentMatch:
-    old_id: str
-    new: Document | None
-    how: str  # same_id | same_raw_path | renamed | gone
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
@@ -122,49 +99,6 @@ def match_documents(old: dict[str, Document], new: dict[str, Document]) -> dict[
             taken.add(best.id)
         else:
             out[doc_id] = DocumentMatch(doc_id, None, GONE)
-    return out
-
-
-def _region_label(item: dict[str, Any]) -> str:
-    labels = (item.get("value") or {}).get("labels") or []
-    return labels[0] if len(labels) == 1 and isinstance(labels[0], str) else str(labels)
-
-
-def migrate_result(result: list[Any], mapping: OffsetMap, report) -> list[Any]:
-    """A result list with every span moved through `mapping`; lost regions, their per-region
-    choices and their relations are left out. `report(item, move)` is called per span and per
-    relation (move None: the relation's ends survived; LOST: they did not)."""
-    moves = {}
-    for item in result:
-        value = item.get("value") if isinstance(item, dict) else None
-        if item.get("type") == "labels" and isinstance(value, dict) and isinstance(value.get("start"), int) \
-                and isinstance(value.get("end"), int):
-            moves[item.get("id")] = move = mapping.map_span(value["start"], value["end"])
-            report(item, move)
-    out = []
-    for item in result:
-        if not isinstance(item, dict):
-            continue
-        if item.get("type") == "relation":
-            lost = any(moves.get(item.get(end)) is None or moves[item.get(end)].status == LOST
-                       for end in ("from_id", "to_id"))
-            report(item, LOST if lost else None)
-            if not lost:
-                out.append(item)
-            continue
-        move = moves.get(item.get("id"))
-        if move is None and item.get("type") != "labels":
-            out.append(item)  # not attached to a span we moved
-            continue
-        if move is None or move.status == LOST:
-            continue
-        item = copy.deepcopy(item)
-        value = item["value"]
-        if "start" in value:
-            value["start"], value["end"] = move.start, move.end
-        if item.get("type") == "labels":
-            value["text"] = move.text
-        out.append(item)
     return out
 
 
@@ -225,7 +159,7 @@ def migrate_snapshot(snapshot_id: str, to_corpus: str, *, exports_dir: Path = EX
 
                 def report(item, move, ann=ann, key=key):
                     if key == "annotations" and not ann.get("was_cancelled"):
-                        rows.append(_row(task, ann, match, item, move))
+                        rows.append(migration_row(task, ann, match, item, move))
                 items.append({**ann, "result": migrate_result(ann.get("result") or [], mapping, report)})
             new_task[key] = items
         if match.new is None:
@@ -249,20 +183,6 @@ def migrate_snapshot(snapshot_id: str, to_corpus: str, *, exports_dir: Path = EX
                      CONFLICTS_FILE: conflicts_jsonl(find_conflicts(parsed.records, taxonomy))},
     )
     return MigrationResult(snapshot=snapshot, rows=rows, documents=matches)
-
-
-def _row(task, ann, match: DocumentMatch, item: dict, move) -> MigrationRow:
-    common = dict(doc_id=match.old_id, new_doc_id=match.new.id if match.new else None, task_id=task["id"],
-                  annotation_id=ann["id"], annotator=str(ann.get("completed_by")))
-    if item.get("type") == "relation":
-        labels = item.get("labels") or []
-        return MigrationRow(**common, region_id=f"{item.get('from_id')}->{item.get('to_id')}", kind="relation",
-                            label=labels[0] if labels else "", status=LOST if move == LOST else KEPT)
-    value = item["value"]
-    return MigrationRow(**common, region_id=str(item.get("id")), kind="span", label=_region_label(item),
-                        status=move.status, old_start=value["start"], old_end=value["end"],
-                        old_text=value.get("text"), new_start=move.start, new_end=move.end, new_text=move.text,
-                        similarity=move.similarity)
 
 
 def _counts(rows: list[MigrationRow]) -> dict[str, int]:

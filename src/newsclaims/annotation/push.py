@@ -16,7 +16,7 @@ import json
 import os
 import sys
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +27,7 @@ from label_studio_sdk.core.api_error import ApiError
 
 from newsclaims.annotation.client import NO_RETRY, client_url, connect, get_or_create_project, translated_errors
 from newsclaims.annotation.preannotate import MODEL_PREFIX, PredictionBuilder, lexicon_from_annotations
+from newsclaims.annotation.push_migration import REVIEW_FIELD, apply_migration, pending_plan, plan_migration
 from newsclaims.annotation.round_settings import GUIDELINES_FILE, apply_round_settings, check_overlap
 from newsclaims.annotation.push_ledger import (
     PushLedger,
@@ -39,11 +40,12 @@ from newsclaims.annotation.push_ledger import (
     updated_after,
     write_ledger,
 )
+from newsclaims.annotation.snapshots import slugify
 from newsclaims.corpus.document import Document
 from newsclaims.corpus.versions import latest_version, load_documents
 from newsclaims.errors import NewsclaimsError
-from newsclaims.fsutil import sha256_bytes
-from newsclaims.paths import VERSIONS_DIR
+from newsclaims.fsutil import atomic_write_text, sha256_bytes
+from newsclaims.paths import ANNOTATION_DIR, VERSIONS_DIR
 from newsclaims.schemas.labelstudio import render_label_config
 from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
 
@@ -107,7 +109,9 @@ class PushSummary:
     created: int = 0
     unchanged: int = 0
     updated: int = 0
-    drifted: list[str] = field(default_factory=list)  # doc ids: text changed under annotations
+    drifted: list[str] = field(default_factory=list)  # doc ids: text changed under a draft only
+    migrated: list[str] = field(default_factory=list)  # doc ids: annotations re-anchored to the new text
+    migration_rows: list[dict] = field(default_factory=list)  # migrate.MigrationRow dicts
     duplicates_removed: int = 0
     duplicates_annotated: list[str] = field(default_factory=list)  # doc ids with >1 annotated task
     predictions_added: int = 0
@@ -122,10 +126,14 @@ class PushSummary:
             f"drifted {len(self.drifted)}, predictions added {self.predictions_added} ({self.model_version})",
             f"  overlap {self.overlap} annotator(s) per task; instructions from {GUIDELINES_FILE.name}",
         ]
+        if self.migrated:
+            spans = Counter(r["status"] for r in self.migration_rows if r["kind"] == "span")
+            out.append(f"  re-anchored the annotations of {len(self.migrated)} document(s) whose text changed: "
+                       + ", ".join(f"{k} {spans.get(k, 0)}" for k in ("unchanged", "moved", "changed", "lost"))
+                       + f" span(s); tasks to check carry `{REVIEW_FIELD}`")
         if self.drifted:
             out.append(
-                "  drifted (text changed since annotation; task left as is, a later release migrates them): "
-                + ", ".join(self.drifted)
+                "  drifted (text changed under an unsaved draft only; task left as is): " + ", ".join(self.drifted)
             )
         if self.duplicates_removed:
             out.append(f"  removed {self.duplicates_removed} unannotated duplicate task(s)")
@@ -262,7 +270,8 @@ def import_missing(client: LabelStudio, project_id: int, tasks: list[dict], batc
 
 def push(client: LabelStudio, documents: Iterable[Document], corpus_version: str, project_title: str = DEFAULT_PROJECT,
          taxonomy: Taxonomy | None = None, batch_bytes: int = DEFAULT_BATCH_BYTES, preannotate: bool = True,
-         full_check: bool = False, overlap: int | None = None) -> PushSummary:
+         full_check: bool = False, overlap: int | None = None,
+         migration_report: Path | None = None) -> PushSummary:
     """Upsert one task per document into the project titled `project_title` (created if needed).
 
     SDK and connection failures come out as `LabelStudioError`; re-running is always safe.
@@ -276,7 +285,7 @@ def push(client: LabelStudio, documents: Iterable[Document], corpus_version: str
             translated_errors(url, "pushing tasks (re-running push is safe: it never duplicates)"):
         return _push(client, documents, corpus_version, project_title, taxonomy, batch_bytes, preannotate,
                      ledger_file=None if full_check else ledger_path(lock), ledger_out=ledger_path(lock),
-                     overlap=overlap)
+                     overlap=overlap, migration_report=migration_report)
 
 
 @contextlib.contextmanager
@@ -314,6 +323,7 @@ def _push(
     ledger_file: Path | None = None,
     ledger_out: Path | None = None,
     overlap: int | None = None,
+    migration_report: Path | None = None,
 ) -> PushSummary:
     """`ledger_file`: a push ledger to trust if the server confirms it; `ledger_out`: where to
     record this push's outcome (both None: no ledger at all)."""
@@ -324,7 +334,9 @@ def _push(
                           project_created=created)
 
     payloads = {}
+    documents_by_id: dict[str, Document] = {}
     for doc in documents:
+        documents_by_id[doc.id] = doc
         if doc.id in payloads:
             raise NewsclaimsError(f"corpus {corpus_version} lists document {doc.id} twice")
         payloads[doc.id] = task_payload(doc, corpus_version)
@@ -347,6 +359,7 @@ def _push(
     summary.model_version = predictions.model_version if predictions else "none"
 
     missing: list[dict] = []
+    annotator_of = _lazy_pseudonyms(client)
     for doc_id, payload in payloads.items():
         task = existing.get(doc_id)
         if task is None:
@@ -354,12 +367,26 @@ def _push(
             summary.predictions_added += bool(prediction)
             missing.append(payload.to_import(prediction))
         elif task.data.get("text_sha256") != payload.text_sha256 and task.annotated:
-            summary.drifted.append(doc_id)
-        elif task.data == payload.data and task.meta == payload.meta:
+            if not task.annotations:
+                summary.drifted.append(doc_id)
+                continue
+            plan = pending_plan(task.meta, payload.text_sha256) or plan_migration(
+                task.id, task.data, task.annotations, documents_by_id[doc_id], payload.text_sha256, annotator_of)
+            if migration_report:
+                _append_rows(migration_report, plan.rows)  # before any write: a re-run appends the same rows
+            apply_migration(client, plan, task.meta, payload.data, payload.meta, task.meta.get("corpus_version"),
+                            corpus_version)
+            for pid, _ in task.model_versions:  # suggestions for the old text: the new ones follow below
+                client.predictions.delete(id=pid)
+            task.model_versions = []
+            summary.migrated.append(doc_id)
+            summary.migration_rows += plan.rows
+        elif _comparable(task.data, DATA_KEPT) == payload.data and _comparable(task.meta, META_KEPT) == payload.meta:
             summary.unchanged += 1
         else:
             text_changed = task.data.get("text_sha256") != payload.text_sha256
-            client.tasks.update(id=str(task.id), data=payload.data, meta=payload.meta)
+            client.tasks.update(id=str(task.id), data=_kept(task.data, payload.data, DATA_KEPT),
+                                meta=_kept(task.meta, payload.meta, META_KEPT))
             if text_changed:  # the old suggestions point into the old text
                 for pid, _ in task.model_versions:
                     client.predictions.delete(id=pid)
@@ -400,6 +427,53 @@ def _push(
     if ledger_out:
         record_ledger(client, project, summary, digest, stamp_before, tasks_after, ledger_out)
     return summary
+
+
+# Keys a push leaves as they are on an existing task: what a re-anchoring wrote for annotators.
+DATA_KEPT = frozenset({REVIEW_FIELD})
+META_KEPT = frozenset({"migrated_from_corpus"})
+
+
+def _comparable(d: dict, kept: frozenset[str]) -> dict:
+    return {k: v for k, v in d.items() if k not in kept}
+
+
+def _kept(current: dict, payload: dict, kept: frozenset[str]) -> dict:
+    return {**payload, **{k: current[k] for k in kept if k in current}}
+
+
+def _lazy_pseudonyms(client: LabelStudio):
+    """user id -> pseudonym (the pull's map), loading users and the map only when first needed."""
+    state: dict = {}
+
+    def annotator_of(user: object) -> str:
+        if "p" not in state:
+            from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE, _Pseudonymizer, open_registry
+            from newsclaims.annotation.pull import user_emails
+
+            with open_registry(PSEUDONYMS_FILE) as registry:
+                state["p"] = _Pseudonymizer(registry, user_emails(client))
+                state["registry"] = registry
+        with open_registry(state["registry"].path) as registry:
+            state["p"].registry = registry
+            return str(state["p"].of_user(user))
+
+    return annotator_of
+
+
+def _append_rows(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as f:
+        f.writelines(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n" for r in rows)
+
+
+def finish_report(path: Path) -> int:
+    """Sort and deduplicate the rows an interrupted push and its re-run appended; returns the count."""
+    if not path.is_file():
+        return 0
+    rows = sorted(set(path.read_text(encoding="utf-8").splitlines()) - {""})
+    atomic_write_text(path, "".join(line + "\n" for line in rows))
+    return len(rows)
 
 
 def ledger_confirms(client: LabelStudio, project, ledger: PushLedger | None, digest: str) -> bool:
@@ -456,6 +530,8 @@ def add_subcommand(subparsers) -> None:
                         help="annotators per task in the label stream (default: what the project has; 1 when new)")
     parser.add_argument("--full-check", action="store_true",
                         help="list every task even when the push ledger says nothing changed since the last push")
+    parser.add_argument("--migration-report", type=Path, default=None, metavar="FILE",
+                        help="where re-anchored spans are listed (default annotation/migrations/<project>-<V>.jsonl)")
     parser.set_defaults(func=run)
 
 
@@ -466,9 +542,13 @@ def run(args: argparse.Namespace) -> int:
     documents = list(load_documents(version, args.versions_dir))  # fails early on a bad version
     if args.batch_bytes <= 0:
         raise NewsclaimsError("--batch-bytes must be positive")
+    report = args.migration_report or ANNOTATION_DIR / "migrations" / f"{slugify(args.project)}-{version}.jsonl"
     summary = push(connect(), documents, version, args.project, batch_bytes=args.batch_bytes,
-                   preannotate=not args.no_predictions, full_check=args.full_check, overlap=args.overlap)
+                   preannotate=not args.no_predictions, full_check=args.full_check, overlap=args.overlap,
+                   migration_report=report)
     print("\n".join(summary.lines()))
+    if summary.migrated:
+        print(f"  every re-anchored span ({finish_report(report)} rows): {report}")
     if summary.drifted or summary.duplicates_annotated:
         print("push finished with warnings (see above)", file=sys.stderr)
     return 0

@@ -12,20 +12,29 @@ same words.
   it is still close to the old: normalized Levenshtein similarity >= CHANGED_MIN_SIMILARITY;
 - lost: the span's text was deleted, or what is left is not close enough.
 
-Offsets are code points (Python `str` indices), as in Label Studio and the corpus.
+Offsets are code points (Python `str` indices), as in Label Studio and the corpus. Below the
+mapping: the same for a Label Studio result list (spans, their per-region choices, relations),
+used by `annotate migrate` (a snapshot) and `annotate push` (tasks in Label Studio).
 """
 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+import copy
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from diff_match_patch import diff_match_patch
+
+from newsclaims.corpus.document import Document
 
 UNCHANGED, MOVED, CHANGED, LOST = "unchanged", "moved", "changed", "lost"
 # A corrected typo or a changed number keeps a span (one character in ten may differ); a
 # rewritten clause does not. Chosen on the seed edits (tests/annotation/test_reanchor.py).
 CHANGED_MIN_SIMILARITY = 0.8
+KEPT = "kept"  # a relation whose two ends survived
+# How a document of the old corpus version was found in the new one.
+RENAMED, SAME_ID, SAME_RAW_PATH, GONE = "renamed", "same_id", "same_raw_path", "gone"
 
 
 @dataclass(frozen=True)
@@ -121,3 +130,95 @@ class OffsetMap:
         if score < CHANGED_MIN_SIMILARITY:
             return SpanMove(LOST, None, None, None, round(score, 4))
         return SpanMove(CHANGED, new_start, new_end, new_text, round(score, 4))
+
+
+# ---- Label Studio results -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MigrationRow:
+    """What happened to one region (entity or claim span) or relation of one annotation."""
+
+    doc_id: str
+    new_doc_id: str | None
+    task_id: int
+    annotation_id: int
+    annotator: str
+    region_id: str
+    kind: str  # span | relation
+    label: str
+    status: str  # a span: unchanged | moved | changed | lost; a relation: kept | lost (with an end)
+    old_start: int | None = None
+    old_end: int | None = None
+    old_text: str | None = None
+    new_start: int | None = None
+    new_end: int | None = None
+    new_text: str | None = None
+    similarity: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DocumentMatch:
+    old_id: str
+    new: Document | None
+    how: str  # same_id | same_raw_path | renamed | gone
+
+
+def _region_label(item: dict[str, Any]) -> str:
+    labels = (item.get("value") or {}).get("labels") or []
+    return labels[0] if len(labels) == 1 and isinstance(labels[0], str) else str(labels)
+
+
+def migrate_result(result: list[Any], mapping: OffsetMap, report) -> list[Any]:
+    """A result list with every span moved through `mapping`; lost regions, their per-region
+    choices and their relations are left out. `report(item, move)` is called per span and per
+    relation (move None: the relation's ends survived; LOST: they did not)."""
+    moves = {}
+    for item in result:
+        value = item.get("value") if isinstance(item, dict) else None
+        if item.get("type") == "labels" and isinstance(value, dict) and isinstance(value.get("start"), int) \
+                and isinstance(value.get("end"), int):
+            moves[item.get("id")] = move = mapping.map_span(value["start"], value["end"])
+            report(item, move)
+    out = []
+    for item in result:
+        if not isinstance(item, dict):
+            continue
+        if item.get("type") == "relation":
+            lost = any(moves.get(item.get(end)) is None or moves[item.get(end)].status == LOST
+                       for end in ("from_id", "to_id"))
+            report(item, LOST if lost else None)
+            if not lost:
+                out.append(item)
+            continue
+        move = moves.get(item.get("id"))
+        if move is None and item.get("type") != "labels":
+            out.append(item)  # not attached to a span we moved
+            continue
+        if move is None or move.status == LOST:
+            continue
+        item = copy.deepcopy(item)
+        value = item["value"]
+        if "start" in value:
+            value["start"], value["end"] = move.start, move.end
+        if item.get("type") == "labels":
+            value["text"] = move.text
+        out.append(item)
+    return out
+
+
+def migration_row(task, ann, match: DocumentMatch, item: dict, move) -> MigrationRow:
+    common = dict(doc_id=match.old_id, new_doc_id=match.new.id if match.new else None, task_id=task["id"],
+                  annotation_id=ann["id"], annotator=str(ann.get("completed_by")))
+    if item.get("type") == "relation":
+        labels = item.get("labels") or []
+        return MigrationRow(**common, region_id=f"{item.get('from_id')}->{item.get('to_id')}", kind="relation",
+                            label=labels[0] if labels else "", status=LOST if move == LOST else KEPT)
+    value = item["value"]
+    return MigrationRow(**common, region_id=str(item.get("id")), kind="span", label=_region_label(item),
+                        status=move.status, old_start=value["start"], old_end=value["end"],
+                        old_text=value.get("text"), new_start=move.start, new_end=move.end, new_text=move.text,
+                        similarity=move.similarity)

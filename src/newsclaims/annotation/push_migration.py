@@ -1,0 +1,98 @@
+"""`annotate push` of a corpus version whose text changed under annotated tasks: re-anchor in place.
+
+For each such task the annotations are moved through the same OffsetMap as `annotate migrate`
+(reanchor.py), the task gets its new text, and a `needs_review` data field (a column and a
+filter in the data manager) says what moved, changed or was lost. Predictions are rebuilt for
+the new text by the push itself.
+
+Safe to interrupt: the target result of every annotation is computed from the untouched task
+first and stored in the task's meta (one request); then each annotation is PATCHed with its
+target (idempotent), then the task's text and meta. A re-run finds the stored plan and applies
+the same targets, so an interrupted push ends as an uninterrupted one would.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from label_studio_sdk import LabelStudio
+
+from newsclaims.annotation.reanchor import SAME_ID, DocumentMatch, migrate_result, migration_row
+from newsclaims.annotation.reanchor import CHANGED, LOST, MOVED, OffsetMap
+from newsclaims.corpus.document import Document
+from newsclaims.errors import NewsclaimsError
+
+REVIEW_FIELD = "needs_review"  # task data: empty when nothing needs a look
+PLAN_KEY = "migration_plan"  # task meta: the targets of an interrupted migration
+
+
+@dataclass
+class TaskMigration:
+    task_id: int
+    doc_id: str
+    to_text_sha256: str
+    targets: dict[str, list[Any]]  # annotation id (str: JSON keys) -> its result in the new text
+    rows: list[dict[str, Any]] = field(default_factory=list)  # MigrationRow dicts
+
+    def review_note(self, from_version: str | None, to_version: str) -> str:
+        spans = Counter(r["status"] for r in self.rows if r["kind"] == "span")
+        if not spans.get(MOVED) and not spans.get(CHANGED) and not spans.get(LOST):
+            return ""
+        note = (f"text changed ({from_version or '?'} -> {to_version}): {spans.get(MOVED, 0)} span(s) moved, "
+                f"{spans.get(CHANGED, 0)} changed, {spans.get(LOST, 0)} lost")
+        return note + ("; check the changed spans and re-draw the lost ones, then Update" if spans.get(CHANGED) or
+                       spans.get(LOST) else "")
+
+    def to_meta(self) -> dict[str, Any]:
+        return {"task_id": self.task_id, "doc_id": self.doc_id, "to_text_sha256": self.to_text_sha256,
+                "targets": self.targets, "rows": self.rows}
+
+    @classmethod
+    def from_meta(cls, d: dict[str, Any]) -> TaskMigration:
+        return cls(task_id=d["task_id"], doc_id=d["doc_id"], to_text_sha256=d["to_text_sha256"],
+                   targets=dict(d["targets"]), rows=list(d["rows"]))
+
+
+def plan_migration(task_id: int, task_data: dict, annotations: list[dict], new_doc: Document, new_sha: str,
+                   annotator_of: Callable[[Any], str]) -> TaskMigration:
+    """Targets for every annotation of a task whose text becomes `new_doc.text` (pure)."""
+    mapping = OffsetMap(task_data.get("text") or "", new_doc.text)
+    match = DocumentMatch(task_data["doc_id"], new_doc, SAME_ID)
+    plan = TaskMigration(task_id=task_id, doc_id=task_data["doc_id"], to_text_sha256=new_sha, targets={})
+    task = {"id": task_id}
+    for ann in sorted(annotations, key=lambda a: a["id"]):
+        shown = {**ann, "completed_by": annotator_of(ann.get("completed_by"))}
+
+        def report(item, move, ann=shown):
+            if not ann.get("was_cancelled"):
+                plan.rows.append(migration_row(task, ann, match, item, move).to_dict())
+        plan.targets[str(ann["id"])] = migrate_result(ann.get("result") or [], mapping, report)
+    return plan
+
+
+def pending_plan(meta: dict, new_sha: str) -> TaskMigration | None:
+    """The stored plan of an interrupted migration to this text, if any."""
+    stored = (meta or {}).get(PLAN_KEY)
+    if not stored:
+        return None
+    plan = TaskMigration.from_meta(stored)
+    if plan.to_text_sha256 != new_sha:
+        raise NewsclaimsError(
+            f"task {plan.task_id} ({plan.doc_id}) holds an interrupted migration to another text "
+            f"(sha256 {plan.to_text_sha256[:12]}): re-run the push of the corpus version it was pushing first")
+    return plan
+
+
+def apply_migration(client: LabelStudio, plan: TaskMigration, task_meta: dict, data: dict, meta: dict,
+                    from_version: str | None, to_version: str) -> None:
+    """Store the plan, PATCH every annotation to its target, then give the task its new text."""
+    if not (task_meta or {}).get(PLAN_KEY):
+        client.tasks.update(id=str(plan.task_id), meta={**(task_meta or {}), PLAN_KEY: plan.to_meta()})
+    for annotation_id, result in sorted(plan.targets.items()):
+        client.annotations.update(id=int(annotation_id), result=result)  # a PATCH: safe to repeat
+    note = plan.review_note(from_version, to_version)
+    client.tasks.update(id=str(plan.task_id), data={**data, REVIEW_FIELD: note},
+                        meta={**meta, "migrated_from_corpus": from_version})
