@@ -15,15 +15,15 @@ Nothing is dropped silently: a span that did not survive is a `lost` row of the 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from newsclaims.annotation.conflicts import conflicts_jsonl, find_conflicts
-from newsclaims.annotation.export_parser import parse_export
+from newsclaims.annotation.export_parser import parse_task, record_sort_key
+from newsclaims.annotation.records import AnnotationRecord
 from newsclaims.annotation.push import task_payload
 from newsclaims.annotation.reanchor import (
     GONE,
@@ -41,6 +41,7 @@ from newsclaims.annotation.reanchor import (
 from newsclaims.annotation.snapshots import (
     CONFLICTS_FILE,
     SnapshotWrite,
+    load_annotations,
     load_export,
     load_snapshot_meta,
     write_snapshot,
@@ -48,6 +49,7 @@ from newsclaims.annotation.snapshots import (
 from newsclaims.corpus.document import Document
 from newsclaims.corpus.versions import load_documents
 from newsclaims.errors import NewsclaimsError
+from newsclaims.gc_pause import gc_paused
 from newsclaims.paths import EXPORTS_DIR, VERSIONS_DIR
 from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
 
@@ -129,26 +131,33 @@ def _documents(versions: list[str], versions_dir: Path) -> dict[str, Document]:
     return out
 
 
+@gc_paused()  # hundreds of thousands of JSON values and rows: see newsclaims.gc_pause
 def migrate_snapshot(snapshot_id: str, to_corpus: str, *, exports_dir: Path = EXPORTS_DIR,
                      versions_dir: Path = VERSIONS_DIR, out_dir: Path | None = None,
                      taxonomy: Taxonomy | None = None) -> MigrationResult:
     taxonomy = taxonomy or load_taxonomy()
     meta = load_snapshot_meta(snapshot_id, exports_dir)
     tasks = load_export(snapshot_id, exports_dir)
-    old_docs = _documents(meta.corpus_versions, versions_dir)
     new_docs = _documents([to_corpus], versions_dir)
-    wanted = {t["data"]["doc_id"] for t in tasks}
-    missing = sorted(wanted - set(old_docs))
+    # The text each task was annotated on is in the export (pull checked it against the corpus);
+    # the old corpus version is read only for documents whose id is not in the new one (their
+    # raw path helps find them).
+    old_text = {t["data"]["doc_id"]: t["data"]["text"] for t in tasks}
+    gone = set(old_text) - set(new_docs)
+    old_docs = {d: doc for d, doc in _documents(meta.corpus_versions, versions_dir).items() if d in gone} \
+        if gone else {}
+    missing = sorted(gone - set(old_docs))
     if missing:
-        raise NewsclaimsError(f"snapshot {snapshot_id} annotates {len(missing)} document(s) not in its corpus "
-                              f"version(s) {meta.corpus_versions} in {versions_dir}: {', '.join(missing[:5])}")
-    matches = match_documents({d: old_docs[d] for d in wanted}, new_docs)
+        raise NewsclaimsError(f"snapshot {snapshot_id} annotates {len(missing)} document(s) that are neither in "
+                              f"{to_corpus} nor in its own corpus version(s) {meta.corpus_versions} in "
+                              f"{versions_dir}: {', '.join(missing[:5])}")
+    matches = {d: DocumentMatch(d, new_docs[d], SAME_ID) for d in sorted(set(old_text) - gone)}
+    matches |= match_documents(old_docs, {d: doc for d, doc in new_docs.items() if d not in old_text})
     rows: list[MigrationRow] = []
     migrated: list[dict[str, Any]] = []
     for task in sorted(tasks, key=lambda t: t["id"]):
         match = matches[task["data"]["doc_id"]]
-        old = old_docs[match.old_id]
-        mapping = OffsetMap(old.text, match.new.text) if match.new else OffsetMap(old.text, "")
+        mapping = OffsetMap(old_text[match.old_id], match.new.text if match.new else "")
         new_task = dict(task)
         for key in ("annotations", "predictions", "drafts"):
             items = []
@@ -168,21 +177,43 @@ def migrate_snapshot(snapshot_id: str, to_corpus: str, *, exports_dir: Path = EX
         new_task["data"] = payload.data
         new_task["meta"] = {**payload.meta, "migrated_from_corpus": (task.get("meta") or {}).get("corpus_version")}
         migrated.append(new_task)
-    texts = {d.id: d.text for d in new_docs.values()}
-    parsed = parse_export(migrated, texts, taxonomy)
-    if parsed.problems:  # a bug here, not a user error: the mapping must keep every offset valid
+    records, problems = _records(migrated, old_text, new_docs, load_annotations(snapshot_id, exports_dir), taxonomy)
+    if problems:  # a bug here, not a user error: the mapping must keep every offset valid
         raise NewsclaimsError("the migrated annotations do not fit the new texts:\n  "
-                              + "\n  ".join(str(p) for p in parsed.problems[:20]))
-    report_bytes = "".join(json.dumps(r.to_dict(), sort_keys=True, ensure_ascii=False) + "\n" for r in rows).encode()
+                              + "\n  ".join(str(p) for p in problems[:20]))
+    report_bytes = b"".join(r.to_json() for r in rows)
     snapshot = write_snapshot(
-        migrated, parsed.records, project=meta.project, taxonomy_sha256=taxonomy.sha256,
-        counts={**_counts(rows), "annotations": len(parsed.records)}, pulled_at=meta.pulled_at,
+        migrated, records, project=meta.project, taxonomy_sha256=taxonomy.sha256,
+        counts={**_counts(rows), "annotations": len(records)}, pulled_at=meta.pulled_at,
         exports_dir=out_dir or exports_dir, project_id=meta.project_id, parent_snapshot=snapshot_id,
         migrated_from_corpus=meta.corpus_versions,
         extra_files={MIGRATION_FILE: report_bytes,
-                     CONFLICTS_FILE: conflicts_jsonl(find_conflicts(parsed.records, taxonomy))},
+                     CONFLICTS_FILE: conflicts_jsonl(find_conflicts(records, taxonomy))},
     )
     return MigrationResult(snapshot=snapshot, rows=rows, documents=matches)
+
+
+def _records(migrated: list[dict[str, Any]], old_text: dict[str, str], new_docs: dict[str, Document],
+             parent: list[AnnotationRecord], taxonomy: Taxonomy) -> tuple[list[AnnotationRecord], list]:
+    """The records of the migrated tasks, as a pull of them would parse them.
+
+    A document whose id and text did not change keeps its parent records (same offsets, same
+    text digest), re-labelled with the new corpus version: parsing them again would give the
+    same records. Every other task is parsed against its new text."""
+    by_doc: dict[str, list[AnnotationRecord]] = {}
+    for r in parent:
+        by_doc.setdefault(r.doc_id, []).append(r)
+    records, problems = [], []
+    for task in migrated:
+        doc_id, version = task["data"]["doc_id"], task["meta"]["corpus_version"]
+        new = new_docs[doc_id]
+        if old_text.get(doc_id) == new.text and doc_id in by_doc:
+            records += [replace(r, corpus_version=version) for r in by_doc[doc_id]]
+            continue
+        part = parse_task(task, new.text, taxonomy)
+        records += part.records
+        problems += part.problems
+    return sorted(records, key=record_sort_key), problems
 
 
 def _counts(rows: list[MigrationRow]) -> dict[str, int]:

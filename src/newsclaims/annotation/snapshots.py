@@ -346,4 +346,4 @@ def list_snapshots(exports_dir: Path | None = None) -> list[SnapshotMeta]:
 def load_export(snapshot_id: str | None = None, exports_dir: Path | None = None) -> list[dict[str, Any]]:
     """The pseudonymized raw export of a snapshot."""
     path = _snapshot_dir(snapshot_id, exports_dir)
-    return json.loads((path / EXPORT_FILE).read_text(encoding="utf-8"))
+    return orjson.loads((path / EXPORT_FILE).read_bytes())

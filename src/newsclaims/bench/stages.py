@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsclaims.bench import stages_labelstudio, stages_release
+from newsclaims.bench import stages_labelstudio, stages_migrate, stages_release
 from newsclaims.bench.runner import BenchContext, BenchError, Goal, Measurement
 from newsclaims.bench.synth import change_files
 from newsclaims.fsutil import sha256_file
@@ -108,6 +108,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("corpus.near_duplicates", "MinHash + LSH cost at 4x the documents", near_duplicate_cost),
     Stage("corpus.incremental_rebuild", "rebuild after no change and after 1% of files changed",
           incremental_rebuild),
+    Stage("annotation.migrate", "re-anchoring a snapshot to a corpus where 10% of documents changed",
+          stages_migrate.migrate),
     Stage("labelstudio.push_pull", "push, re-push and pull against a real Label Studio server",
           stages_labelstudio.labelstudio),
     Stage("release.build", "release build vs pyarrow writing the same tables", stages_release.release_build),
