@@ -32,6 +32,7 @@ from newsclaims.annotation.pseudonymize import find_emails
 from newsclaims.corpus.versions import latest_version, load_documents
 
 pytestmark = [pytest.mark.browser, pytest.mark.labelstudio]
+expect.set_options(timeout=60_000)  # a loaded 2-core machine: wait for states, generously
 
 REPO = Path(__file__).resolve().parents[2]
 NEWSCLAIMS = Path(sys.executable).parent / "newsclaims"
@@ -129,7 +130,7 @@ def label_stream_round(page, base_url: str, project_id: int, plans: dict, shots:
         assert shown.doc_id in plans and shown.doc_id not in submitted, f"served {shown.doc_id} again"
         plan = plans[shown.doc_id]
         header = page.locator(".lsf-main-view__annotation").inner_text()
-        assert all(value in header for value in plan["header"]), (plan["header"], header[:300])
+        assert all(f"{caption}: {value}" in header for caption, value in plan["header"]), (plan["header"], header[:300])
         start_regions = [(r["text"], r["labels"]) for r in ls_ui.regions(page)]
         assert start_regions == plan["prefilled"], "the pre-annotations are the starting point"
         ls_ui.label_span(page, "PERSON", plan["person"])
@@ -146,7 +147,8 @@ def label_stream_round(page, base_url: str, project_id: int, plans: dict, shots:
 
 def plans_for(docs: dict[str, object], emoji_claim: str, long_claim_type: str) -> dict[str, dict]:
     emoji, long = docs["khorev.txt"], docs["nurses.txt"]
-    header = {d.id: [d.title, d.source, d.date, *([d.dateline] if d.dateline else []), d.url] for d in (emoji, long)}
+    header = {d.id: [(caption, value) for caption, value in (("Outlet", d.source), ("Date", d.date),
+                     ("Dateline", d.dateline), ("URL", d.url), ("Document", d.id)) if value] for d in (emoji, long)}
     return {
         emoji.id: {"name": "emoji", "doc_id": emoji.id, "person": KHOREV, "claim": emoji_claim, "attributes": ATTRS,
                    "prefilled": [("Tuesday", ["DATE"])], "header": header[emoji.id]},

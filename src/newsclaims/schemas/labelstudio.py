@@ -19,6 +19,8 @@ CLAIMS_NAME = "claims"
 # resolves `$source` to the whole task as JSON (seen in the browser test), not to data.source.
 # `outlet` carries the same value as `source` for this reason.
 HEADER_FIELDS = ("title", "outlet", "date", "dateline", "url", "doc_id")
+# Header values are templates: "Outlet: $outlet" shows the caption and the task's value.
+HEADER_CAPTIONS = {"outlet": "Outlet", "date": "Date", "dateline": "Dateline", "url": "URL", "doc_id": "Document"}
 
 _HEADER_COMMENT = (
     " GENERATED from schemas/taxonomy.yaml by `newsclaims schemas generate`: do not edit by hand. "
@@ -42,7 +44,8 @@ def build_label_config(taxonomy: Taxonomy) -> ET.Element:
     view = ET.Element("View")
     meta = ET.SubElement(view, "View", style="margin-bottom: 0.5em")
     for field in HEADER_FIELDS:
-        ET.SubElement(meta, "Header", value=f"${field}", size="6" if field != "title" else "4")
+        value = f"${field}" if field == "title" else f"{HEADER_CAPTIONS[field]}: ${field}"
+        ET.SubElement(meta, "Header", value=value, size="6" if field != "title" else "4")
 
     ET.SubElement(view, "Header", value="Entities", size="5")
     _labels(view, ENTITIES_NAME, taxonomy.entities)
