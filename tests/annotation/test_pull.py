@@ -290,9 +290,13 @@ def test_bad_offsets_fail_the_pull_listing_every_region_and_write_nothing(annota
                "value": {"start": start + 3, "end": start + 9, "text": "Khorev", "labels": ["PERSON"]}}
     outside = {"id": "outside001", "from_name": "entities", "to_name": "text", "type": "labels",
                "value": {"start": len(PLAIN_TEXT) - 2, "end": len(PLAIN_TEXT) + 10, "labels": ["ORG"]}}
-    bob = a["people"]["bob"][0]
-    a["client"].annotations.create(id=emoji_task.id, result=[shifted], completed_by=bob, request_options=NO_RETRY)
-    a["client"].annotations.create(id=plain_task.id, result=[outside], completed_by=bob, request_options=NO_RETRY)
+    # A third annotator (alice and bob already submitted the emoji task: a second submission of
+    # theirs would be its own problem, see test_round_faults.py).
+    tag = uuid.uuid4().hex[:8]
+    carol = a["client"].users.create(username=f"carol{tag}", email=f"carol.{tag}@example.org",
+                                     request_options=NO_RETRY).id
+    a["client"].annotations.create(id=emoji_task.id, result=[shifted], completed_by=carol, request_options=NO_RETRY)
+    a["client"].annotations.create(id=plain_task.id, result=[outside], completed_by=carol, request_options=NO_RETRY)
     with pytest.raises(PullError) as err:
         run_pull(a)
     msg = str(err.value)

@@ -95,6 +95,13 @@ def test_push_re_anchors_annotations_in_place(labelstudio, tmp_path):
         assert _state(client, title) == before
         assert len(list(client.tasks.list(project=_project_id(client, title)))) == 1
 
+        # An annotator fixes the task (Update): the next push clears the note, the one after changes nothing.
+        client.annotations.update(id=ann.id, result=ann.result)
+        cleared = push(client, [new], "v2", title, preannotate=False, migration_report=report)
+        assert cleared.reviewed == [new.id] and not client.tasks.get(id=task_id).data.get(REVIEW_FIELD)
+        settled = _state(client, title)
+        assert push(client, [new], "v2", title, preannotate=False).unchanged == 1 and _state(client, title) == settled
+
         versions = tmp_path / "versions"
         from corpus_factory import write_version
         write_version(versions, "v2", [new])

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import astuple
 from itertools import pairwise
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -89,9 +88,7 @@ def _check_invariants(old: str, new: str, span: tuple[int, int], move) -> None:
         assert 0 <= move.start < move.end <= len(new) and move.text == new[move.start : move.end]
         a, b = old[span[0] : span[1]], move.text
         true = round(1 - _levenshtein(a, b) / max(len(a), len(b)), 4)
-        # Should be `==`: the module scores with diff-match-patch's diff_levenshtein, an upper
-        # bound of the distance (see test_bug_similarity_is_not_levenshtein), so only <= holds.
-        assert CHANGED_MIN_SIMILARITY <= move.similarity <= true
+        assert CHANGED_MIN_SIMILARITY <= move.similarity == true
     else:
         assert move.status == "lost" and move.start is move.end is move.text is None
 
@@ -140,22 +137,19 @@ def test_untouched_spans_move_and_deleted_spans_are_lost(case):
         d = sum(len(ins) - c for p, c, ins in edits if p + c <= s0)
         if minimal and not touched and all(rows[i] == {i + d} for i in range(s0, e0)):
             got = (move.status, move.start, move.end, move.similarity)
-            # ("changed", 1.0) only because of test_bug_adjacent_equal_runs_not_merged.
-            assert got[1:] == (s0 + d, e0 + d, 1.0) and got[0] in ("moved" if d else "unchanged", "changed")
+            assert got == ("moved" if d else "unchanged", s0 + d, e0 + d, 1.0)
         inside_cut = any(p <= s0 and e0 <= p + c for p, c, _ in edits)
         if minimal and inside_cut and all(rows[i] == {"del"} for i in range(s0, e0)):
             assert move.status == "lost"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: similarity() uses diff_levenshtein, not Levenshtein")
-def test_bug_similarity_is_not_levenshtein():
+def test_similarity_is_the_levenshtein_similarity():
     """'the' -> 'eht' is two substitutions: 1 - 2/14 = 0.857 >= 0.8, so the span is changed."""
     move = OffsetMap("Reuters: the claim said.\n", "Reuters: eht claim said.\n").map_span(9, 23)
     assert (move.status, move.text, move.similarity) == ("changed", "eht claim said", 0.8571)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: empty diff ops (line mode) split equal runs")
-def test_bug_adjacent_equal_runs_not_merged():
+def test_adjacent_equal_runs_are_one_run():
     """Nothing in 'claim\\nb' changed, but line mode leaves an empty delete before the last 'b'."""
     body = "the claim\n" * 11
     old, new = "a" + body + "b", "c" + body + "bd"

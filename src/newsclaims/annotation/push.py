@@ -27,7 +27,14 @@ from label_studio_sdk.core.api_error import ApiError
 
 from newsclaims.annotation.client import NO_RETRY, client_url, connect, get_or_create_project, translated_errors
 from newsclaims.annotation.preannotate import MODEL_PREFIX, PredictionBuilder, lexicon_from_annotations
-from newsclaims.annotation.push_migration import REVIEW_FIELD, apply_migration, pending_plan, plan_migration
+from newsclaims.annotation.push_migration import (
+    REANCHORED_KEY,
+    REVIEW_FIELD,
+    apply_migration,
+    pending_plan,
+    plan_migration,
+    reviewed_since_migration,
+)
 from newsclaims.annotation.round_settings import GUIDELINES_FILE, apply_round_settings, check_overlap
 from newsclaims.annotation.push_ledger import (
     PushLedger,
@@ -112,6 +119,7 @@ class PushSummary:
     drifted: list[str] = field(default_factory=list)  # doc ids: text changed under a draft only
     migrated: list[str] = field(default_factory=list)  # doc ids: annotations re-anchored to the new text
     migration_rows: list[dict] = field(default_factory=list)  # migrate.MigrationRow dicts
+    reviewed: list[str] = field(default_factory=list)  # doc ids whose needs_review note was cleared
     duplicates_removed: int = 0
     duplicates_annotated: list[str] = field(default_factory=list)  # doc ids with >1 annotated task
     predictions_added: int = 0
@@ -131,6 +139,8 @@ class PushSummary:
             out.append(f"  re-anchored the annotations of {len(self.migrated)} document(s) whose text changed: "
                        + ", ".join(f"{k} {spans.get(k, 0)}" for k in ("unchanged", "moved", "changed", "lost"))
                        + f" span(s); tasks to check carry `{REVIEW_FIELD}`")
+        if self.reviewed:
+            out.append(f"  cleared `{REVIEW_FIELD}` of {len(self.reviewed)} task(s) updated since their re-anchoring")
         if self.drifted:
             out.append(
                 "  drifted (text changed under an unsaved draft only; task left as is): " + ", ".join(self.drifted)
@@ -382,7 +392,11 @@ def _push(
             summary.migrated.append(doc_id)
             summary.migration_rows += plan.rows
         elif _comparable(task.data, DATA_KEPT) == payload.data and _comparable(task.meta, META_KEPT) == payload.meta:
-            summary.unchanged += 1
+            if task.data.get(REVIEW_FIELD) and reviewed_since_migration(task.meta, task.annotations):
+                client.tasks.update(id=str(task.id), data=payload.data, meta=_comparable(task.meta, {REANCHORED_KEY}))
+                summary.reviewed.append(doc_id)
+            else:
+                summary.unchanged += 1
         else:
             text_changed = task.data.get("text_sha256") != payload.text_sha256
             client.tasks.update(id=str(task.id), data=_kept(task.data, payload.data, DATA_KEPT),
@@ -431,7 +445,7 @@ def _push(
 
 # Keys a push leaves as they are on an existing task: what a re-anchoring wrote for annotators.
 DATA_KEPT = frozenset({REVIEW_FIELD})
-META_KEPT = frozenset({"migrated_from_corpus"})
+META_KEPT = frozenset({"migrated_from_corpus", REANCHORED_KEY})
 
 
 def _comparable(d: dict, kept: frozenset[str]) -> dict:

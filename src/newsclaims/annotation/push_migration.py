@@ -3,7 +3,8 @@
 For each such task the annotations are moved through the same OffsetMap as `annotate migrate`
 (reanchor.py), the task gets its new text, and a `needs_review` data field (a column and a
 filter in the data manager) says what moved, changed or was lost. Predictions are rebuilt for
-the new text by the push itself.
+the new text by the push itself. A later push clears the note once every re-anchored
+annotation was saved again (Update) by someone.
 
 Safe to interrupt: the target result of every annotation is computed from the untouched task
 first and stored in the task's meta (one request); then each annotation is PATCHed with its
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from label_studio_sdk import LabelStudio
@@ -27,6 +29,7 @@ from newsclaims.errors import NewsclaimsError
 
 REVIEW_FIELD = "needs_review"  # task data: empty when nothing needs a look
 PLAN_KEY = "migration_plan"  # task meta: the targets of an interrupted migration
+REANCHORED_KEY = "reanchored_annotations"  # task meta: annotation id -> when the migration saved it
 
 
 @dataclass
@@ -91,8 +94,30 @@ def apply_migration(client: LabelStudio, plan: TaskMigration, task_meta: dict, d
     """Store the plan, PATCH every annotation to its target, then give the task its new text."""
     if not (task_meta or {}).get(PLAN_KEY):
         client.tasks.update(id=str(plan.task_id), meta={**(task_meta or {}), PLAN_KEY: plan.to_meta()})
+    saved = {}
     for annotation_id, result in sorted(plan.targets.items()):
-        client.annotations.update(id=int(annotation_id), result=result)  # a PATCH: safe to repeat
+        answer = client.annotations.update(id=int(annotation_id), result=result)  # a PATCH: safe to repeat
+        saved[annotation_id] = answer.updated_at.isoformat() if answer.updated_at else None
     note = plan.review_note(from_version, to_version)
     client.tasks.update(id=str(plan.task_id), data={**data, REVIEW_FIELD: note},
-                        meta={**meta, "migrated_from_corpus": from_version})
+                        meta={**meta, "migrated_from_corpus": from_version, REANCHORED_KEY: saved})
+
+
+def reviewed_since_migration(meta: dict, annotations: list[dict]) -> bool:
+    """Every annotation the migration re-anchored was saved again by a person since (so the
+    `needs_review` note has been dealt with)."""
+    saved = (meta or {}).get(REANCHORED_KEY) or {}
+    current = {str(a.get("id")): a.get("updated_at") for a in annotations}
+    if not saved:
+        return False
+    for annotation_id, at in saved.items():
+        now = current.get(annotation_id)
+        if now is None:
+            continue  # deleted since: nothing left to review
+        if at is None or _when(now) <= _when(at):
+            return False
+    return True
+
+
+def _when(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
