@@ -79,31 +79,29 @@ def _whoami(page: Page, base_url: str) -> dict[str, Any]:
     return r.json()
 
 
-def sign_up(page: Page, base_url: str, invite_path: str, email: str, password: str) -> int:
-    """Create an account through the organization's invite link; ends logged in. Returns the user id."""
-    page.goto(f"{base_url}{invite_path}")
+def _submit_account_form(page: Page, base_url: str, url: str, email: str, password: str, failed_on: str,
+                         doing: str) -> int:
+    """Fill and post the email/password form at `url`; the server redirects into the app, or
+    re-renders the form (its URL still holds `failed_on`) with errors. Returns the user id."""
+    page.goto(url)
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
-    # The form POST redirects to the app, or re-renders the form with errors.
     with page.expect_navigation(wait_until="commit"):
         page.click("button[type=submit]")
-    if "/user/" in page.url:
+    if failed_on in page.url:
         page.wait_for_load_state("domcontentloaded")
-        raise LabelStudioUIError(f"sign-up of {email} failed: {_form_errors(page) or page.url}")
+        raise LabelStudioUIError(f"{doing} of {email} failed: {_form_errors(page) or page.url}")
     return _whoami(page, base_url)["id"]
+
+
+def sign_up(page: Page, base_url: str, invite_path: str, email: str, password: str) -> int:
+    """Create an account through the organization's invite link; ends logged in. Returns the user id."""
+    return _submit_account_form(page, base_url, f"{base_url}{invite_path}", email, password, "/user/", "sign-up")
 
 
 def log_in(page: Page, base_url: str, email: str, password: str) -> int:
     """Log in with the /user/login form. Returns the user id."""
-    page.goto(f"{base_url}/user/login/")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    with page.expect_navigation(wait_until="commit"):
-        page.click("button[type=submit]")
-    if "/user/login" in page.url:
-        page.wait_for_load_state("domcontentloaded")
-        raise LabelStudioUIError(f"log-in of {email} failed: {_form_errors(page) or page.url}")
-    return _whoami(page, base_url)["id"]
+    return _submit_account_form(page, base_url, f"{base_url}/user/login/", email, password, "/user/login", "log-in")
 
 
 def log_out(page: Page, base_url: str) -> None:

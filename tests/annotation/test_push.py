@@ -155,33 +155,38 @@ def test_outside_duplicates_are_removed_unless_annotated(labelstudio, ls_project
     assert remaining[d0.id].id == copy0.id  # the annotated copy is the one kept
 
 
-def test_changed_text_updates_unannotated_tasks_and_reports_annotated_ones(labelstudio, ls_project):
+def test_changed_text_updates_unannotated_tasks_and_re_anchors_annotated_ones(labelstudio, ls_project):
     client = labelstudio.client()
     annotated_doc, free_doc = seed_documents()
     push(client, [annotated_doc, free_doc], "v1", ls_project.title)
     tasks = {t.doc_id: t for t in list_tasks(client, ls_project.id)}
-    annotate(client, tasks[annotated_doc.id], [entity(annotated_doc.text, "Khorev", "PERSON")])
+    khorev = entity(annotated_doc.text, "Khorev", "PERSON")
+    annotate(client, tasks[annotated_doc.id], [khorev])
 
     def changed(d):
         text = d.text + "\nCorrection: on Friday 12 more people were hurt."
         return dataclasses.replace(d, text=text, text_sha256="")
 
     summary = push(client, [changed(annotated_doc), changed(free_doc)], "v2", ls_project.title)
-    assert summary.drifted == [annotated_doc.id]
+    assert summary.drifted == [] and summary.migrated == [annotated_doc.id]
     assert summary.updated == 1 and summary.created == 0
-    assert any(annotated_doc.id in line for line in summary.lines())
+    assert [(r["region_id"], r["status"]) for r in summary.migration_rows] == [(khorev["id"], "unchanged")]
 
     after = {t.doc_id: t for t in list_tasks(client, ls_project.id)}
-    assert after[annotated_doc.id].data["text"] == annotated_doc.text  # not overwritten
-    assert after[annotated_doc.id].meta == {"corpus_version": "v1"}
-    assert after[free_doc.id].data["text"] == changed(free_doc).text
-    assert after[free_doc.id].meta == {"corpus_version": "v2"}
-    # the updated task's suggestions point into its new text
-    (pred,) = client.predictions.list(task=after[free_doc.id].id)
-    text = after[free_doc.id].data["text"]
-    assert any(r["value"]["text"] == "Friday" for r in pred.result)
-    for r in pred.result:
-        assert text[r["value"]["start"]:r["value"]["end"]] == r["value"]["text"]
+    for doc in (annotated_doc, free_doc):
+        assert after[doc.id].data["text"] == changed(doc).text
+        assert after[doc.id].meta["corpus_version"] == "v2"
+    assert after[annotated_doc.id].meta["migrated_from_corpus"] == "v1"
+    assert after[annotated_doc.id].data["needs_review"] == ""  # the text was only appended to
+    (ann,) = after[annotated_doc.id].annotations
+    assert [r["value"] for r in ann["result"]] == [khorev["value"]]
+    # the updated tasks' suggestions point into their new text
+    for doc in (annotated_doc, free_doc):
+        (pred,) = client.predictions.list(task=after[doc.id].id)
+        text = after[doc.id].data["text"]
+        assert any(r["value"]["text"] == "Friday" for r in pred.result)
+        for r in pred.result:
+            assert text[r["value"]["start"]:r["value"]["end"]] == r["value"]["text"]
 
 
 def test_predictions_are_uploaded_once_and_follow_the_project_lexicon(labelstudio, ls_project):
