@@ -28,9 +28,16 @@ from label_studio_sdk.core.api_error import ApiError
 from newsclaims.annotation.client import NO_RETRY, client_url, connect, get_or_create_project, translated_errors
 from newsclaims.annotation.preannotate import MODEL_PREFIX, PredictionBuilder, lexicon_from_annotations
 from newsclaims.annotation.push_migration import (
+    DATA_KEPT,
+    META_KEPT,
     REANCHORED_KEY,
     REVIEW_FIELD,
+    append_rows,
     apply_migration,
+    comparable,
+    finish_report,
+    kept,
+    lazy_pseudonyms,
     pending_plan,
     plan_migration,
     reviewed_since_migration,
@@ -51,7 +58,7 @@ from newsclaims.annotation.snapshots import slugify
 from newsclaims.corpus.document import Document
 from newsclaims.corpus.versions import latest_version, load_documents
 from newsclaims.errors import NewsclaimsError
-from newsclaims.fsutil import atomic_write_text, sha256_bytes
+from newsclaims.fsutil import sha256_bytes
 from newsclaims.paths import ANNOTATION_DIR, VERSIONS_DIR
 from newsclaims.schemas.labelstudio import render_label_config
 from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
@@ -369,7 +376,7 @@ def _push(
     summary.model_version = predictions.model_version if predictions else "none"
 
     missing: list[dict] = []
-    annotator_of = _lazy_pseudonyms(client)
+    annotator_of = lazy_pseudonyms(client)
     for doc_id, payload in payloads.items():
         task = existing.get(doc_id)
         if task is None:
@@ -383,7 +390,7 @@ def _push(
             plan = pending_plan(task.meta, payload.text_sha256) or plan_migration(
                 task.id, task.data, task.annotations, documents_by_id[doc_id], payload.text_sha256, annotator_of)
             if migration_report:
-                _append_rows(migration_report, plan.rows)  # before any write: a re-run appends the same rows
+                append_rows(migration_report, plan.rows)  # before any write: a re-run appends the same rows
             apply_migration(client, plan, task.meta, payload.data, payload.meta, task.meta.get("corpus_version"),
                             corpus_version)
             for pid, _ in task.model_versions:  # suggestions for the old text: the new ones follow below
@@ -391,16 +398,16 @@ def _push(
             task.model_versions = []
             summary.migrated.append(doc_id)
             summary.migration_rows += plan.rows
-        elif _comparable(task.data, DATA_KEPT) == payload.data and _comparable(task.meta, META_KEPT) == payload.meta:
+        elif comparable(task.data, DATA_KEPT) == payload.data and comparable(task.meta, META_KEPT) == payload.meta:
             if task.data.get(REVIEW_FIELD) and reviewed_since_migration(task.meta, task.annotations):
-                client.tasks.update(id=str(task.id), data=payload.data, meta=_comparable(task.meta, {REANCHORED_KEY}))
+                client.tasks.update(id=str(task.id), data=payload.data, meta=comparable(task.meta, {REANCHORED_KEY}))
                 summary.reviewed.append(doc_id)
             else:
                 summary.unchanged += 1
         else:
             text_changed = task.data.get("text_sha256") != payload.text_sha256
-            client.tasks.update(id=str(task.id), data=_kept(task.data, payload.data, DATA_KEPT),
-                                meta=_kept(task.meta, payload.meta, META_KEPT))
+            client.tasks.update(id=str(task.id), data=kept(task.data, payload.data, DATA_KEPT),
+                                meta=kept(task.meta, payload.meta, META_KEPT))
             if text_changed:  # the old suggestions point into the old text
                 for pid, _ in task.model_versions:
                     client.predictions.delete(id=pid)
@@ -441,53 +448,6 @@ def _push(
     if ledger_out:
         record_ledger(client, project, summary, digest, stamp_before, tasks_after, ledger_out)
     return summary
-
-
-# Keys a push leaves as they are on an existing task: what a re-anchoring wrote for annotators.
-DATA_KEPT = frozenset({REVIEW_FIELD})
-META_KEPT = frozenset({"migrated_from_corpus", REANCHORED_KEY})
-
-
-def _comparable(d: dict, kept: frozenset[str]) -> dict:
-    return {k: v for k, v in d.items() if k not in kept}
-
-
-def _kept(current: dict, payload: dict, kept: frozenset[str]) -> dict:
-    return {**payload, **{k: current[k] for k in kept if k in current}}
-
-
-def _lazy_pseudonyms(client: LabelStudio):
-    """user id -> pseudonym (the pull's map), loading users and the map only when first needed."""
-    state: dict = {}
-
-    def annotator_of(user: object) -> str:
-        if "p" not in state:
-            from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE, _Pseudonymizer, open_registry
-            from newsclaims.annotation.pull import user_emails
-
-            with open_registry(PSEUDONYMS_FILE) as registry:
-                state["p"] = _Pseudonymizer(registry, user_emails(client))
-                state["registry"] = registry
-        with open_registry(state["registry"].path) as registry:
-            state["p"].registry = registry
-            return str(state["p"].of_user(user))
-
-    return annotator_of
-
-
-def _append_rows(path: Path, rows: list[dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as f:
-        f.writelines(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n" for r in rows)
-
-
-def finish_report(path: Path) -> int:
-    """Sort and deduplicate the rows an interrupted push and its re-run appended; returns the count."""
-    if not path.is_file():
-        return 0
-    rows = sorted(set(path.read_text(encoding="utf-8").splitlines()) - {""})
-    atomic_write_text(path, "".join(line + "\n" for line in rows))
-    return len(rows)
 
 
 def ledger_confirms(client: LabelStudio, project, ledger: PushLedger | None, digest: str) -> bool:

@@ -14,8 +14,10 @@ the same targets, so an interrupted push ends as an uninterrupted one would.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,6 +28,7 @@ from newsclaims.annotation.reanchor import SAME_ID, DocumentMatch, migrate_resul
 from newsclaims.annotation.reanchor import CHANGED, LOST, MOVED, OffsetMap
 from newsclaims.corpus.document import Document
 from newsclaims.errors import NewsclaimsError
+from newsclaims.fsutil import atomic_write_text
 
 REVIEW_FIELD = "needs_review"  # task data: empty when nothing needs a look
 PLAN_KEY = "migration_plan"  # task meta: the targets of an interrupted migration
@@ -121,3 +124,50 @@ def reviewed_since_migration(meta: dict, annotations: list[dict]) -> bool:
 
 def _when(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+# Keys a push leaves as they are on an existing task: what a re-anchoring wrote for annotators.
+DATA_KEPT = frozenset({REVIEW_FIELD})
+META_KEPT = frozenset({"migrated_from_corpus", REANCHORED_KEY})
+
+
+def comparable(d: dict, kept: frozenset[str]) -> dict:
+    return {k: v for k, v in d.items() if k not in kept}
+
+
+def kept(current: dict, payload: dict, kept: frozenset[str]) -> dict:
+    return {**payload, **{k: current[k] for k in kept if k in current}}
+
+
+def lazy_pseudonyms(client: LabelStudio):
+    """user id -> pseudonym (the pull's map), loading users and the map only when first needed."""
+    state: dict = {}
+
+    def annotator_of(user: object) -> str:
+        if "p" not in state:
+            from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE, _Pseudonymizer, open_registry
+            from newsclaims.annotation.pull import user_emails
+
+            with open_registry(PSEUDONYMS_FILE) as registry:
+                state["p"] = _Pseudonymizer(registry, user_emails(client))
+                state["registry"] = registry
+        with open_registry(state["registry"].path) as registry:
+            state["p"].registry = registry
+            return str(state["p"].of_user(user))
+
+    return annotator_of
+
+
+def append_rows(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as f:
+        f.writelines(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n" for r in rows)
+
+
+def finish_report(path: Path) -> int:
+    """Sort and deduplicate the rows an interrupted push and its re-run appended; returns the count."""
+    if not path.is_file():
+        return 0
+    rows = sorted(set(path.read_text(encoding="utf-8").splitlines()) - {""})
+    atomic_write_text(path, "".join(line + "\n" for line in rows))
+    return len(rows)
