@@ -4,6 +4,7 @@
 but the proxy closes the client's connection instead of relaying the answer: the server has
 done the work, the client only sees a dropped connection (the worst case for duplicates).
 `drop_request_after` = B: a matching request is cut after B bytes: the server never gets it whole.
+A request matches when it starts with `method` and its head holds `match`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import threading
 
 class FlakyProxy:
     def __init__(self, upstream_port: int, match: bytes = b"/import", drop_response_of: int | None = None,
-                 drop_request_after: int | None = None):
+                 drop_request_after: int | None = None, method: bytes = b"POST"):
         self.upstream = ("127.0.0.1", upstream_port)
         self.match = match
+        self.method = method + b" "
         self.drop_response_of = drop_response_of
         self.drop_request_after = drop_request_after
         self.matched = 0
@@ -60,7 +62,7 @@ class FlakyProxy:
         threading.Thread(target=server_to_client, daemon=True).start()
         with contextlib.suppress(OSError):
             while data := client.recv(65536):
-                if self.match in data and data[:5] == b"POST ":
+                if self.match in data and data.startswith(self.method):
                     with self._lock:
                         self.matched += 1
                         nth = self.matched

@@ -11,10 +11,12 @@ import uuid
 import pytest
 
 from corpus_factory import make_document
-from newsclaims.annotation.client import NO_RETRY
+from flaky_proxy import FlakyProxy
+from newsclaims.annotation.client import NO_RETRY, LabelStudioError, make_client
 from newsclaims.annotation.pull import pull
 from newsclaims.annotation.push import finish_report, push
 from newsclaims.annotation.push_migration import PLAN_KEY, REVIEW_FIELD
+from newsclaims.annotation.settings import LabelStudioSettings
 from newsclaims.annotation.snapshots import load_annotations
 
 pytestmark = pytest.mark.labelstudio
@@ -114,25 +116,24 @@ def test_push_re_anchors_annotations_in_place(labelstudio, tmp_path):
         client.projects.delete(id=_project_id(client, title))
 
 
-def test_an_interrupted_push_ends_where_an_uninterrupted_one_does(labelstudio, tmp_path, monkeypatch):
+def test_an_interrupted_push_ends_where_an_uninterrupted_one_does(labelstudio, tmp_path):
     control, broken = f"mig-{uuid.uuid4().hex[:10]}", f"mig-{uuid.uuid4().hex[:10]}"
     client, _, new = _annotated_project(labelstudio, control, "a.txt")
     push(client, [new], "v2", control, preannotate=False)
     client2, task_id, new2 = _annotated_project(labelstudio, broken, "a.txt")
+    # The connection dies under every annotation PATCH: the plan is stored, no annotation moved.
+    proxy = FlakyProxy(int(labelstudio.url.rsplit(":", 1)[1]), match=b"/api/annotations/", method=b"PATCH",
+                       drop_request_after=200)
     try:
-        calls = []
-        original = client2.annotations.update
-
-        def dies_after_storing_the_plan(*args, **kwargs):
-            calls.append(kwargs)
-            raise ConnectionError("killed mid-push")
-
-        monkeypatch.setattr(client2.annotations, "update", dies_after_storing_the_plan)
-        with pytest.raises(Exception, match="killed mid-push"):
-            push(client2, [new2], "v2", broken, preannotate=False)
+        with pytest.raises(LabelStudioError):
+            push(make_client(LabelStudioSettings(proxy.url, labelstudio.api_key)), [new2], "v2", broken,
+                 preannotate=False)
+        assert proxy.dropped >= 1
+    finally:
+        proxy.close()
+    try:
         task = client2.tasks.get(id=task_id)
         assert task.data["text"] == OLD and PLAN_KEY in task.meta  # the plan is stored, nothing else changed
-        monkeypatch.setattr(client2.annotations, "update", original)
         summary = push(client2, [new2], "v2", broken, preannotate=False)
         assert summary.migrated == [new2.id]
         assert _state(client2, broken) == _state(client, control)
