@@ -183,7 +183,9 @@ def format_conflicts(conflicts: list[DocumentConflict], project_id: int | None, 
 
 def add_subcommand(subparsers) -> None:
     p = subparsers.add_parser("conflicts", help="documents where annotators disagree, from the newest pull")
-    p.add_argument("--project", default="newsclaims", help="project title (default: %(default)s)")
+    from newsclaims.annotation.push import DEFAULT_PROJECT
+
+    p.add_argument("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
     p.add_argument("--exports-dir", type=Path, default=EXPORTS_DIR, help="snapshots directory (default annotation/exports)")
     p.add_argument("--json", action="store_true", help="one JSON object per conflicting document")
     p.set_defaults(func=run)
