@@ -70,8 +70,8 @@ labelstudio-stop: $(BIN)/.installed ## Stop the Label Studio server started by `
 labelstudio-status: $(BIN)/.installed ## Is the local Label Studio server running?
 	$(NEWSCLAIMS) annotate server status --data-dir $(LS_DATA)
 
-push: $(BIN)/.installed annotation/label_config.xml ## Push the latest corpus version to Label Studio (idempotent; CORPUS=v1 PROJECT=... to choose)
-	$(NEWSCLAIMS) annotate push $(if $(CORPUS),--corpus $(CORPUS)) $(if $(PROJECT),--project '$(PROJECT)')
+push: $(BIN)/.installed annotation/label_config.xml ## Push the latest corpus version to Label Studio (idempotent; CORPUS=v1 PROJECT=... OVERLAP=2 to choose)
+	$(NEWSCLAIMS) annotate push $(if $(CORPUS),--corpus $(CORPUS)) $(if $(PROJECT),--project '$(PROJECT)') $(if $(OVERLAP),--overlap $(OVERLAP))
 
 pull: $(BIN)/.installed ## Pull annotations into a new pseudonymized snapshot under annotation/exports (PROJECT=... to choose)
 	$(NEWSCLAIMS) annotate pull $(if $(PROJECT),--project '$(PROJECT)')
