@@ -155,3 +155,14 @@ def test_emoji_renamed_and_deleted_documents(tmp_path):
     for doc, record in ((emoji_v2, records[emoji_v2.id]), (moved_file, records[moved_file.id])):
         for s in [*record.entities, *record.claims]:
             assert doc.text[s.start:s.end] == s.text
+
+
+def test_the_report_is_each_row_as_json_even_with_json_inside_the_texts():
+    from newsclaims.annotation.reanchor import MigrationRow, rows_jsonl
+
+    texts = ['plain', '},{"doc_id":"x"}', 'a "quoted" },{ brace', "😀\nline", "\\"]
+    rows = [MigrationRow("nc-1", None, i, i, "annotator-1", f"r{i}", "span", "CLAIM", "lost", 0, len(t), t)
+            for i, t in enumerate(texts)]
+    assert rows_jsonl(rows) == b"".join(r.to_json() for r in rows)
+    assert [json.loads(line)["old_text"] for line in rows_jsonl(rows).decode().splitlines()] == texts
+    assert rows_jsonl([]) == b""

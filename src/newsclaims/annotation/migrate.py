@@ -37,6 +37,7 @@ from newsclaims.annotation.reanchor import (
     OffsetMap,
     migrate_result,
     migration_row,
+    rows_jsonl,
 )
 from newsclaims.annotation.snapshots import (
     CONFLICTS_FILE,
@@ -181,7 +182,7 @@ def migrate_snapshot(snapshot_id: str, to_corpus: str, *, exports_dir: Path = EX
     if problems:  # a bug here, not a user error: the mapping must keep every offset valid
         raise NewsclaimsError("the migrated annotations do not fit the new texts:\n  "
                               + "\n  ".join(str(p) for p in problems[:20]))
-    report_bytes = b"".join(r.to_json() for r in rows)
+    report_bytes = rows_jsonl(rows)
     snapshot = write_snapshot(
         migrated, records, project=meta.project, taxonomy_sha256=taxonomy.sha256,
         counts={**_counts(rows), "annotations": len(records)}, pulled_at=meta.pulled_at,
