@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from corpus_factory import make_document
+from corpus_factory import make_document, write_version
 from flaky_proxy import FlakyProxy
 from newsclaims.annotation.client import NO_RETRY, LabelStudioError, make_client
 from newsclaims.annotation.pull import pull
@@ -18,6 +18,7 @@ from newsclaims.annotation.push import finish_report, push
 from newsclaims.annotation.push_migration import PLAN_KEY, REVIEW_FIELD
 from newsclaims.annotation.settings import LabelStudioSettings
 from newsclaims.annotation.snapshots import load_annotations
+from newsclaims.annotation.status import format_status, round_status
 
 pytestmark = pytest.mark.labelstudio
 
@@ -97,6 +98,11 @@ def test_push_re_anchors_annotations_in_place(labelstudio, tmp_path):
         assert _state(client, title) == before
         assert len(list(client.tasks.list(project=_project_id(client, title)))) == 1
 
+        versions = tmp_path / "versions"
+        write_version(versions, "v2", [new])
+        flagged = round_status(client, title, versions_dir=versions, pseudonyms_file=tmp_path / "p.json")
+        assert flagged.needs_review == 1 and "need a look" in format_status(flagged)
+
         # An annotator fixes the task (Update): the next push clears the note, the one after changes nothing.
         client.annotations.update(id=ann.id, result=ann.result)
         cleared = push(client, [new], "v2", title, preannotate=False, migration_report=report)
@@ -104,11 +110,9 @@ def test_push_re_anchors_annotations_in_place(labelstudio, tmp_path):
         settled = _state(client, title)
         assert push(client, [new], "v2", title, preannotate=False).unchanged == 1 and _state(client, title) == settled
 
-        versions = tmp_path / "versions"
-        from corpus_factory import write_version
-        write_version(versions, "v2", [new])
         result = pull(client, title, exports_dir=tmp_path / "exports", versions_dir=versions,
                       pseudonyms_file=tmp_path / "p.json")
+        assert result.counts["needs_review"] == 0  # the annotator updated it above: the note was cleared
         (record,) = load_annotations(result.snapshot.snapshot_id, tmp_path / "exports")
         assert [s.text for s in record.entities] == ["Ana Ruiz", "Kiev"]
         assert [link.speaker_id for link in record.said_by] == ["p1"]

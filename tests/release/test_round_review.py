@@ -86,11 +86,13 @@ def test_progress_counts_tasks_against_the_overlap():
         {"id": 3, "annotations": []},
     ]
     counts, people = progress(tasks, overlap=2)
-    assert counts == {"done": 1, "in_progress": 1, "remaining": 1, "submissions_missing": 3}
+    assert counts == {"done": 1, "in_progress": 1, "remaining": 1, "submissions_missing": 3, "needs_review": 0}
     assert [(p.annotator, p.submitted, p.skipped, p.median_lead_seconds) for p in people] == [
         ("annotator-1", 2, 0, 15.0), ("annotator-2", 1, 1, 30.0)]
     counts, _ = progress([], overlap=2)
-    assert counts == {"done": 0, "in_progress": 0, "remaining": 0, "submissions_missing": 0}
+    assert counts == {"done": 0, "in_progress": 0, "remaining": 0, "submissions_missing": 0, "needs_review": 0}
+    flagged = [{"id": 4, "data": {"needs_review": "text changed (v1 -> v2): 1 lost"}, "annotations": []}]
+    assert progress(flagged, overlap=1)[0]["needs_review"] == 1
 
 
 def test_an_annotator_who_submitted_twice_is_a_problem_naming_task_and_pseudonym():

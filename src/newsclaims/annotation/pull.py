@@ -25,6 +25,7 @@ from newsclaims.annotation.conflicts import DocumentConflict, conflicts_jsonl, f
 from newsclaims.annotation.export_parser import TaskParse, parse_export
 from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE, open_registry, pseudonymize_export
 from newsclaims.annotation.push import DEFAULT_PROJECT
+from newsclaims.annotation.push_migration import REVIEW_FIELD
 from newsclaims.annotation.snapshots import CONFLICTS_FILE, SnapshotWrite, write_snapshot
 from newsclaims.corpus.versions import list_versions, load_documents
 from newsclaims.errors import NewsclaimsError
@@ -150,6 +151,8 @@ def _counts(tasks: list[dict[str, Any]], parsed: TaskParse) -> dict[str, int]:
         "skipped_cancelled": parsed.cancelled,
         "skipped_drafts": parsed.drafts,
         "skipped_predictions": parsed.predictions,
+        # tasks whose text changed under their annotations and that nobody has updated since
+        "needs_review": sum(1 for t in tasks if (t.get("data") or {}).get(REVIEW_FIELD)),
     }
 
 
@@ -234,6 +237,9 @@ def run(args: argparse.Namespace) -> int:
         f"{c['entities']} entity spans, {c['claims']} claims, {c['said_by']} said_by links; skipped "
         f"{c['skipped_cancelled']} cancelled, {c['skipped_drafts']} drafts, {c['skipped_predictions']} predictions"
     )
+    if c["needs_review"]:
+        print(f"warning: {c['needs_review']} task(s) were re-anchored to a changed text and not updated since; "
+              f"filter the data manager on `{REVIEW_FIELD}` and check them before a release")
     if result.conflicts:
         print(f"{len(result.conflicts)} document(s) where annotators disagree: `newsclaims annotate conflicts "
               f"--project {args.project!r}` lists them")

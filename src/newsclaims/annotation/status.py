@@ -25,6 +25,7 @@ from newsclaims.annotation.export_parser import parse_export
 from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE, open_registry, pseudonymize_export
 from newsclaims.annotation.pull import corpus_texts, export_project, user_emails
 from newsclaims.annotation.push import DEFAULT_PROJECT
+from newsclaims.annotation.push_migration import REVIEW_FIELD
 from newsclaims.errors import NewsclaimsError
 from newsclaims.paths import VERSIONS_DIR
 from newsclaims.release.agreement import ALL_LABELS, AgreementReport, measure_agreement
@@ -49,6 +50,7 @@ class RoundStatus:
     in_progress: int
     remaining: int
     submissions_missing: int  # submissions still needed for every task to reach the overlap
+    needs_review: int  # tasks re-anchored to a changed text and not updated since
     annotators: list[AnnotatorProgress]
     agreement: AgreementReport
     problems: list[str] = field(default_factory=list)  # what `annotate pull` would refuse
@@ -60,7 +62,7 @@ class RoundStatus:
 def progress(tasks: list[dict[str, Any]], overlap: int) -> tuple[dict[str, int], list[AnnotatorProgress]]:
     """Task counts against the overlap, and each annotator's submitted / skipped / lead time,
     from a pseudonymized export."""
-    counts = {"done": 0, "in_progress": 0, "remaining": 0, "submissions_missing": 0}
+    counts = {"done": 0, "in_progress": 0, "remaining": 0, "submissions_missing": 0, "needs_review": 0}
     people: dict[str, AnnotatorProgress] = {}
     lead_times: dict[str, list[float]] = defaultdict(list)
     for task in tasks:
@@ -77,6 +79,7 @@ def progress(tasks: list[dict[str, Any]], overlap: int) -> tuple[dict[str, int],
             submitters.add(who)
             if isinstance(lead := ann.get("lead_time"), int | float) and not isinstance(lead, bool):
                 lead_times[who].append(float(lead))
+        counts["needs_review"] += bool((task.get("data") or {}).get(REVIEW_FIELD))
         n = len(submitters)
         counts["done" if n >= overlap else "in_progress" if n else "remaining"] += 1
         counts["submissions_missing"] += max(0, overlap - n)
@@ -114,6 +117,8 @@ def format_status(s: RoundStatus) -> str:
         f"  done {s.done} · in progress {s.in_progress} · remaining {s.remaining} "
         f"({s.submissions_missing} submission(s) still needed)",
     ]
+    if s.needs_review:
+        lines.append(f"  {s.needs_review} task(s) re-anchored to a changed text need a look (`{REVIEW_FIELD}`)")
     if s.annotators:
         lines.append(f"  {'annotator':<16}{'submitted':>10}{'skipped':>9}{'median lead time':>18}")
         for p in s.annotators:
