@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from pathlib import Path
 
-from newsclaims.annotation.records import AnnotationRecord
+from newsclaims.annotation.records import AnnotationRecord, newest_by_document
 from newsclaims.errors import NewsclaimsError
 from newsclaims.paths import EXPORTS_DIR
 from newsclaims.schemas.taxonomy import Taxonomy
@@ -63,14 +63,6 @@ class DocumentConflict:
     def from_dict(cls, d: dict) -> DocumentConflict:
         items = [Disagreement(**{**i, "votes": dict(i["votes"])}) for i in d.get("disagreements", [])]
         return cls(doc_id=d["doc_id"], task_id=d["task_id"], annotators=list(d["annotators"]), items=items)
-
-
-def newest_by_document(records: Iterable[AnnotationRecord]) -> dict[str, dict[str, AnnotationRecord]]:
-    """doc_id -> annotator -> that annotator's newest annotation of the document."""
-    out: dict[str, dict[str, AnnotationRecord]] = defaultdict(dict)
-    for r in sorted(records, key=lambda r: (r.doc_id, r.annotator, r.annotation_id)):
-        out[r.doc_id][r.annotator] = r
-    return dict(out)
 
 
 def _span_items(kind: str, marks: dict[tuple[int, int, str, str], list[str]], names: list[str]) -> list[Disagreement]:

@@ -195,6 +195,11 @@ def _scrub_task(p: _Pseudonymizer, task: dict[str, Any]) -> dict[str, Any]:
     return {k: (v if k == "data" else p.scrub({k: v})[k]) for k, v in task.items()}
 
 
+def user_pseudonym(registry: PseudonymRegistry, users: Mapping[int, str], user: Any) -> str:
+    """The pseudonym of one user reference (an id, an email, a user object) outside an export."""
+    return str(_Pseudonymizer(registry, users).of_user(user))
+
+
 def find_emails(text: str) -> list[str]:
     """Every email-looking string in `text`: the check that nothing personal got through."""
     return EMAIL_RE.findall(text)

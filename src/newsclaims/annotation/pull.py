@@ -131,6 +131,24 @@ def corpus_texts(tasks: list[dict[str, Any]], versions_dir: Path) -> CorpusTexts
 
 
 @dataclass
+class ParsedExport:
+    tasks: list[dict[str, Any]]  # pseudonymized
+    corpus: CorpusTexts
+    parsed: TaskParse
+
+
+def read_project(client: LabelStudio, project_id: int, versions_dir: Path, pseudonyms_file: Path,
+                 taxonomy: Taxonomy) -> ParsedExport:
+    """Export the project, pseudonymize it and parse it against the corpus (no snapshot written)."""
+    raw_tasks = export_project(client, project_id)
+    users = user_emails(client)
+    with open_registry(pseudonyms_file) as registry:
+        tasks = pseudonymize_export(raw_tasks, registry, users)
+    corpus = corpus_texts(tasks, versions_dir)
+    return ParsedExport(tasks, corpus, parse_export(tasks, corpus.texts, taxonomy))
+
+
+@dataclass
 class PullResult:
     snapshot: SnapshotWrite
     counts: dict[str, int]
@@ -173,12 +191,8 @@ def pull(
             "push a corpus first with `newsclaims annotate push`"
         )
     with gc_paused():  # a million JSON values: see newsclaims.gc_pause
-        raw_tasks = export_project(client, project.id)
-        users = user_emails(client)
-        with open_registry(pseudonyms_file) as registry:
-            tasks = pseudonymize_export(raw_tasks, registry, users)
-        corpus = corpus_texts(tasks, versions_dir)
-        parsed = parse_export(tasks, corpus.texts, taxonomy)
+        read = read_project(client, project.id, versions_dir, pseudonyms_file, taxonomy)
+        tasks, corpus, parsed = read.tasks, read.corpus, read.parsed
         if parsed.problems:
             shown = "\n  ".join(str(p) for p in parsed.problems[:MAX_PROBLEMS_SHOWN])
             more = len(parsed.problems) - MAX_PROBLEMS_SHOWN

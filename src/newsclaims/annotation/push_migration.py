@@ -141,19 +141,17 @@ def kept(current: dict, payload: dict, kept: frozenset[str]) -> dict:
 
 def lazy_pseudonyms(client: LabelStudio):
     """user id -> pseudonym (the pull's map), loading users and the map only when first needed."""
-    state: dict = {}
+    from newsclaims.annotation.pseudonymize import open_registry, user_pseudonym
+
+    users: dict[int, str] = {}
 
     def annotator_of(user: object) -> str:
-        if "p" not in state:
-            from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE, _Pseudonymizer, open_registry
-            from newsclaims.annotation.pull import user_emails
+        if not users:
+            from newsclaims.annotation.pull import user_emails  # pull imports push: not at module level
 
-            with open_registry(PSEUDONYMS_FILE) as registry:
-                state["p"] = _Pseudonymizer(registry, user_emails(client))
-                state["registry"] = registry
-        with open_registry(state["registry"].path) as registry:
-            state["p"].registry = registry
-            return str(state["p"].of_user(user))
+            users.update(user_emails(client))
+        with open_registry() as registry:
+            return user_pseudonym(registry, users, user)
 
     return annotator_of
 

@@ -6,6 +6,8 @@ Offsets are Unicode code points into the corpus document text: text[start:end].
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,3 +77,11 @@ class AnnotationRecord:
         d["said_by"] = [SaidByLink(**link) for link in d.get("said_by") or []]
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in d.items() if k in known})
+
+
+def newest_by_document(records: Iterable[AnnotationRecord]) -> dict[str, dict[str, AnnotationRecord]]:
+    """doc_id -> annotator -> that annotator's newest annotation of the document (highest id)."""
+    out: dict[str, dict[str, AnnotationRecord]] = defaultdict(dict)
+    for r in sorted(records, key=lambda r: (r.doc_id, r.annotator, r.annotation_id)):
+        out[r.doc_id][r.annotator] = r
+    return dict(out)

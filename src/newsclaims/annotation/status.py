@@ -1,7 +1,7 @@
 """`newsclaims annotate status`: how far a round is, per pseudonymous annotator, and agreement so far.
 
-Reads the project the way `annotate pull` does (snapshot-API export, the same pseudonym map,
-offsets checked against the corpus) but writes no snapshot. A task is done when as many
+Reads the project with pull's own step (`pull.read_project`: snapshot-API export, the same
+pseudonym map, offsets checked against the corpus) but writes no snapshot. A task is done when as many
 distinct annotators as the project's overlap submitted it (skips do not count, as in Label
 Studio's own queue), in progress when some did, remaining when none did. Agreement is the
 release's measure (span F1 per label, `said_by` F1, attribute alpha) over the documents that
@@ -21,9 +21,8 @@ from typing import Any
 from label_studio_sdk import LabelStudio
 
 from newsclaims.annotation.client import client_url, connect, find_project
-from newsclaims.annotation.export_parser import parse_export
-from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE, open_registry, pseudonymize_export
-from newsclaims.annotation.pull import corpus_texts, export_project, user_emails
+from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE
+from newsclaims.annotation.pull import read_project
 from newsclaims.annotation.push import DEFAULT_PROJECT
 from newsclaims.annotation.push_migration import REVIEW_FIELD
 from newsclaims.errors import NewsclaimsError
@@ -96,10 +95,8 @@ def round_status(client: LabelStudio, project_title: str = DEFAULT_PROJECT, *, v
     if project is None:
         raise NewsclaimsError(f"no Label Studio project titled {project_title!r} at {client_url(client)}; "
                               "push a corpus first with `newsclaims annotate push`")
-    raw = export_project(client, project.id)
-    with open_registry(pseudonyms_file) as registry:
-        tasks = pseudonymize_export(raw, registry, user_emails(client))
-    parsed = parse_export(tasks, corpus_texts(tasks, versions_dir).texts, taxonomy)
+    read = read_project(client, project.id, versions_dir, pseudonyms_file, taxonomy)
+    tasks, parsed = read.tasks, read.parsed
     overlap = project.maximum_annotations or 1
     counts, annotators = progress(tasks, overlap)
     return RoundStatus(project=project_title, project_id=project.id, overlap=overlap, tasks=len(tasks), **counts,

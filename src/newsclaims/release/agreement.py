@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 import krippendorff
 import numpy as np
 
-from newsclaims.annotation.records import AnnotationRecord
+from newsclaims.annotation.records import AnnotationRecord, newest_by_document
 from newsclaims.schemas.taxonomy import Taxonomy
 
 ALL_LABELS = "ALL"
@@ -34,12 +34,7 @@ def _round(x: float | None) -> float | None:
     return None if x is None or math.isnan(x) else round(float(x), 4)
 
 
-def annotations_by_document(annotations: Iterable[AnnotationRecord]) -> dict[str, dict[str, AnnotationRecord]]:
-    """doc_id -> annotator -> that annotator's newest annotation of the document."""
-    out: dict[str, dict[str, AnnotationRecord]] = defaultdict(dict)
-    for a in sorted(annotations, key=lambda a: (a.doc_id, a.annotator, a.annotation_id)):
-        out[a.doc_id][a.annotator] = a  # later annotation ids win
-    return dict(out)
+annotations_by_document = newest_by_document  # the one definition, shared with conflicts
 
 
 def labelled_spans(a: AnnotationRecord, claim_label: str) -> set[Span]:

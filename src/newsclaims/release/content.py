@@ -120,9 +120,9 @@ def _statistics(content: ReleaseContent, docs: dict[str, Document]) -> dict:
     }
 
 
-def gold_people(gold: dict[str, GoldDocument]) -> dict[str, set[str]]:
-    """doc_id -> the PERSON names its gold spans mention (used to group reports of one event)."""
-    return {doc_id: {s.text for s in g.entities if s.label == "PERSON"} for doc_id, g in gold.items()}
+def gold_people(gold: dict[str, GoldDocument], person_label: str | None) -> dict[str, set[str]]:
+    """doc_id -> the people its gold spans name (used to group reports of one event)."""
+    return {doc_id: {s.text for s in g.entities if s.label == person_label} for doc_id, g in gold.items()}
 
 
 @gc_paused()
@@ -146,7 +146,7 @@ def compute_release(
         gold=gold,
         review=review,
         agreement=measure_agreement(inputs.annotations, inputs.taxonomy),
-        splits=assign_splits(inputs.documents, ratios, seed, people=gold_people(gold)),
+        splits=assign_splits(inputs.documents, ratios, seed, people=gold_people(gold, inputs.taxonomy.person_label)),
     )
     docs = {d.id: d for d in inputs.documents}
     split_of = {s.doc_id: s.split for s in content.splits}

@@ -76,6 +76,11 @@ class Taxonomy:
     def entity_names(self) -> tuple[str, ...]:
         return tuple(e.name for e in self.entities)
 
+    @property
+    def person_label(self) -> str | None:
+        """The entity label of named people (story grouping uses the people a report names)."""
+        return "PERSON" if "PERSON" in self.entity_names else None
+
     @cached_property
     def bio_tags(self) -> tuple[str, ...]:
         """Tag names for token classification: O, then B-/I- for every entity label."""
