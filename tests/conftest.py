@@ -18,7 +18,8 @@ import pytest
 from label_studio_sdk import LabelStudio
 
 from newsclaims.annotation.client import connect
-from newsclaims.annotation.server import free_port, start_server, stop_server
+from newsclaims.annotation.server import start_server, stop_server
+from newsclaims.annotation.server_state import free_port
 from newsclaims.annotation.settings import (
     API_KEY_VAR,
     PASSWORD_VAR,

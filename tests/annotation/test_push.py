@@ -240,7 +240,7 @@ def test_bad_token_is_a_clear_error_without_the_token(labelstudio, ls_project, t
 
 
 def test_unreachable_server_is_a_clear_error(labelstudio, tmp_path):
-    from newsclaims.annotation.server import free_port
+    from newsclaims.annotation.server_state import free_port
 
     write_version(tmp_path, "v1", seed_documents())
     url = f"http://127.0.0.1:{free_port()}"
@@ -344,7 +344,8 @@ def test_a_changed_corpus_is_pushed_although_the_ledger_matches_the_server(label
 
 def test_no_ledger_is_written_when_someone_else_saved_a_task_during_the_push(labelstudio, ls_project, tmp_path):
     from newsclaims.annotation.client import find_project
-    from newsclaims.annotation.push import PushSummary, record_ledger
+    from newsclaims.annotation.push_ledger import record_ledger
+    from newsclaims.annotation.push_plan import PushSummary
     from newsclaims.annotation.push_ledger import newest_update, payloads_digest, read_ledger
 
     client = labelstudio.client()

@@ -14,7 +14,8 @@ from corpus_factory import make_document, write_version
 from flaky_proxy import FlakyProxy
 from newsclaims.annotation.client import NO_RETRY, LabelStudioError, make_client
 from newsclaims.annotation.pull import pull
-from newsclaims.annotation.push import finish_report, push
+from newsclaims.annotation.push import push
+from newsclaims.annotation.push_migration import finish_report
 from newsclaims.annotation.push_migration import PLAN_KEY, REVIEW_FIELD
 from newsclaims.annotation.settings import LabelStudioSettings
 from newsclaims.annotation.snapshots import load_annotations

@@ -11,7 +11,8 @@ import sys
 
 import pytest
 
-from newsclaims.annotation.server import ServerError, start_server, stop_server, write_env_values
+from newsclaims.annotation.server import ServerError, start_server, stop_server
+from newsclaims.annotation.settings import write_env_values
 from newsclaims.annotation.settings import SettingsError, load_settings
 
 

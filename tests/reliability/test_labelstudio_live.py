@@ -26,7 +26,8 @@ import pytest
 
 from newsclaims.annotation.client import NO_RETRY, connect
 from newsclaims.annotation.pseudonymize import find_emails
-from newsclaims.annotation.server import free_port, start_server, stop_server
+from newsclaims.annotation.server import start_server, stop_server
+from newsclaims.annotation.server_state import free_port
 from newsclaims.annotation.settings import API_KEY_VAR, PASSWORD_VAR, URL_VAR, LabelStudioSettings, read_env_file
 from newsclaims.corpus.document import Document
 from newsclaims.fsutil import sha256_bytes

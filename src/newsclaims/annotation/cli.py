@@ -1,33 +1,150 @@
-"""`newsclaims annotate ...`: Label Studio server, push, pull, seed import.
+"""`newsclaims annotate ...`: the Label Studio server, push, pull, and the annotation round.
 
-Each module listed here exposes `add_subcommand(subparsers)`; a module not written yet is skipped.
+Each command is a typed function with its options beside it (commands.py); the work happens in
+the modules it imports when it runs, so `newsclaims --help` never loads the SDK.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import time
+from pathlib import Path
 
-SUBCOMMAND_MODULES = (
-    "newsclaims.annotation.server",  # annotate server start|stop|status
-    "newsclaims.annotation.push",  # annotate push
+from newsclaims.annotation.defaults import DEFAULT_BATCH_BYTES, DEFAULT_PROJECT
+from newsclaims.annotation.server_state import DEFAULT_DATA_DIR, DEFAULT_PORT, START_TIMEOUT
+from newsclaims.commands import CommandGroup, opt
+from newsclaims.errors import NewsclaimsError
+from newsclaims.paths import ANNOTATION_DIR, ENV_FILE, VERSIONS_DIR
+
+annotate = CommandGroup("annotate", "Label Studio: server, push tasks, pull annotations")
+server = annotate.group("server", "Start, stop or check the local Label Studio server")
+
+PROJECT = opt("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
+DATA_DIR = opt("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="data dir (default: %(default)s)")
+
+# Modules that still declare their own parsers (`add_subcommand(subparsers)`).
+LEGACY_MODULES = (
     "newsclaims.annotation.pull",  # annotate pull
     "newsclaims.annotation.seed",  # annotate import-seed
-    "newsclaims.annotation.invite",  # annotate invite
     "newsclaims.annotation.status",  # annotate status
     "newsclaims.annotation.conflicts",  # annotate conflicts
-    "newsclaims.annotation.ground_truth",  # annotate ground-truth ID
     "newsclaims.annotation.migrate",  # annotate migrate --snapshot S --to-corpus V
 )
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("annotate", help="Label Studio: server, push tasks, pull annotations")
-    sub = parser.add_subparsers(dest="annotate_command", metavar="ACTION", required=True)
-    for name in SUBCOMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name == name:
-                continue
-            raise
-        module.add_subcommand(sub)
+    target = annotate.register(subparsers)
+    for name in LEGACY_MODULES:
+        importlib.import_module(name).add_subcommand(target)
+
+
+@server.command(
+    "start", "Start Label Studio on 127.0.0.1 (login and token go to .env; idempotent)",
+    opt("--port", type=int, default=DEFAULT_PORT, help="port on 127.0.0.1 (default: %(default)s)"),
+    DATA_DIR,
+    opt("--env-file", type=Path, default=ENV_FILE, help="where the login and token go (default: %(default)s)"),
+    opt("--timeout", type=float, default=START_TIMEOUT, help="seconds to wait for start-up"),
+)
+def server_start(port: int, data_dir: Path, env_file: Path, timeout: float) -> int:
+    from newsclaims.annotation.server import start_server
+    from newsclaims.annotation.settings import API_KEY_VAR, PASSWORD_VAR
+
+    t0 = time.monotonic()
+    handle = start_server(port, data_dir, env_file, timeout=timeout)
+    verb = "started" if handle.started else "already running"
+    print(f"Label Studio {verb} at {handle.url} (pid {handle.pid}, {time.monotonic() - t0:.0f} s)")
+    print(f"  login:    {handle.username}")
+    print(f"  password: {PASSWORD_VAR} in {handle.env_file}")
+    print(f"  API token: {API_KEY_VAR} in {handle.env_file} (never printed)")
+    print(f"  data: {handle.data_dir}   log: {handle.log_file}")
+    print("  stop with `make labelstudio-stop`")
+    return 0
+
+
+@server.command("stop", "Stop the server started on the data dir", DATA_DIR)
+def server_stop(data_dir: Path) -> int:
+    from newsclaims.annotation.server import stop_server
+
+    stopped = stop_server(data_dir)
+    print("Label Studio stopped" if stopped else f"no Label Studio server running for {data_dir.resolve()}")
+    return 0
+
+
+@server.command("status", "Is the server running and healthy? (exit 3: not running, 1: not answering)", DATA_DIR)
+def server_status(data_dir: Path) -> int:
+    from newsclaims.annotation.server import is_healthy
+    from newsclaims.annotation.server_state import ServerState
+
+    state = ServerState.running(data_dir)
+    if state is None:
+        print(f"not running (data dir {data_dir.resolve()})")
+        return 3
+    health = "healthy" if is_healthy(state.url) else "NOT answering /health"
+    print(f"running at {state.url} (pid {state.pid}), {health}")
+    return 0 if health == "healthy" else 1
+
+
+@annotate.command(
+    "push", "Upsert one Label Studio task per corpus document (idempotent)",
+    opt("--corpus", metavar="V", help="corpus version (default: the latest)"),
+    opt("--versions-dir", type=Path, default=VERSIONS_DIR, help="default: %(default)s"),
+    PROJECT,
+    opt("--batch-bytes", type=int, default=DEFAULT_BATCH_BYTES, help="max bytes per import POST"),
+    opt("--no-predictions", action="store_true", help="don't upload pre-annotations"),
+    opt("--overlap", type=int, metavar="N", default=None,
+        help="annotators per task in the label stream (default: what the project has; 1 when new)"),
+    opt("--full-check", action="store_true",
+        help="list every task even when the push ledger says nothing changed since the last push"),
+    opt("--migration-report", type=Path, default=None, metavar="FILE",
+        help="where re-anchored spans are listed (default annotation/migrations/<project>-<V>.jsonl)"),
+)
+def push(corpus: str | None, versions_dir: Path, project: str, batch_bytes: int, no_predictions: bool,
+         overlap: int | None, full_check: bool, migration_report: Path | None) -> int:
+    from newsclaims.annotation.client import connect
+    from newsclaims.annotation.push import push as push_documents
+    from newsclaims.annotation.push_migration import finish_report
+    from newsclaims.annotation.snapshots import slugify
+    from newsclaims.corpus.versions import latest_version, load_documents
+
+    version = corpus or latest_version(versions_dir)
+    if version is None:
+        raise NewsclaimsError(f"no corpus version in {versions_dir}: run `make corpus` first")
+    documents = list(load_documents(version, versions_dir))  # fails early on a bad version
+    if batch_bytes <= 0:
+        raise NewsclaimsError("--batch-bytes must be positive")
+    report = migration_report or ANNOTATION_DIR / "migrations" / f"{slugify(project)}-{version}.jsonl"
+    summary = push_documents(connect(), documents, version, project, batch_bytes=batch_bytes,
+                             preannotate=not no_predictions, full_check=full_check, overlap=overlap,
+                             migration_report=report)
+    print("\n".join(summary.lines()))
+    if summary.migrated:
+        print(f"  every re-anchored span ({finish_report(report)} rows): {report}")
+    if summary.drifted or summary.duplicates_annotated:
+        print("push finished with warnings (see above)", file=sys.stderr)
+    return 0
+
+
+@annotate.command("invite", "print the link annotators sign up with (open sign-up stays closed)")
+def invite() -> int:
+    from newsclaims.annotation.client import connect
+    from newsclaims.annotation.invite import invite_link
+
+    print(invite_link(connect()))
+    return 0
+
+
+@annotate.command(
+    "ground-truth", "mark the adjudicated annotation of a task as its ground truth",
+    opt("annotation", type=int, metavar="ANNOTATION_ID", help="the id on the annotation's tab"),
+    PROJECT,
+    opt("--unset", action="store_true", help="clear the flag instead"),
+)
+def ground_truth(annotation: int, project: str, unset: bool) -> int:
+    from newsclaims.annotation.client import connect
+    from newsclaims.annotation.ground_truth import mark_ground_truth
+
+    task = mark_ground_truth(connect(), project, annotation, value=not unset)
+    state = "no longer" if unset else "now"
+    print(f"annotation {annotation} of task {task} is {state} the ground truth; pull again to take it as gold")
+    return 0

@@ -10,13 +10,11 @@ task, which `annotate pull` and the release take as that document's gold.
 
 from __future__ import annotations
 
-import argparse
 
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 
-from newsclaims.annotation.client import client_url, connect, find_project, translated_errors
-from newsclaims.annotation.push import DEFAULT_PROJECT
+from newsclaims.annotation.client import client_url, find_project, translated_errors
 from newsclaims.errors import NewsclaimsError
 
 
@@ -44,18 +42,3 @@ def mark_ground_truth(client: LabelStudio, project_title: str, annotation_id: in
                     client.annotations.update(id=other.id, ground_truth=False)
         client.annotations.update(id=annotation_id, ground_truth=value)
     return annotation.task
-
-
-def add_subcommand(subparsers) -> None:
-    p = subparsers.add_parser("ground-truth", help="mark the adjudicated annotation of a task as its ground truth")
-    p.add_argument("annotation", type=int, metavar="ANNOTATION_ID", help="the id on the annotation's tab")
-    p.add_argument("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
-    p.add_argument("--unset", action="store_true", help="clear the flag instead")
-    p.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    task = mark_ground_truth(connect(), args.project, args.annotation, value=not args.unset)
-    state = "no longer" if args.unset else "now"
-    print(f"annotation {args.annotation} of task {task} is {state} the ground truth; pull again to take it as gold")
-    return 0

@@ -7,11 +7,10 @@ organization's invite token, which is what it is for; the API token is never pri
 
 from __future__ import annotations
 
-import argparse
 
 from label_studio_sdk import LabelStudio
 
-from newsclaims.annotation.client import client_url, connect, translated_errors
+from newsclaims.annotation.client import client_url, translated_errors
 
 
 def invite_link(client: LabelStudio) -> str:
@@ -20,13 +19,3 @@ def invite_link(client: LabelStudio) -> str:
     with translated_errors(url, "reading the organization's invite link"):
         path = client.organizations.invites.get_invite_link().invite_url or ""
     return path if path.startswith(("http://", "https://")) else f"{url}/{path.lstrip('/')}"
-
-
-def add_subcommand(subparsers) -> None:
-    p = subparsers.add_parser("invite", help="print the link annotators sign up with (open sign-up stays closed)")
-    p.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    print(invite_link(connect()))
-    return 0

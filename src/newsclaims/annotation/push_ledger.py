@@ -25,10 +25,13 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import orjson
 from label_studio_sdk import LabelStudio
 
+from newsclaims.annotation.project_tasks import task_count
+from newsclaims.annotation.push_plan import PushSummary
 from newsclaims.fsutil import atomic_write_text
 
 # The one timestamp format Label Studio's data-manager filter accepts (microseconds, UTC "Z").
@@ -102,3 +105,27 @@ def updated_after(client: LabelStudio, project_id: int, stamp: str | None) -> in
 def project_stamp(project) -> str:
     created = project.created_at
     return _stamp(created) if isinstance(created, datetime) else str(created or "")
+def ledger_confirms(client: LabelStudio, project: Any, ledger: PushLedger | None, digest: str) -> bool:
+    """The ledger describes this project and this corpus, and the server shows no change since."""
+    if ledger is None or ledger.project_id != project.id or ledger.project_created_at != project_stamp(project):
+        return False
+    if ledger.payloads_sha256 != digest or (project.task_number or 0) != ledger.task_count:
+        return False
+    return updated_after(client, project.id, ledger.newest_update) == 0
+
+
+def record_ledger(client: LabelStudio, project: Any, summary: PushSummary, digest: str, stamp_before: str | None,
+                  tasks_after: int | None, path: Path) -> None:
+    """Write the ledger if this push knows the whole state of the project, else remove the old one."""
+    forget_ledger(path)
+    if summary.drifted or summary.duplicates_annotated:
+        return  # some documents' tasks do not hold their payload: nothing to vouch for
+    newest = newest_update(client, project.id)  # before counting: a later save shows next time
+    total = task_count(client, project.id) if tasks_after is None else tasks_after
+    stamped = total if stamp_before is None else updated_after(client, project.id, stamp_before)
+    if stamped != summary.created + summary.updated:
+        return  # someone else created or saved tasks while we pushed
+    write_ledger(path, PushLedger(project_id=project.id, project_created_at=project_stamp(project),
+                                  payloads_sha256=digest, task_count=total, newest_update=newest))
+
+

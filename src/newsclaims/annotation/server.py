@@ -1,4 +1,4 @@
-"""A local Label Studio server the project starts itself: `newsclaims annotate server start|stop|status`.
+"""Start and stop the local Label Studio server (`newsclaims annotate server start|stop|status`).
 
 Label Studio lives in its own virtualenv (`.venv-labelstudio`, pinned by
 constraints-labelstudio.txt) and keeps its SQLite database in a git-ignored data dir
@@ -9,14 +9,10 @@ to the git-ignored `.env` (mode 0600). The token is never printed.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -24,21 +20,30 @@ from pathlib import Path
 
 import httpx
 
-from newsclaims.annotation.settings import API_KEY_VAR, PASSWORD_VAR, URL_VAR, USERNAME_VAR, read_env_file
+from newsclaims.annotation.server_state import (
+    DB_FILE,
+    DEFAULT_DATA_DIR,
+    DEFAULT_PORT,
+    HOST,
+    LABEL_STUDIO_BIN,
+    LOG_FILE,
+    START_TIMEOUT,
+    ServerState,
+    port_is_free,
+    terminate,
+)
+from newsclaims.annotation.settings import (
+    API_KEY_VAR,
+    PASSWORD_VAR,
+    URL_VAR,
+    USERNAME_VAR,
+    read_env_file,
+    write_env_values,
+)
 from newsclaims.errors import NewsclaimsError
-from newsclaims.fsutil import atomic_write_text
-from newsclaims.paths import ENV_FILE, ROOT
+from newsclaims.paths import ENV_FILE
 
-HOST = "127.0.0.1"
-DEFAULT_PORT = 8080
-DEFAULT_DATA_DIR = ROOT / ".labelstudio"
-LABEL_STUDIO_BIN = ROOT / ".venv-labelstudio" / "bin" / "label-studio"
 ADMIN_USERNAME = "admin@newsclaims.example"
-STATE_FILE = "newsclaims-server.json"  # pid, port, url of the server we started (no secrets)
-LOG_FILE = "label-studio.log"
-DB_FILE = "label_studio.sqlite3"
-START_TIMEOUT = 240.0  # cold start (migrations) takes ~40 s on an idle 2-core machine
-STOP_TIMEOUT = 30.0
 
 # Label Studio reads LABEL_STUDIO_X, then HEARTEX_X, then plain X: these generic names leak in.
 _LEAKY_VARS = ("PORT", "HOST", "USERNAME", "PASSWORD", "USER_TOKEN", "DATA_DIR", "BASE_DATA_DIR", "DEBUG")
@@ -77,26 +82,6 @@ class ServerHandle:
         return f"ServerHandle(url={self.url!r}, pid={self.pid}, data_dir={str(self.data_dir)!r}, api_key='***')"
 
 
-# ---- small helpers --------------------------------------------------------------------------
-
-
-def port_is_free(port: int, host: str = HOST) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself will
-        try:
-            s.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-def free_port(host: str = HOST) -> int:
-    """A port nothing listens on right now (the kernel's pick)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
 def is_healthy(url: str, timeout: float = 2.0) -> bool:
     try:
         r = httpx.get(f"{url}/health", timeout=timeout)
@@ -105,56 +90,10 @@ def is_healthy(url: str, timeout: float = 2.0) -> bool:
     return r.status_code == 200 and '"UP"' in r.text
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie child of ours counts as dead.
-    with contextlib.suppress(OSError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        if stat.rsplit(")", 1)[1].split()[0] == "Z":
-            return False
-    return True
-
-
-def _is_label_studio(pid: int) -> bool:
-    """Guard against pid reuse: only signal a process that is a label-studio server."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
-    return any(part.endswith(b"label-studio") for part in cmdline)
-
-
 def _tail(path: Path, lines: int = 15) -> str:
     with contextlib.suppress(OSError):
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     return ""
-
-
-def write_env_values(env_file: Path, values: dict[str, str]) -> None:
-    """Set `values` in a dotenv file, keeping every other line; atomic, mode 0600."""
-    env_file = Path(env_file)
-    old_lines = env_file.read_text().splitlines() if env_file.is_file() else []
-    pending = dict(values)
-    lines = []
-    for line in old_lines:
-        key = line.split("=", 1)[0].strip().removeprefix("export ").strip()
-        if key in pending:
-            lines.append(f"{key}={pending.pop(key)}")
-        elif key not in values:
-            lines.append(line)
-    lines += [f"{k}={v}" for k, v in pending.items()]
-    atomic_write_text(env_file, "\n".join(lines) + "\n", mode=0o600)
-
-
-def _read_state(data_dir: Path) -> dict | None:
-    with contextlib.suppress(OSError, ValueError):
-        return json.loads((data_dir / STATE_FILE).read_text())
-    return None
 
 
 def _child_env(data_dir: Path, first_login: Credentials | None) -> dict[str, str]:
@@ -185,12 +124,9 @@ def _child_env(data_dir: Path, first_login: Credentials | None) -> dict[str, str
 # ---- start / stop / status ------------------------------------------------------------------
 
 
-def server_status(data_dir: Path = DEFAULT_DATA_DIR) -> dict | None:
+def server_status(data_dir: Path = DEFAULT_DATA_DIR) -> ServerState | None:
     """The recorded state of a server we started on `data_dir`, if its process is alive."""
-    state = _read_state(Path(data_dir))
-    if state and _pid_alive(state["pid"]) and _is_label_studio(state["pid"]):
-        return state
-    return None
+    return ServerState.running(Path(data_dir))
 
 
 def start_server(
@@ -211,15 +147,15 @@ def start_server(
     state = server_status(data_dir)
     if state is not None:
         creds = read_env_file(env_file)
-        if is_healthy(state["url"]):
+        if is_healthy(state.url):
             return ServerHandle(
-                url=state["url"], port=state["port"], pid=state["pid"], data_dir=data_dir, log_file=log_file,
+                url=state.url, port=state.port, pid=state.pid, data_dir=data_dir, log_file=log_file,
                 env_file=env_file, api_key=creds.get(API_KEY_VAR, ""), username=creds.get(USERNAME_VAR, ""),
                 started=False,
             )
         raise ServerError(
-            f"a Label Studio process (pid {state['pid']}) for {data_dir} is running but not healthy at "
-            f"{state['url']}; stop it with `newsclaims annotate server stop` and retry (log: {log_file})"
+            f"a Label Studio process (pid {state.pid}) for {data_dir} is running but not healthy at "
+            f"{state.url}; stop it with `newsclaims annotate server stop` and retry (log: {log_file})"
         )
 
     if not Path(label_studio_bin).is_file():
@@ -254,14 +190,14 @@ def start_server(
             args, cwd=data_dir, env=_child_env(data_dir, creds if first_start else None), stdin=subprocess.DEVNULL,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-    atomic_write_text(data_dir / STATE_FILE, json.dumps({"pid": proc.pid, "port": port, "url": url}) + "\n")
+    ServerState(pid=proc.pid, port=port, url=url).write(data_dir)
 
     try:
         _wait_healthy(proc, url, port, log_file, timeout)
     except BaseException:
-        _terminate(proc.pid)
+        terminate(proc.pid)
+        ServerState.clear(data_dir)
         with contextlib.suppress(FileNotFoundError):
-            (data_dir / STATE_FILE).unlink()
             if first_start:  # a half-migrated database we just created: the next start redoes it
                 (data_dir / DB_FILE).unlink()
         raise
@@ -284,65 +220,11 @@ def _wait_healthy(proc: subprocess.Popen, url: str, port: int, log_file: Path, t
     raise ServerError(f"Label Studio did not become healthy at {url} within {timeout:.0f} s; log {log_file}:\n{_tail(log_file)}")
 
 
-def _terminate(pid: int, timeout: float = STOP_TIMEOUT) -> None:
-    """SIGTERM the server's process group, then SIGKILL if it lingers."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(pid, sig)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, os.WNOHANG)  # reap it if it is our child
-            if not _pid_alive(pid):
-                return
-            time.sleep(0.2)
-
-
 def stop_server(data_dir: Path = DEFAULT_DATA_DIR) -> bool:
     """Stop the server we started on `data_dir`. Returns False if none was running."""
     data_dir = Path(data_dir).resolve()
-    state = _read_state(data_dir)
-    running = state is not None and _pid_alive(state["pid"]) and _is_label_studio(state["pid"])
-    if running:
-        _terminate(state["pid"])
-    with contextlib.suppress(FileNotFoundError):
-        (data_dir / STATE_FILE).unlink()
-    return running
-
-
-# ---- CLI ------------------------------------------------------------------------------------
-
-
-def add_subcommand(subparsers) -> None:
-    parser = subparsers.add_parser("server", help="Start, stop or check the local Label Studio server")
-    parser.add_argument("action", choices=("start", "stop", "status"))
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port on 127.0.0.1 (default: %(default)s)")
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="data dir (default: %(default)s)")
-    parser.add_argument("--env-file", type=Path, default=ENV_FILE, help="where the login and token go (default: %(default)s)")
-    parser.add_argument("--timeout", type=float, default=START_TIMEOUT, help="seconds to wait for start-up")
-    parser.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    if args.action == "start":
-        t0 = time.monotonic()
-        handle = start_server(args.port, args.data_dir, args.env_file, timeout=args.timeout)
-        verb = "started" if handle.started else "already running"
-        print(f"Label Studio {verb} at {handle.url} (pid {handle.pid}, {time.monotonic() - t0:.0f} s)")
-        print(f"  login:    {handle.username}")
-        print(f"  password: {PASSWORD_VAR} in {handle.env_file}")
-        print(f"  API token: {API_KEY_VAR} in {handle.env_file} (never printed)")
-        print(f"  data: {handle.data_dir}   log: {handle.log_file}")
-        print("  stop with `make labelstudio-stop`")
-        return 0
-    if args.action == "stop":
-        stopped = stop_server(args.data_dir)
-        print("Label Studio stopped" if stopped else f"no Label Studio server running for {args.data_dir.resolve()}")
-        return 0
-    state = server_status(args.data_dir)
-    if state is None:
-        print(f"not running (data dir {args.data_dir.resolve()})")
-        return 3
-    health = "healthy" if is_healthy(state["url"]) else "NOT answering /health"
-    print(f"running at {state['url']} (pid {state['pid']}), {health}")
-    return 0 if health == "healthy" else 1
+    state = ServerState.running(data_dir)
+    if state is not None:
+        terminate(state.pid)
+    ServerState.clear(data_dir)
+    return state is not None

@@ -1,4 +1,5 @@
-"""Where Label Studio is and how to authenticate: environment first, then the git-ignored `.env`.
+"""Where Label Studio is and how to authenticate: environment first, then the git-ignored `.env`
+(read and written only here).
 
 The `.env` file is read with python-dotenv's `dotenv_values` and never exported into
 `os.environ`, so child processes (and the SDK's import-time default) don't pick the token up.
@@ -13,6 +14,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from newsclaims.errors import NewsclaimsError
+from newsclaims.fsutil import atomic_write_text
 from newsclaims.paths import ENV_FILE
 
 URL_VAR = "LABEL_STUDIO_URL"
@@ -42,6 +44,22 @@ def read_env_file(path: Path = ENV_FILE) -> dict[str, str]:
     if not Path(path).is_file():
         return {}
     return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def write_env_values(env_file: Path, values: dict[str, str]) -> None:
+    """Set `values` in a dotenv file, keeping every other line; atomic, mode 0600."""
+    env_file = Path(env_file)
+    old_lines = env_file.read_text().splitlines() if env_file.is_file() else []
+    pending = dict(values)
+    lines = []
+    for line in old_lines:
+        key = line.split("=", 1)[0].strip().removeprefix("export ").strip()
+        if key in pending:
+            lines.append(f"{key}={pending.pop(key)}")
+        elif key not in values:
+            lines.append(line)
+    lines += [f"{k}={v}" for k, v in pending.items()]
+    atomic_write_text(env_file, "\n".join(lines) + "\n", mode=0o600)
 
 
 def load_settings(env_file: Path = ENV_FILE, environ: dict[str, str] | None = None) -> LabelStudioSettings:

@@ -19,7 +19,8 @@ from label_studio_sdk import LabelStudio
 from newsclaims.annotation.client import NO_RETRY, connect
 from newsclaims.annotation.pull import pull
 from newsclaims.annotation.push import batches_by_bytes, push, task_count, task_payload
-from newsclaims.annotation.server import free_port, start_server, stop_server
+from newsclaims.annotation.server import start_server, stop_server
+from newsclaims.annotation.server_state import free_port
 from newsclaims.annotation.settings import LabelStudioSettings
 from newsclaims.bench.runner import BenchContext, BenchError, Goal, Measurement
 from newsclaims.bench.synth_annotations import annotate, documents, label_studio_result, write_corpus_version
