@@ -10,13 +10,10 @@ NEWSCLAIMS := $(BIN)/newsclaims
 LS_VENV := .venv-labelstudio
 LS_PORT ?= 8080
 
-# Make cannot track names with spaces; the directory's own mtime still catches added/removed files.
-RAW_FILES := corpus/raw $(shell find corpus/raw -type f -not -name '* *' 2>/dev/null)
-SRC := $(shell find src -name '*.py' 2>/dev/null)
 CORPUS_SRC := $(shell find src/newsclaims/corpus -name '*.py' 2>/dev/null)
 SCHEMA_SRC := $(shell find src/newsclaims/schemas -name '*.py' 2>/dev/null)
 
-.PHONY: help install corpus test test-fast clean labelstudio-install label-config labelstudio labelstudio-stop labelstudio-status push chromium
+.PHONY: help install corpus test test-fast lint format clean labelstudio-install label-config labelstudio labelstudio-stop labelstudio-status push chromium
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort \
@@ -119,18 +116,28 @@ datacard: $(BIN)/.installed ## Regenerate DATA_CARD.md from the newest release
 # bench/results/<date>-<size>.json (commit the full ones; the README table comes from them).
 .PHONY: bench bench-small
 
-bench: $(BIN)/.installed ## Benchmark every stage against its floor (10k/100k articles; 20-30 min on 2 cores)
+# The Label Studio stages start their own server from .venv-labelstudio.
+bench: $(BIN)/.installed $(LS_VENV)/.installed ## Benchmark every stage against its floor (10k/100k articles; 20-30 min on 2 cores)
 	$(NEWSCLAIMS) bench --size full
 
-bench-small: $(BIN)/.installed ## The small benchmark (under a minute; what CI runs as a smoke test)
+bench-small: $(BIN)/.installed $(LS_VENV)/.installed ## The small benchmark (under a minute; what CI runs as a smoke test)
 	$(NEWSCLAIMS) bench --size small
 
 # ---- tests -------------------------------------------------------------------------------
-test: $(BIN)/.installed $(LS_VENV)/.installed annotation/label_config.xml chromium ## Run the whole test suite (starts its own Label Studio server)
+test: lint $(LS_VENV)/.installed annotation/label_config.xml chromium ## Lint, then run the whole test suite (starts its own Label Studio server)
 	$(BIN)/python -m pytest
 
 test-fast: $(BIN)/.installed annotation/label_config.xml ## The tests that need neither Label Studio nor Chromium
 	$(BIN)/python -m pytest -m "not labelstudio and not browser"
+
+lint: $(BIN)/.installed ## ruff (lint and format check) and mypy, as configured in pyproject.toml
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+format: $(BIN)/.installed ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests
 
 clean: ## Remove virtualenvs, caches and test artifacts (keeps corpus versions and releases)
 	rm -rf $(VENV) $(LS_VENV) .pytest_cache .hypothesis test-artifacts
