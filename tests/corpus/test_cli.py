@@ -63,11 +63,11 @@ def test_a_killed_build_leaves_no_partial_version(raw_dir, out_dir):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     try:
-        while not list(out_dir.glob(".v1.partial-*")):  # the build is writing its version now
+        # Kill once documents are being processed into the version directory (its spool has grown).
+        while not any(p.stat().st_size for p in out_dir.glob(".v1.partial-*/.spool.jsonl")):
             assert proc.poll() is None, "build finished before it could be killed; make the input bigger"
             assert time.monotonic() < deadline, "build never started writing"
-            time.sleep(0.02)
-        time.sleep(0.3)
+            time.sleep(0.01)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:

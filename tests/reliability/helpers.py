@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 NEWSCLAIMS = Path(sys.executable).parent / "newsclaims"
@@ -32,3 +35,43 @@ def assert_clean_failure(proc: subprocess.CompletedProcess, *needles: str) -> st
     for needle in needles:
         assert needle in out, (needle, out)
     return out
+
+
+# ---- killing a command at a point of its progress ----------------------------------------------
+# A kill point is a state of the command's output directory to wait for, never a delay: an
+# atomic writer's `.<name>.partial-*` directory begun, a file in it written.
+KillPoint = Callable[[Path], bool]
+
+
+def partial_dir(out: Path) -> Path | None:
+    return next(iter(sorted(out.glob(".*.partial-*"))), None) if out.exists() else None
+
+
+def started(out: Path) -> bool:
+    return True
+
+
+def partial_begun(out: Path) -> bool:
+    return partial_dir(out) is not None
+
+
+def partial_has(name: str, nonempty: bool = False) -> KillPoint:
+    def point(out: Path) -> bool:
+        partial = partial_dir(out)
+        path = partial / name if partial else None
+        return bool(path and path.is_file() and (not nonempty or path.stat().st_size > 0))
+    return point
+
+
+def kill_at(proc: subprocess.Popen, out: Path, point: KillPoint, timeout: float = 120) -> bool:
+    """SIGKILL `proc` once `point(out)` holds; False if it ended before (nothing killed)."""
+    deadline = time.monotonic() + timeout
+    while not point(out):
+        if proc.poll() is not None:
+            return False
+        assert time.monotonic() < deadline, "the command neither reached the kill point nor ended"
+        time.sleep(0.005)
+    if proc.poll() is not None:
+        return False
+    os.kill(proc.pid, signal.SIGKILL)
+    return True

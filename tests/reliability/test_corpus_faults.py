@@ -1,13 +1,11 @@
-"""`corpus build` killed with SIGKILL at random moments, and two builds at once.
+"""`corpus build` killed with SIGKILL at each stage of its progress, and two builds at once.
 
 Each kill: no partial version becomes visible; the re-run cleans up and writes exactly the
 bytes of an uninterrupted build."""
 
 from __future__ import annotations
 
-import os
 import random
-import signal
 import subprocess
 import threading
 import time
@@ -17,10 +15,9 @@ import pytest
 
 from newsclaims.corpus.versions import latest_version, list_versions
 
-from .helpers import NEWSCLAIMS, assert_clean_failure, cli_env, run_cli
+from .helpers import NEWSCLAIMS, assert_clean_failure, cli_env, kill_at, partial_begun, partial_has, run_cli, started
 
 OUTPUTS = ("documents.jsonl", "rejects.jsonl", "manifest.json")
-KILL_SEED = 20260611
 
 
 def _articles(raw: Path, n: int) -> None:
@@ -60,24 +57,31 @@ def _assert_only_complete_versions(out: Path, reference: Path) -> None:
     assert set(visible) <= {"v1", "LATEST"}, visible
 
 
+# Start-up (imports), the version directory begun, documents being processed, the documents file
+# being written, the manifest written just before the final rename.
+KILL_POINTS = {
+    "start-up": started,
+    "version directory begun": partial_begun,
+    "documents processed": partial_has(".spool.jsonl", nonempty=True),
+    "documents file written": partial_has("documents.jsonl"),
+    "manifest written": partial_has("manifest.json"),
+}
+
+
 def test_killed_builds_leave_nothing_partial_and_the_rerun_matches(reference, tmp_path):
     raw, ref, seconds = reference
     out = tmp_path / "versions"
-    rng = random.Random(KILL_SEED)
-    # Kill points spread over the whole build, from start-up (imports) to the final rename.
-    delays = sorted(rng.uniform(0.05, 1.0) * seconds for _ in range(4))
-    killed_mid_build = 0
-    for delay in delays:
+    landed = []
+    for name, marker in KILL_POINTS.items():
         proc = _start_build(raw, out)
-        time.sleep(delay)
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-            killed_mid_build += 1
+        if kill_at(proc, out, marker):
+            landed.append(name)
         proc.communicate(timeout=120)
         _assert_only_complete_versions(out, ref)
         if latest_version(out) is not None:
             break  # it got to the end: later kills would only hit "nothing changed"
-    assert killed_mid_build >= 2, f"only {killed_mid_build} kill(s) landed during a build of {seconds:.1f} s"
+    assert {"start-up", "version directory begun", "documents processed"} <= set(landed), (
+        f"kills landed at {landed} during a build of {seconds:.1f} s")
 
     again = run_cli("corpus", "build", "--raw", str(raw), "--out", str(out))
     assert again.returncode == 0, again.stderr

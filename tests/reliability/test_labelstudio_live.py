@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
 import stat
 import subprocess
@@ -32,11 +31,17 @@ from newsclaims.annotation.settings import API_KEY_VAR, PASSWORD_VAR, URL_VAR, L
 from newsclaims.corpus.document import Document
 from newsclaims.fsutil import sha256_bytes
 
-from .helpers import NEWSCLAIMS, cli_env, run_cli
+from .helpers import NEWSCLAIMS, cli_env, kill_at, partial_begun, partial_has, run_cli, started
 
 pytestmark = pytest.mark.labelstudio
 N_DOCS = 240
-KILL_SEED = 99
+# Start-up (imports, the export request), then the snapshot directory as it is written.
+PULL_KILL_POINTS = {
+    "start-up": started,
+    "snapshot directory begun": partial_begun,
+    "export written": partial_has("export.json"),
+    "annotations written": partial_has("annotations.jsonl"),
+}
 
 
 @dataclass
@@ -287,19 +292,21 @@ def test_killed_pulls_leave_no_partial_snapshot_and_the_repull_is_the_same(serve
     assert first.returncode == 0, first.stderr
     expected = snapshot_tree(reference)
 
+    snapshot_files = sorted({name.split("/", 1)[1] for name in expected if "/" in name} | {"snapshot.json"})
+    assert {"annotations.jsonl", "export.json"} <= set(snapshot_files)
     exports = tmp_path / "exports"
-    rng = random.Random(KILL_SEED)
-    for delay in sorted(rng.uniform(0.3, 1.0) * seconds for _ in range(3)):
+    landed = []
+    for name, point in PULL_KILL_POINTS.items():
         proc = subprocess.Popen([str(NEWSCLAIMS), *pull_args(a, exports)], env=server.env(),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
+        if kill_at(proc, exports, point):
+            landed.append(name)
         proc.wait(timeout=60)
         if exports.exists():  # a visible snapshot is a complete one
             visible = [p for p in exports.iterdir() if not p.name.startswith(".")]
             for snap in (p for p in visible if p.is_dir()):
-                assert sorted(f.name for f in snap.iterdir()) == ["annotations.jsonl", "export.json", "snapshot.json"]
+                assert sorted(f.name for f in snap.iterdir()) == snapshot_files
+    assert "start-up" in landed, f"kills landed at {landed} ({seconds:.1f} s pull)"
     again = run_cli(*pull_args(a, exports), env=server.env())
     assert again.returncode == 0, again.stderr
     assert snapshot_tree(exports) == expected  # same snapshot id, same bytes

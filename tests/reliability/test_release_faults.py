@@ -1,11 +1,8 @@
-"""`newsclaims release` killed with SIGKILL at random moments, run twice at once, and re-run
+"""`newsclaims release` killed with SIGKILL at each stage of its progress, run twice at once, and re-run
 over an existing release: never a half release, never an overwritten one."""
 
 from __future__ import annotations
 
-import os
-import random
-import signal
 import subprocess
 import threading
 import time
@@ -15,10 +12,17 @@ import pytest
 
 from newsclaims import paths
 
-from .helpers import NEWSCLAIMS, assert_clean_failure, cli_env, run_cli
+from .helpers import NEWSCLAIMS, assert_clean_failure, cli_env, kill_at, partial_begun, partial_has, run_cli, started
 
 VERSION = "9.9.9"
-KILL_SEED = 4242
+# Start-up (imports, reading inputs), then the release directory as it is written.
+KILL_POINTS = {
+    "start-up": started,
+    "release directory begun": partial_begun,
+    "agreement written": partial_has("agreement.json"),
+    "card written": partial_has("README.md"),
+    "manifest written": partial_has("manifest.json"),
+}
 
 
 def release_args(releases: Path, *extra: str) -> list[str]:
@@ -43,20 +47,17 @@ def reference(tmp_path_factory):
 def test_killed_release_builds_leave_no_half_release(reference, tmp_path):
     _, expected, seconds = reference
     releases = tmp_path / "releases"
-    rng = random.Random(KILL_SEED)
-    kills = 0
-    for delay in sorted(rng.uniform(0.1, 1.0) * seconds for _ in range(3)):
+    landed = []
+    for name, point in KILL_POINTS.items():
         proc = subprocess.Popen([str(NEWSCLAIMS), *release_args(releases)], env=cli_env(),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-            kills += 1
+        if kill_at(proc, releases, point):
+            landed.append(name)
         proc.wait(timeout=60)
         if (releases / VERSION).exists():  # visible means complete
             assert tree(releases / VERSION) == expected
             break
-    assert kills >= 1
+    assert {"start-up", "release directory begun"} <= set(landed), f"kills landed at {landed} ({seconds:.1f} s build)"
     again = run_cli(*release_args(releases))
     assert again.returncode == 0, again.stderr
     assert tree(releases / VERSION) == expected  # same bytes as the uninterrupted build
