@@ -32,6 +32,21 @@ from newsclaims.schemas.labelstudio import render_label_config
 from newsclaims.schemas.taxonomy import load_taxonomy
 
 
+# A test that uses one of these fixtures needs the real server: it is marked `labelstudio` here,
+# so the mark follows what a test uses (`make test-fast` deselects it) and never sits on a
+# server-free test by a module-wide `pytestmark`. Tests that start a server themselves, or drive
+# Chromium, carry the mark on the function.
+SERVER_FIXTURES = frozenset({"labelstudio", "server"})  # `server`: reliability's dedicated one
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.labelstudio)
+        if item.get_closest_marker("browser") and not item.get_closest_marker("labelstudio"):
+            raise pytest.UsageError(f"{item.nodeid}: a browser test drives Label Studio, so it needs its server")
+
+
 @dataclass(frozen=True)
 class LabelStudioServer:
     url: str

@@ -31,7 +31,6 @@ import ls_ui
 from newsclaims.annotation.pseudonymize import find_emails
 from newsclaims.corpus.versions import latest_version, load_documents
 
-pytestmark = [pytest.mark.browser, pytest.mark.labelstudio]
 expect.set_options(timeout=60_000)  # a loaded 2-core machine: wait for states, generously
 
 REPO = Path(__file__).resolve().parents[2]
@@ -168,6 +167,7 @@ def assert_agreement(agreement: dict) -> None:
     assert attrs == EXPECTED_ATTRIBUTES
 
 
+@pytest.mark.browser
 def test_an_annotation_round_in_the_browser(labelstudio, tmp_path):
     assert labelstudio.username and labelstudio.password, "the adjudicator logs in as the server's admin"
     client = labelstudio.client()

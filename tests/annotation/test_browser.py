@@ -19,7 +19,6 @@ from newsclaims.corpus.document import Document
 from newsclaims.fsutil import sha256_bytes
 from newsclaims.schemas.taxonomy import load_taxonomy
 
-pytestmark = [pytest.mark.browser, pytest.mark.labelstudio]
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -59,6 +58,7 @@ SELECT_TEXT_JS = """(needle) => {
 }"""
 
 
+@pytest.mark.browser
 def test_labelling_page_shows_text_and_every_label(labelstudio, ls_project):
     assert CHROMIUM.is_file(), f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
     client = labelstudio.client()

@@ -28,7 +28,6 @@ from newsclaims.annotation.snapshots import (
 from newsclaims.corpus.document import Document
 from newsclaims.fsutil import sha256_bytes
 
-pytestmark = pytest.mark.labelstudio
 
 # Emoji (one code point each, but two UTF-16 units) before every span of the first document.
 EMOJI_TEXT = (

@@ -19,7 +19,6 @@ from newsclaims.annotation.push import list_tasks, push
 from newsclaims.annotation.settings import LabelStudioSettings
 from newsclaims.paths import LABEL_CONFIG_FILE
 
-pytestmark = pytest.mark.labelstudio
 
 
 def doc_counts(client, project_id) -> Counter:

@@ -21,7 +21,6 @@ from newsclaims.annotation.settings import LabelStudioSettings
 from newsclaims.annotation.snapshots import load_annotations
 from newsclaims.annotation.status import format_status, round_status
 
-pytestmark = pytest.mark.labelstudio
 
 OLD = ("😀 Mayor Ana Ruiz said the city hired 300 nurses agains all odds.\n\n"
        "The council disagreed with the mayor.\n\n"

@@ -19,7 +19,6 @@ from newsclaims.corpus.document import Document
 from newsclaims.errors import NewsclaimsError
 from newsclaims.fsutil import sha256_bytes
 
-pytestmark = pytest.mark.labelstudio
 
 TEXT = "Mayor Ana Ruiz said the city hired 300 nurses in May. The council disagreed."
 

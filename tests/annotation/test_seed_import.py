@@ -19,7 +19,6 @@ from newsclaims.annotation.seed import SeedError, find_occurrence, import_seed, 
 from newsclaims.corpus.document import Document
 from newsclaims.fsutil import sha256_bytes
 
-pytestmark = pytest.mark.labelstudio
 
 SEED_FILE = Path(__file__).parent / "data" / "seed_small.yaml"
 EMOJI_TEXT = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-pytestmark = pytest.mark.labelstudio
 
 
 def _form_post(client: httpx.Client, path: str, data: dict) -> httpx.Response:

@@ -44,8 +44,11 @@ def test_busy_port_fails_clearly_instead_of_moving(tmp_path):
         s.bind(("127.0.0.1", 0))
         s.listen()
         port = s.getsockname()[1]
+        never_run = tmp_path / "label-studio"  # the port is checked first: no install needed
+        never_run.write_text("#!/bin/sh\nexit 99\n")
+        never_run.chmod(0o755)
         with pytest.raises(ServerError, match=f"port {port} .* busy"):
-            start_server(port=port, data_dir=tmp_path / "data", env_file=tmp_path / ".env")
+            start_server(port=port, data_dir=tmp_path / "data", env_file=tmp_path / ".env", label_studio_bin=never_run)
     assert not (tmp_path / ".env").exists()  # nothing was started, no credentials written
 
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from newsclaims.bench import stages_release
 from newsclaims.bench.stages import STAGES
 from newsclaims.bench.synth import SynthSpec, change_files, generate
@@ -14,6 +16,7 @@ from newsclaims.bench.synth import SynthSpec, change_files, generate
 NEWSCLAIMS = Path(sys.executable).parent / "newsclaims"
 
 
+@pytest.mark.labelstudio  # its Label Studio stage starts a server of its own
 def test_small_bench_writes_every_stage_with_floor_measured_and_ratio(tmp_path):
     out = tmp_path / "results"
     run = subprocess.run([str(NEWSCLAIMS), "bench", "--size", "small", "--out", str(out)],

@@ -33,7 +33,6 @@ from newsclaims.fsutil import sha256_bytes
 
 from .helpers import NEWSCLAIMS, cli_env, kill_at, partial_begun, partial_has, run_cli, started
 
-pytestmark = pytest.mark.labelstudio
 N_DOCS = 240
 # Start-up (imports, the export request), then the snapshot directory as it is written.
 PULL_KILL_POINTS = {
@@ -64,8 +63,8 @@ class Dedicated:
         return json.loads((self.data_dir / "newsclaims-server.json").read_text())["pid"]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@pytest.fixture(scope="module", name="server")
+def dedicated_labelstudio(tmp_path_factory):
     base = tmp_path_factory.mktemp("dedicated-ls")
     port = free_port()
     data_dir, env_file = base / "data", base / "ls.env"
