@@ -25,7 +25,8 @@ from newsclaims.errors import (
 from newsclaims.fsutil import atomic_directory, atomic_write_text, exclusive_writer
 
 # Names end up in paths: a safe alphabet, no '/', no '..', not hidden (hidden = in progress).
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# Matched whole (fullmatch): `$` alone would let a trailing newline through.
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 POINTER_FILE = "LATEST"
 
 R = TypeVar("R")
@@ -65,7 +66,7 @@ class VersionedStore:
 
     # ---- names --------------------------------------------------------------------------
     def check_name(self, name: str) -> str:
-        if not NAME_RE.match(name) or ".." in name:
+        if not NAME_RE.fullmatch(name) or ".." in name:
             raise self.kind.name_error(
                 f"invalid version name {name!r}: use letters, digits, '.', '_' or '-' (at most 64), no '..'")
         return name
