@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import platform
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -125,7 +125,7 @@ def _tool_versions() -> dict[str, str]:
     return versions
 
 
-def _file_hashes(root: Path, skip: set[str] = frozenset()) -> dict[str, str]:
+def _file_hashes(root: Path, skip: Collection[str] = frozenset()) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): sha256_bytes(p.read_bytes())
         for p in sorted(root.rglob("*"))
@@ -189,13 +189,12 @@ def write_release(content: ReleaseContent, releases_dir: Path) -> Path:
             "review.jsonl",
             "".join(json.dumps(i.to_dict(), sort_keys=True, ensure_ascii=False) + "\n" for i in content.review).encode(),
         )
-        s = content.stats
         _write(
             tmp,
             f"{card.PLOTS_DIR}/label_distribution.png",
-            plots.label_distribution(s.entity_labels, s.claims, content.inputs.taxonomy.claim.name),
+            plots.label_distribution(content.stats, content.inputs.taxonomy.claim.name),
         )
-        _write(tmp, f"{card.PLOTS_DIR}/claims_per_document.png", plots.claims_per_document(s.claims_per_document))
+        _write(tmp, f"{card.PLOTS_DIR}/claims_per_document.png", plots.claims_per_document(content.stats))
         agreement_png = plots.agreement(content.agreement)
         if agreement_png is not None:
             _write(tmp, f"{card.PLOTS_DIR}/agreement.png", agreement_png)

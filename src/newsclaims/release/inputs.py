@@ -104,8 +104,8 @@ def resolve_inputs(
     exports_dir = Path(exports_dir or paths.EXPORTS_DIR)
     taxonomy_file = Path(taxonomy_file or paths.TAXONOMY_FILE)
     # The stores raise a clear error for a bad name, an unknown one, or none at all.
-    corpus_dir = versions.store(versions_dir).resolve(corpus_version)
-    snapshot_dir = snapshots.store(exports_dir).resolve(snapshot_id)
+    corpus_dir = versions.store(versions_dir).resolve(corpus_version or None)
+    snapshot_dir = snapshots.store(exports_dir).resolve(snapshot_id or None)
     corpus_version, snapshot_id = corpus_dir.name, snapshot_dir.name
     try:
         taxonomy = load_taxonomy(taxonomy_file)

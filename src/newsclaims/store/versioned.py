@@ -68,7 +68,8 @@ class VersionedStore:
     def check_name(self, name: str) -> str:
         if not NAME_RE.fullmatch(name) or ".." in name:
             raise self.kind.name_error(
-                f"invalid version name {name!r}: use letters, digits, '.', '_' or '-' (at most 64), no '..'")
+                f"invalid version name {name!r} for the {self.kind.noun}: use letters, digits, '.', '_' or '-' "
+                "(at most 64), no '..'")
         return name
 
     def names(self) -> list[str]:
