@@ -76,6 +76,8 @@ def test_releases_are_in_version_order_and_the_last_is_newest(tmp_path):
     (tmp_path / "LATEST").write_text("0.2.0\n", encoding="utf-8")  # releases keep no pointer
     assert store.names() == ["0.2.0", "0.9.1", "0.10.0", "nightly"]
     assert store.latest() == "nightly"
+    with pytest.raises(TypeError):
+        store.point_latest("0.2.0")
     (tmp_path / "nightly" / "manifest.json").unlink()
     assert store.latest() == "0.10.0" and release_versions.release_versions(tmp_path)[-1] == "0.10.0"
 

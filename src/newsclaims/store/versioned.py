@@ -120,6 +120,8 @@ class VersionedStore:
     def point_latest(self, name: str) -> None:
         """Make LATEST name `name` (complete already): one atomic replace, and none if it does already."""
         self.path(name)
+        if not self.kind.has_pointer:  # a bug, not a user error: e.g. releases' newest is their last
+            raise TypeError(f"a store of {self.kind.noun}s keeps no {POINTER_FILE} pointer")
         if self.pointer() != name:
             atomic_write_text(self.root / POINTER_FILE, name + "\n")
 
