@@ -39,13 +39,12 @@ from newsclaims.errors import (
 )
 from newsclaims.fsutil import sha256_bytes, sha256_file
 from newsclaims.paths import EXPORTS_DIR
-from newsclaims.store import POINTER_FILE, ArtifactKind, JsonRecord, VersionedStore
+from newsclaims.store import ArtifactKind, JsonRecord, VersionedStore
 
 EXPORT_FILE = "export.json"
 ANNOTATIONS_FILE = "annotations.jsonl"
 META_FILE = "snapshot.json"
 CONFLICTS_FILE = "conflicts.jsonl"
-LATEST_FILE = POINTER_FILE
 
 
 class SnapshotError(NewsclaimsError):

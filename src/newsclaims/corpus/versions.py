@@ -23,12 +23,11 @@ from newsclaims.corpus.errors import (
     VersionNotFoundError,
 )
 from newsclaims.corpus.manifest import CorpusManifest
-from newsclaims.store import POINTER_FILE, ArtifactKind, VersionedStore
+from newsclaims.store import ArtifactKind, VersionedStore
 
 DOCUMENTS_FILE = "documents.jsonl"
 MANIFEST_FILE = "manifest.json"
 REJECTS_FILE = "rejects.jsonl"
-LATEST_FILE = POINTER_FILE
 _NUMBERED = re.compile(r"^v(\d+)$")
 
 

@@ -7,23 +7,6 @@ defined beside their artifacts: `corpus.versions.CORPUS_VERSIONS`,
 """
 
 from newsclaims.store.record import Fields, JsonRecord, ManifestError
-from newsclaims.store.versioned import (
-           NAME_RE,
-           POINTER_FILE,
-           ArtifactKind,
-           VersionedStore,
-           by_name,
-           last,
-)
+from newsclaims.store.versioned import NAME_RE, POINTER_FILE, ArtifactKind, VersionedStore
 
-__all__ = [
-           "NAME_RE",
-           "POINTER_FILE",
-           "ArtifactKind",
-           "Fields",
-           "JsonRecord",
-           "ManifestError",
-           "VersionedStore",
-           "by_name",
-           "last",
-]
+__all__ = ["NAME_RE", "POINTER_FILE", "ArtifactKind", "Fields", "JsonRecord", "ManifestError", "VersionedStore"]
