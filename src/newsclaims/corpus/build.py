@@ -96,11 +96,11 @@ def _per_file_results(files: RawFiles, sidecars: Sidecars, reusable: ParentOutco
 
 
 # ---- writing -----------------------------------------------------------------------------
-def _write_jsonl(path: Path, records: Iterable[dict]) -> FileDigest:
+def _write_jsonl(path: Path, records: Iterable[dict]) -> dict:
     return _write_lines(path, ((dumps_record(r) + "\n").encode("utf-8") for r in records))
 
 
-def _write_lines(path: Path, lines: Iterable[bytes]) -> FileDigest:
+def _write_lines(path: Path, lines: Iterable[bytes]) -> dict:
     """Write the lines (streamed, buffered) and return what the manifest records about the file."""
     h, n, size = hashlib.sha256(), 0, 0
     with open(path, "wb", buffering=1 << 20) as f:
@@ -109,7 +109,7 @@ def _write_lines(path: Path, lines: Iterable[bytes]) -> FileDigest:
             h.update(line)
             n += 1
             size += len(line)
-    return FileDigest(sha256=h.hexdigest(), bytes=size, lines=n)
+    return {"sha256": h.hexdigest(), "bytes": size, "lines": n}
 
 
 def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, files: RawFiles,
@@ -138,17 +138,18 @@ def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, fi
 
 
 def _write_manifest_and_rejects(tmp: Path, version: str, parent: str | None, out_dir: Path, files: RawFiles,
-                                digest: str, settings: BuildSettings, result: Deduplicated,
-                                documents_out: FileDigest, diff: ParentDiff) -> Summary:
+                                digest: str, settings: BuildSettings, result: Deduplicated, documents_out: dict,
+                                diff: ParentDiff) -> Summary:
     languages = result.languages
     rejects = sorted(result.rejects, key=lambda r: (r.raw_path, r.record or 0, r.reason))
-    rejects_out = _write_jsonl(tmp / V.REJECTS_FILE, (r.to_dict() for r in rejects))
+    documents_digest = FileDigest.from_json(documents_out)
+    rejects_digest = FileDigest.from_json(_write_jsonl(tmp / V.REJECTS_FILE, (r.to_dict() for r in rejects)))
     by_reason = dict(sorted(Counter(r.reason for r in rejects).items()))
     near_pairs = sum(len(v) for v in result.near.values()) // 2
     counts = CorpusCounts(
         raw_files=len(files),
         inputs_by_role=dict(sorted(Counter(files.role(i) for i in range(len(files))).items())),
-        documents=documents_out.lines,
+        documents=documents_digest.lines,
         rejects=len(rejects),
         rejected_by_reason=by_reason,
         duplicates=by_reason.get("duplicate", 0),
@@ -165,12 +166,12 @@ def _write_manifest_and_rejects(tmp: Path, version: str, parent: str | None, out
         # Made again one at a time whenever the encoder iterates: 100k inputs are never one list.
         inputs=StreamedList(lambda: (CorpusInput(i.path, i.sha256, i.bytes, i.role) for i in files.inputs()),
                             len(files)),
-        outputs={V.DOCUMENTS_FILE: documents_out, V.REJECTS_FILE: rejects_out},
+        outputs={V.DOCUMENTS_FILE: documents_digest, V.REJECTS_FILE: rejects_digest},
         diff={kind: StreamedList(lambda kind=kind: diff.ids(kind), n) for kind, n in diff.counts.items()},
     )
     write_manifest(tmp / V.MANIFEST_FILE, manifest)
     return Summary(version, parent, True, f"corpus {version} written to {out_dir / version}",
-                   raw_files=len(files), accepted=documents_out.lines, rejected_by_reason=by_reason,
+                   raw_files=len(files), accepted=documents_digest.lines, rejected_by_reason=by_reason,
                    duplicates=counts.duplicates, near_duplicate_pairs=near_pairs,
                    languages=counts.languages, diff=dict(diff.counts))
 
