@@ -6,26 +6,10 @@ import contextlib
 import fcntl
 import hashlib
 import os
-import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-
-# Version names end up in paths: keep them to a safe alphabet (no '/', no '..').
-VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-class VersionExistsError(FileExistsError):
-    """An immutable output (corpus version, snapshot, release) already exists."""
-
-
-def check_version_name(name: str) -> str:
-    if not VERSION_RE.match(name) or ".." in name:
-        raise ValueError(
-            f"invalid version name {name!r}: use letters, digits, '.', '_' or '-' (at most 64), no '..'"
-        )
-    return name
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
@@ -56,15 +40,16 @@ def _fsync_dir(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_directory(final: Path) -> Iterator[Path]:
+def atomic_directory(final: Path, exists: Callable[[str], BaseException] = FileExistsError) -> Iterator[Path]:
     """Yield a temporary sibling directory; on success rename it to `final` in one step.
 
     A crash or exception leaves only a hidden `.<name>.partial-*` directory (removed on
-    exception, ignored by readers), never a half-written `final`. Refuses if `final` exists.
+    exception, ignored by readers), never a half-written `final`. Refuses, raising
+    `exists(message)`, if `final` exists (the caller's error: the store's kind decides).
     """
     final = Path(final)
     if final.exists():
-        raise VersionExistsError(f"{final} already exists and is immutable")
+        raise exists(f"{final} already exists and is immutable")
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
     # mkdtemp makes the directory private; published outputs are for everyone to read.
@@ -76,7 +61,7 @@ def atomic_directory(final: Path) -> Iterator[Path]:
                 with open(p, "rb") as f:
                     os.fsync(f.fileno())
         if final.exists():
-            raise VersionExistsError(f"{final} appeared while writing; refusing to overwrite it")
+            raise exists(f"{final} appeared while writing; refusing to overwrite it")
         os.rename(tmp, final)
         _fsync_dir(final.parent)
     except BaseException:

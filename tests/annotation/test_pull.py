@@ -335,7 +335,7 @@ def test_interrupted_snapshot_write_leaves_nothing(tmp_path, monkeypatch):
     def boom(self):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(snapshots.SnapshotMeta, "to_dict", boom)
+    monkeypatch.setattr(snapshots.SnapshotMeta, "to_json", boom)
     tasks = [{"id": 1, "data": {"doc_id": "nc-1", "text": "x"}, "annotations": []}]
     with pytest.raises(KeyboardInterrupt):
         write_snapshot(tasks, [], project="p", taxonomy_sha256="0" * 64, counts={}, exports_dir=tmp_path)

@@ -16,17 +16,17 @@ from pathlib import Path
 
 from newsclaims.corpus import versions as V
 from newsclaims.corpus.dedup import MINHASH_SEED, NEAR_DUPLICATE_THRESHOLD, NUM_PERM, SHINGLE_WORDS, SignatureCache
-from newsclaims.corpus.errors import BuildLockedError, CorpusError, RawDirMissingError, VersionConflictError
+from newsclaims.corpus.errors import RawDirMissingError, VersionConflictError
 from newsclaims.corpus.diff import ParentDiff, parent_lines
 from newsclaims.corpus.filetable import InputFile, RawFiles  # noqa: F401 (InputFile re-exported)
 from newsclaims.corpus.inputs import Sidecars, list_raw_files, load_sidecars
-from newsclaims.corpus.jsonstream import StreamedList, write_json
+from newsclaims.corpus.jsonstream import StreamedList
 from newsclaims.corpus.language import language_codes
+from newsclaims.corpus.manifest import CorpusCounts, CorpusInput, CorpusManifest, FileDigest, write_manifest
 from newsclaims.corpus.normalize import NORMALIZER_VERSION
 from newsclaims.corpus.pipeline import DEFAULT_MAX_BYTES, Item
 from newsclaims.corpus.reuse import ParentOutcomes, parent_outcomes
 from newsclaims.corpus.stream import Deduplicated, Spool, deduplicate, dumps_record, process_all, progress, validate
-from newsclaims.fsutil import atomic_directory, atomic_write_text, check_version_name, exclusive_writer
 
 
 @dataclass(frozen=True)
@@ -142,35 +142,38 @@ def _write_manifest_and_rejects(tmp: Path, version: str, parent: str | None, out
                                 diff: ParentDiff) -> Summary:
     languages = result.languages
     rejects = sorted(result.rejects, key=lambda r: (r.raw_path, r.record or 0, r.reason))
-    rejects_out = _write_jsonl(tmp / V.REJECTS_FILE, (r.to_dict() for r in rejects))
+    documents_digest = FileDigest.from_json(documents_out)
+    rejects_digest = FileDigest.from_json(_write_jsonl(tmp / V.REJECTS_FILE, (r.to_dict() for r in rejects)))
     by_reason = dict(sorted(Counter(r.reason for r in rejects).items()))
     near_pairs = sum(len(v) for v in result.near.values()) // 2
-    counts = {
-        "raw_files": len(files),
-        "inputs_by_role": dict(sorted(Counter(files.role(i) for i in range(len(files))).items())),
-        "documents": documents_out["lines"],
-        "rejects": len(rejects),
-        "rejected_by_reason": by_reason,
-        "duplicates": by_reason.get("duplicate", 0),
-        "near_duplicate_pairs": near_pairs,
-        "languages": dict(sorted(languages.items())),
-    }
-    manifest = {
-        "version": version,
-        "parent": parent,
-        "normalizer_version": NORMALIZER_VERSION,
-        "input_digest": digest,
-        "settings": settings.recorded(),
-        "counts": counts,
-        "inputs": StreamedList(lambda: (i.to_dict() for i in files.inputs()), len(files)),
-        "outputs": {V.DOCUMENTS_FILE: documents_out, V.REJECTS_FILE: rejects_out},
-        "diff": {kind: StreamedList(lambda kind=kind: diff.ids(kind), n) for kind, n in diff.counts.items()},
-    }
-    write_json(tmp / V.MANIFEST_FILE, manifest)
+    counts = CorpusCounts(
+        raw_files=len(files),
+        inputs_by_role=dict(sorted(Counter(files.role(i) for i in range(len(files))).items())),
+        documents=documents_digest.lines,
+        rejects=len(rejects),
+        rejected_by_reason=by_reason,
+        duplicates=by_reason.get("duplicate", 0),
+        near_duplicate_pairs=near_pairs,
+        languages=dict(sorted(languages.items())),
+    )
+    manifest = CorpusManifest(
+        version=version,
+        parent=parent,
+        normalizer_version=NORMALIZER_VERSION,
+        input_digest=digest,
+        settings=settings.recorded(),
+        counts=counts,
+        # Made again one at a time whenever the encoder iterates: 100k inputs are never one list.
+        inputs=StreamedList(lambda: (CorpusInput(i.path, i.sha256, i.bytes, i.role) for i in files.inputs()),
+                            len(files)),
+        outputs={V.DOCUMENTS_FILE: documents_digest, V.REJECTS_FILE: rejects_digest},
+        diff={kind: StreamedList(lambda kind=kind: diff.ids(kind), n) for kind, n in diff.counts.items()},
+    )
+    write_manifest(tmp / V.MANIFEST_FILE, manifest)
     return Summary(version, parent, True, f"corpus {version} written to {out_dir / version}",
-                   raw_files=len(files), accepted=documents_out["lines"], rejected_by_reason=by_reason,
-                   duplicates=counts["duplicates"], near_duplicate_pairs=near_pairs,
-                   languages=counts["languages"], diff=dict(diff.counts))
+                   raw_files=len(files), accepted=documents_digest.lines, rejected_by_reason=by_reason,
+                   duplicates=counts.duplicates, near_duplicate_pairs=near_pairs,
+                   languages=counts.languages, diff=dict(diff.counts))
 
 
 def _summary_of(version: str, out_dir: Path, message: str) -> Summary:
@@ -188,12 +191,10 @@ def build_corpus(raw_dir: Path, out_dir: Path, version: str | None = None,
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     if not raw_dir.is_dir():
         raise RawDirMissingError(f"raw directory {raw_dir} does not exist")
+    versions = V.store(out_dir)
     if version is not None:
-        try:
-            check_version_name(version)
-        except ValueError as e:
-            raise CorpusError(str(e)) from None
-    with exclusive_writer(out_dir, BuildLockedError(f"another corpus build is writing to {out_dir}")):
+        versions.check_name(version)
+    with versions.writer(f"another corpus build is writing to {out_dir}"):
         files = describe_inputs(RawFiles(raw_dir, list_raw_files(raw_dir)))
         digest = input_digest(files, settings)
         newest = V.latest_version(out_dir)
@@ -204,18 +205,12 @@ def build_corpus(raw_dir: Path, out_dir: Path, version: str | None = None,
                     f"immutable; build a new version (omit --version to get {V.next_version(out_dir)})")
             return _summary_of(version, out_dir, f"corpus {version} already exists with the same inputs; nothing written")
         if version is None and newest is not None and V.read_manifest(newest, out_dir).get("input_digest") == digest:
-            _point_latest_at(out_dir, newest)
+            versions.point_latest(newest)
             return _summary_of(newest, out_dir, f"nothing changed since {newest}; nothing written")
         if (out_dir / (version or "")).exists() and version:
             raise VersionConflictError(f"{out_dir / version} exists but is not a corpus version; remove it or pick another name")
         version = version or V.next_version(out_dir)
-        with atomic_directory(out_dir / version) as tmp:
+        with versions.create(version) as tmp:
             summary = write_version(tmp, version, newest, out_dir, files, digest, settings)
-        _point_latest_at(out_dir, version)
+        versions.point_latest(version)
         return summary
-
-
-def _point_latest_at(out_dir: Path, version: str) -> None:
-    latest = out_dir / V.LATEST_FILE
-    if not latest.is_file() or latest.read_text(encoding="utf-8").strip() != version:
-        atomic_write_text(latest, version + "\n")

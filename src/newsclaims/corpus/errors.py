@@ -1,6 +1,12 @@
 """Expected failures of the corpus stage (the CLI prints them without a traceback)."""
 
-from newsclaims.errors import NewsclaimsError
+from newsclaims.errors import (
+    ArtifactExistsError,
+    ArtifactNameError,
+    ArtifactNotFoundError,
+    NewsclaimsError,
+    WriterBusyError,
+)
 
 
 class CorpusError(NewsclaimsError):
@@ -11,13 +17,17 @@ class RawDirMissingError(CorpusError):
     pass
 
 
-class VersionConflictError(CorpusError):
+class VersionConflictError(CorpusError, ArtifactExistsError):
     """An existing (immutable) version would get different content."""
 
 
-class VersionNotFoundError(CorpusError):
+class VersionNotFoundError(CorpusError, ArtifactNotFoundError):
     pass
 
 
-class BuildLockedError(CorpusError):
+class InvalidVersionNameError(CorpusError, ArtifactNameError):
+    """A version name that would not be a plain directory name under the versions directory."""
+
+
+class BuildLockedError(CorpusError, WriterBusyError):
     """Another `corpus build` is writing to the same versions directory."""

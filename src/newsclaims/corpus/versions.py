@@ -1,10 +1,14 @@
-"""Reading corpus versions: `<versions>/<V>/documents.jsonl`, `manifest.json`, `rejects.jsonl`."""
+"""Reading corpus versions: `<versions>/<V>/documents.jsonl`, `manifest.json`, `rejects.jsonl`.
+
+The versions directory is a `VersionedStore` of kind `CORPUS_VERSIONS`: versions `v1`, `v2`, ...
+in numeric order, other names (`--version 2025-09-release`) after them by name; LATEST names the
+newest, and without it the highest `vN` is.
+"""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,25 +16,19 @@ import jsonlines
 
 from newsclaims import paths
 from newsclaims.corpus.document import Document
-from newsclaims.corpus.errors import VersionNotFoundError
+from newsclaims.corpus.errors import (
+    BuildLockedError,
+    InvalidVersionNameError,
+    VersionConflictError,
+    VersionNotFoundError,
+)
+from newsclaims.corpus.manifest import CorpusManifest
+from newsclaims.store import ArtifactKind, VersionedStore
 
 DOCUMENTS_FILE = "documents.jsonl"
 MANIFEST_FILE = "manifest.json"
 REJECTS_FILE = "rejects.jsonl"
-LATEST_FILE = "LATEST"
 _NUMBERED = re.compile(r"^v(\d+)$")
-
-
-def _dir(versions_dir: Path | None) -> Path:
-    return Path(versions_dir) if versions_dir is not None else paths.VERSIONS_DIR
-
-
-def list_versions(versions_dir: Path | None = None) -> list[str]:
-    """Complete versions (a directory with a manifest; half-written `.partial` ones never count)."""
-    root = _dir(versions_dir)
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if not p.name.startswith(".") and (p / MANIFEST_FILE).is_file())
 
 
 def _number(name: str) -> int:
@@ -38,17 +36,40 @@ def _number(name: str) -> int:
     return int(m[1]) if m else 0
 
 
+def _order(names: Sequence[str]) -> list[str]:
+    return sorted(names, key=lambda n: (0, _number(n), "") if _NUMBERED.match(n) else (1, 0, n))
+
+
+def _highest_numbered(names: Sequence[str]) -> str | None:
+    numbered = [n for n in names if _NUMBERED.match(n)]
+    return max(numbered, key=_number) if numbered else None
+
+
+CORPUS_VERSIONS = ArtifactKind(
+    noun="corpus version",
+    manifest_file=MANIFEST_FILE,
+    order=_order,
+    fallback_latest=_highest_numbered,
+    hint=": run `make corpus` first",
+    name_error=InvalidVersionNameError,
+    not_found_error=VersionNotFoundError,
+    exists_error=VersionConflictError,
+    busy_error=BuildLockedError,
+)
+
+
+def store(versions_dir: Path | None = None) -> VersionedStore:
+    return VersionedStore(CORPUS_VERSIONS, Path(versions_dir) if versions_dir is not None else paths.VERSIONS_DIR)
+
+
+def list_versions(versions_dir: Path | None = None) -> list[str]:
+    """Complete versions (a directory with a manifest; half-written `.partial` ones never count)."""
+    return store(versions_dir).names()
+
+
 def latest_version(versions_dir: Path | None = None) -> str | None:
     """The newest version: the one named in LATEST, else the highest `vN`."""
-    root = _dir(versions_dir)
-    versions = list_versions(root)
-    latest = root / LATEST_FILE
-    if latest.is_file():
-        name = latest.read_text(encoding="utf-8").strip()
-        if name in versions:
-            return name
-    numbered = [v for v in versions if _NUMBERED.match(v)]
-    return max(numbered, key=_number) if numbered else None
+    return store(versions_dir).latest()
 
 
 def next_version(versions_dir: Path | None = None) -> str:
@@ -57,15 +78,16 @@ def next_version(versions_dir: Path | None = None) -> str:
 
 
 def version_dir(version: str, versions_dir: Path | None = None) -> Path:
-    path = _dir(versions_dir) / version
-    if not (path / MANIFEST_FILE).is_file():
-        known = ", ".join(list_versions(versions_dir)) or "none"
-        raise VersionNotFoundError(f"corpus version {version!r} not found in {_dir(versions_dir)} (versions: {known})")
-    return path
+    return store(versions_dir).path(version)
+
+
+def load_manifest(version: str, versions_dir: Path | None = None) -> CorpusManifest:
+    return store(versions_dir).read(version, CorpusManifest.from_json)
 
 
 def read_manifest(version: str, versions_dir: Path | None = None) -> dict[str, Any]:
-    return json.loads((version_dir(version, versions_dir) / MANIFEST_FILE).read_text(encoding="utf-8"))
+    """The manifest as stored (JSON). New code reads `load_manifest`'s typed record."""
+    return store(versions_dir).read_json(version)
 
 
 def load_documents(version: str, versions_dir: Path | None = None) -> Iterator[Document]:

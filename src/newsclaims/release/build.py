@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import json
 import platform
+from collections.abc import Callable, Collection
 from importlib import metadata
 from pathlib import Path
-
-from collections.abc import Callable
 from typing import Any
 
 import datasets
@@ -23,23 +22,28 @@ from datasets import ClassLabel, Dataset, DatasetInfo, Features, List
 from datasets.table import InMemoryTable
 
 from newsclaims import __version__
-from newsclaims.errors import NewsclaimsError
-from newsclaims.fsutil import VersionExistsError, atomic_directory, atomic_write_text, check_version_name, sha256_bytes
+from newsclaims.annotation.snapshots import SnapshotMeta
+from newsclaims.fsutil import atomic_write_text, sha256_bytes
+from newsclaims.gc_pause import gc_paused
 from newsclaims.release import card, plots
 from newsclaims.release.content import ReleaseContent
-from newsclaims.gc_pause import gc_paused
+from newsclaims.release.manifest import (
+    Lineage,
+    ReleaseInputRecord,
+    ReleaseManifest,
+    ReleaseParameters,
+    dumps,
+    manifest_bytes,
+    read_release_manifest,
+)
+from newsclaims.release.versions import ReleaseExistsError, release_versions, store
 from newsclaims.schemas.features import CONFIGS, config_features
 
 PARQUET_BATCH_SIZE = 1000
 LIBRARIES = ("datasets", "pyarrow", "pandas", "pandera", "huggingface_hub", "krippendorff", "matplotlib", "numpy")
 
 
-class ReleaseExistsError(NewsclaimsError):
-    pass
-
-
-def _json(obj) -> str:
-    return json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+__all__ = ["ReleaseExistsError", "same_inputs", "write_changelog", "write_data_card", "write_release"]
 
 
 def _write(root: Path, rel: str, data: bytes) -> None:
@@ -121,7 +125,7 @@ def _tool_versions() -> dict[str, str]:
     return versions
 
 
-def _file_hashes(root: Path, skip: set[str] = frozenset()) -> dict[str, str]:
+def _file_hashes(root: Path, skip: Collection[str] = frozenset()) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): sha256_bytes(p.read_bytes())
         for p in sorted(root.rglob("*"))
@@ -129,140 +133,118 @@ def _file_hashes(root: Path, skip: set[str] = frozenset()) -> dict[str, str]:
     }
 
 
-def _lineage(snapshot_meta: dict) -> dict:
-    """Where a migrated snapshot's annotations came from (nothing for a pulled snapshot)."""
-    if not snapshot_meta.get("parent_snapshot"):
-        return {}
-    return {"lineage": {"parent_snapshot": snapshot_meta["parent_snapshot"],
-                        "from_corpus_versions": snapshot_meta.get("migrated_from_corpus") or [],
-                        "to_corpus_versions": snapshot_meta.get("corpus_versions") or []}}
+def _lineage(meta: SnapshotMeta) -> Lineage | None:
+    """Where a migrated snapshot's annotations came from (None for a pulled snapshot)."""
+    if not meta.parent_snapshot:
+        return None
+    return Lineage(parent_snapshot=meta.parent_snapshot, from_corpus_versions=meta.migrated_from_corpus or [],
+                   to_corpus_versions=meta.corpus_versions or [])
 
 
-def _changelog_lines(content: ReleaseContent, previous: dict | None) -> list[str]:
+def _changelog_lines(content: ReleaseContent, previous: ReleaseManifest | None) -> list[str]:
     s = content.stats
     lines = [
         f"corpus {content.inputs.corpus_version}, annotation snapshot {content.inputs.snapshot_id}, "
         f"taxonomy v{content.inputs.taxonomy.version}",
-        f"{s['documents']} documents ({s['annotated_documents']} annotated), {sum(s['entity_labels'].values())} "
-        f"entity spans, {s['claims']} claims, {len(s['annotators'])} annotator(s)",
+        f"{s.documents} documents ({s.annotated_documents} annotated), {sum(s.entity_labels.values())} "
+        f"entity spans, {s.claims} claims, {len(s.annotators)} annotator(s)",
         "agreement: " + ("measured" if content.agreement.measured else f"not measured ({content.agreement.reason})"),
     ]
-    if lineage := _lineage(content.inputs.snapshot_meta).get("lineage"):
-        lines.append(f"annotations re-anchored from snapshot {lineage['parent_snapshot']} (corpus "
-                     f"{', '.join(lineage['from_corpus_versions'])} -> {', '.join(lineage['to_corpus_versions'])}); "
+    if lineage := _lineage(content.inputs.snapshot_meta):
+        lines.append(f"annotations re-anchored from snapshot {lineage.parent_snapshot} (corpus "
+                     f"{', '.join(lineage.from_corpus_versions)} -> {', '.join(lineage.to_corpus_versions)}); "
                      "see its migration.jsonl")
     if previous is None:
         lines.append("first release")
     else:
-        before = {d for ids in previous.get("split_assignment", {}).values() for d in ids}
+        before = {d for ids in previous.split_assignment.values() for d in ids}
         now = {a.doc_id for a in content.splits}
-        lines.append(f"since {previous['version']}: +{len(now - before)} / -{len(before - now)} documents")
+        lines.append(f"since {previous.version}: +{len(now - before)} / -{len(before - now)} documents")
     return lines
 
 
-def release_versions(releases_dir: Path) -> list[str]:
-    """Versions with a complete release (a manifest), oldest first."""
-    from packaging.version import InvalidVersion, Version
-
-    def key(v: str):
-        try:
-            return (0, Version(v))
-        except InvalidVersion:  # not PEP 440: after every PEP 440 version, by name
-            return (1, v)
-
-    names = [p.parent.name for p in Path(releases_dir).glob("*/manifest.json") if not p.parent.name.startswith(".")]
-    return sorted(names, key=key)
-
-
-def read_manifest(release_dir: Path) -> dict:
-    return json.loads((release_dir / "manifest.json").read_text(encoding="utf-8"))
-
-
-def _previous_manifest(releases_dir: Path, version: str) -> dict | None:
+def _previous_manifest(releases_dir: Path, version: str) -> ReleaseManifest | None:
     older = [v for v in release_versions(releases_dir) if v != version]
-    return read_manifest(releases_dir / older[-1]) if older else None
+    return read_release_manifest(releases_dir / older[-1]) if older else None
 
 
 @gc_paused()
 def write_release(content: ReleaseContent, releases_dir: Path) -> Path:
-    version = check_version_name(content.version)
-    final = Path(releases_dir) / version
+    releases = store(releases_dir)
+    version = releases.check_name(content.version)
+    final = releases.root / version
     if final.exists():
         raise ReleaseExistsError(
             f"release {version} already exists in {releases_dir}; releases are immutable, choose a new --version"
         )
     datasets.disable_progress_bars()
-    previous = _previous_manifest(Path(releases_dir), version)
-    try:
-        with atomic_directory(final) as tmp:
-            infos = _write_parquet(content, tmp)
-            data_hashes = _file_hashes(tmp)
-            content_sha256 = sha256_bytes("".join(f"{h}  {p}\n" for p, h in sorted(data_hashes.items())).encode())
-            _write(tmp, "agreement.json", _json(content.agreement.to_dict()).encode())
-            _write(
-                tmp,
-                "review.jsonl",
-                "".join(
-                    json.dumps(i.to_dict(), sort_keys=True, ensure_ascii=False) + "\n" for i in content.review
-                ).encode(),
-            )
-            s = content.stats
-            _write(
-                tmp,
-                f"{card.PLOTS_DIR}/label_distribution.png",
-                plots.label_distribution(s["entity_labels"], s["claims"], content.inputs.taxonomy.claim.name),
-            )
-            _write(
-                tmp, f"{card.PLOTS_DIR}/claims_per_document.png", plots.claims_per_document(s["claims_per_document"])
-            )
-            agreement_png = plots.agreement(content.agreement)
-            if agreement_png is not None:
-                _write(tmp, f"{card.PLOTS_DIR}/agreement.png", agreement_png)
-            data = card.card_data(content, infos, content_sha256)
-            readme = card.render_card(content, data, content_sha256, agreement_png is not None)
-            _write(tmp, "README.md", readme.encode("utf-8"))
-            manifest = {
-                "name": "newsclaims",
-                "version": version,
-                "content_sha256": content_sha256,
-                "inputs": {
-                    "corpus_version": content.inputs.corpus_version,
-                    "snapshot_id": content.inputs.snapshot_id,
-                    "taxonomy_version": content.inputs.taxonomy.version,
-                    "files": content.inputs.input_files(),
-                    **_lineage(content.inputs.snapshot_meta),
-                },
-                "parameters": {"splits": list(content.ratios), "seed": content.seed},
-                # The parquet files were hashed for the content digest already: hash only the rest.
-                "outputs": {**data_hashes, **_file_hashes(tmp, skip={"manifest.json", *data_hashes})},
-                "tools": _tool_versions(),
-                "statistics": content.stats,
-                "split_assignment": {
-                    split: sorted(a.doc_id for a in content.splits if a.split == split)
-                    for split in sorted({a.split for a in content.splits})
-                },
-                "changelog": _changelog_lines(content, previous),
-            }
-            _write(tmp, "manifest.json", _json(manifest).encode())
-    except VersionExistsError as e:
-        raise ReleaseExistsError(str(e)) from None
-    write_changelog(Path(releases_dir))
+    previous = _previous_manifest(releases.root, version)
+    with releases.create(version) as tmp:
+        infos = _write_parquet(content, tmp)
+        data_hashes = _file_hashes(tmp)
+        content_sha256 = sha256_bytes("".join(f"{h}  {p}\n" for p, h in sorted(data_hashes.items())).encode())
+        _write(tmp, "agreement.json", dumps(content.agreement.to_dict()).encode())
+        _write(
+            tmp,
+            "review.jsonl",
+            "".join(json.dumps(i.to_dict(), sort_keys=True, ensure_ascii=False) + "\n" for i in content.review).encode(),
+        )
+        _write(
+            tmp,
+            f"{card.PLOTS_DIR}/label_distribution.png",
+            plots.label_distribution(content.stats, content.inputs.taxonomy.claim.name),
+        )
+        _write(tmp, f"{card.PLOTS_DIR}/claims_per_document.png", plots.claims_per_document(content.stats))
+        agreement_png = plots.agreement(content.agreement)
+        if agreement_png is not None:
+            _write(tmp, f"{card.PLOTS_DIR}/agreement.png", agreement_png)
+        data = card.card_data(content, infos, content_sha256)
+        readme = card.render_card(content, data, content_sha256, agreement_png is not None)
+        _write(tmp, "README.md", readme.encode("utf-8"))
+        manifest = ReleaseManifest(
+            name="newsclaims",
+            version=version,
+            content_sha256=content_sha256,
+            inputs=ReleaseInputRecord(
+                corpus_version=content.inputs.corpus_version,
+                snapshot_id=content.inputs.snapshot_id,
+                taxonomy_version=content.inputs.taxonomy.version,
+                files=content.inputs.input_files(),
+                lineage=_lineage(content.inputs.snapshot_meta),
+            ),
+            parameters=_parameters(content.ratios, content.seed),
+            # The parquet files were hashed for the content digest already: hash only the rest.
+            outputs={**data_hashes, **_file_hashes(tmp, skip={"manifest.json", *data_hashes})},
+            tools=_tool_versions(),
+            statistics=content.stats,
+            split_assignment={
+                split: sorted(a.doc_id for a in content.splits if a.split == split)
+                for split in sorted({a.split for a in content.splits})
+            },
+            changelog=_changelog_lines(content, previous),
+        )
+        _write(tmp, "manifest.json", manifest_bytes(manifest))
+    write_changelog(releases.root)
     return final
 
 
-def same_inputs(release_dir: Path, content_inputs_files: dict, parameters: dict) -> bool:
+def _parameters(ratios: tuple[float, float, float], seed: str) -> ReleaseParameters:
+    return ReleaseParameters(splits=list(ratios), seed=seed)
+
+
+def same_inputs(release_dir: Path, content_inputs_files: dict, ratios: tuple[float, float, float], seed: str) -> bool:
     """Was this existing release built from exactly these input files and parameters?"""
-    m = read_manifest(release_dir)
-    return m["inputs"]["files"] == content_inputs_files and m["parameters"] == parameters
+    m = read_release_manifest(release_dir)
+    return m.inputs.files == content_inputs_files and m.parameters == _parameters(ratios, seed)
 
 
 def write_changelog(releases_dir: Path) -> Path:
     """releases/CHANGELOG.md, regenerated from every release's manifest (newest first): no duplicates."""
     parts = ["# Changelog\n\nGenerated from each release's manifest.json; newest first.\n"]
     for version in reversed(release_versions(releases_dir)):
-        m = read_manifest(releases_dir / version)
-        parts.append(f"\n## {version}\n\n" + "".join(f"- {line}\n" for line in m.get("changelog", [])))
-        parts.append(f"- content sha256 `{m['content_sha256']}`\n")
+        m = read_release_manifest(releases_dir / version)
+        parts.append(f"\n## {version}\n\n" + "".join(f"- {line}\n" for line in m.changelog))
+        parts.append(f"- content sha256 `{m.content_sha256}`\n")
     path = releases_dir / "CHANGELOG.md"
     atomic_write_text(path, "".join(parts))
     return path
@@ -270,10 +252,7 @@ def write_changelog(releases_dir: Path) -> Path:
 
 def write_data_card(releases_dir: Path, output: Path) -> str:
     """Write the newest release's card to `output` (the root DATA_CARD.md); returns its version."""
-    versions = release_versions(releases_dir)
-    if not versions:
-        raise NewsclaimsError(f"no release in {releases_dir} yet: run `newsclaims release --version V` first")
-    newest = versions[-1]
-    readme = (releases_dir / newest / "README.md").read_text(encoding="utf-8")
-    atomic_write_text(output, card.root_data_card(readme, newest))
-    return newest
+    newest = store(releases_dir).resolve(None)
+    readme = (newest / "README.md").read_text(encoding="utf-8")
+    atomic_write_text(output, card.root_data_card(readme, newest.name))
+    return newest.name

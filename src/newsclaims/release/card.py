@@ -14,6 +14,7 @@ from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard, DatasetCardData
 
 from newsclaims.release.content import ReleaseContent
+from newsclaims.release.splits import SPLIT_NAMES
 from newsclaims.schemas.features import CONFIGS
 
 PLOTS_DIR = "plots"
@@ -179,9 +180,9 @@ def _fmt(x) -> str:
 def card_data(content: ReleaseContent, infos: dict[str, dict], content_sha256: str) -> DatasetCardData:
     """YAML header: hub metadata, `configs` and `dataset_info` (features, exact splits)."""
     stats = content.stats
-    n = stats["documents"]
+    n = stats.documents
     size = "n<1K" if n < 1000 else "1K<n<10K" if n < 10000 else "10K<n<100K"
-    languages = sorted(k for k in stats["languages"] if k != "unknown") or ["en"]
+    languages = sorted(k for k in stats.languages if k != "unknown") or ["en"]
     data = DatasetCardData(
         pretty_name="newsclaims",
         language=languages,
@@ -232,7 +233,7 @@ def card_data(content: ReleaseContent, infos: dict[str, dict], content_sha256: s
 def render_card(content: ReleaseContent, data: DatasetCardData, content_sha256: str, has_agreement_plot: bool) -> str:
     tax = content.inputs.taxonomy
     stats = content.stats
-    split_names = [s for s in ("train", "validation", "test") if any(s in c for c in stats["splits"].values())]
+    split_names = stats.split_names(SPLIT_NAMES)
     card = DatasetCard.from_template(
         data,
         template_str=TEMPLATE,
@@ -251,21 +252,21 @@ def render_card(content: ReleaseContent, data: DatasetCardData, content_sha256: 
             for a in tax.claim.attributes
         ],
         split_names=split_names,
-        split_table=list(stats["splits"].items()),
+        split_table=list(stats.splits.items()),
         ratios=", ".join(f"{r:g}" for r in content.ratios),
         seed=content.seed,
-        story_groups=stats["story_groups"],
+        story_groups=stats.story_groups,
         stats=stats,
-        languages=_counts_text(stats["languages"]),
-        sources=_counts_text(stats["sources"]),
-        licenses=_counts_text(stats["licenses"]),
-        date_range=" to ".join(stats["date_range"]) if stats["date_range"] else "unknown",
-        label_counts=_counts_text(stats["entity_labels"]),
+        languages=_counts_text(stats.languages),
+        sources=_counts_text(stats.sources),
+        licenses=_counts_text(stats.licenses),
+        date_range=" to ".join(stats.date_range) if stats.date_range else "unknown",
+        label_counts=_counts_text(stats.entity_labels),
         counts_text=_counts_text,
-        annotator_list=", ".join(f"{a}: {role}" for a, role in stats["annotator_roles"].items()),
-        n_annotators=len(stats["annotators"]),
-        gold_method=_counts_text(stats["gold_method"]),
-        review_items=_counts_text(stats["review_items"]),
+        annotator_list=", ".join(f"{a}: {role}" for a, role in stats.annotator_roles.items()),
+        n_annotators=len(stats.annotators),
+        gold_method=_counts_text(stats.gold_method),
+        review_items=_counts_text(stats.review_items),
         agreement=content.agreement,
         fmt=_fmt,
         has_agreement_plot=has_agreement_plot,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 from newsclaims import paths
 from newsclaims.errors import NewsclaimsError
+from newsclaims.release import versions
 from newsclaims.release.splits import DEFAULT_SEED, parse_ratios
 
 
@@ -40,44 +40,32 @@ def run_validate(args) -> int:
     return 0
 
 
-RELEASE_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
-
-
 def run_release(args) -> int:
-    from newsclaims.fsutil import check_version_name, exclusive_writer
-
-    try:
-        version = check_version_name(args.version)
-    except ValueError as e:
-        raise NewsclaimsError(str(e)) from None
-    if not RELEASE_VERSION_RE.match(version):  # `datasets` reads the card's config version as x.y.z
-        raise NewsclaimsError(f"invalid release version {version!r}: use MAJOR.MINOR.PATCH digits, e.g. 0.2.0")
+    releases = versions.store(args.releases_dir)
+    version = versions.check_new_version(args.version, releases.root)
     ratios = parse_ratios(args.splits)
     inputs = _inputs(args)
-    releases_dir = args.releases_dir or paths.RELEASES_DIR
-    busy = NewsclaimsError(
-        f"another `newsclaims release` is writing to {releases_dir}; wait for it to finish, then re-run"
-    )
-    with exclusive_writer(releases_dir, busy):
-        return _release_locked(args, version, ratios, inputs, releases_dir)
+    busy = f"another `newsclaims release` is writing to {releases.root}; wait for it to finish, then re-run"
+    with releases.writer(busy):
+        return _release_locked(args, version, ratios, inputs, releases.root)
 
 
 def _release_locked(args, version, ratios, inputs, releases_dir: Path) -> int:
-    from newsclaims.release.build import ReleaseExistsError, same_inputs, write_data_card, write_release
+    from newsclaims.release.build import same_inputs, write_data_card, write_release
     from newsclaims.release.content import compute_release
 
     existing = releases_dir / version
     if existing.exists():
-        parameters = {"splits": list(ratios), "seed": args.seed}
-        if (existing / "manifest.json").is_file() and same_inputs(existing, inputs.input_files(), parameters):
+        if versions.store(releases_dir).exists(version) and same_inputs(existing, inputs.input_files(), ratios,
+                                                                         args.seed):
             return _verify_existing(existing, compute_release(inputs, version, ratios, args.seed), releases_dir)
-        raise ReleaseExistsError(
+        raise versions.ReleaseExistsError(
             f"release {version} already exists ({existing}) and was built from other inputs; "
             "releases are immutable: choose a new version (e.g. make release VERSION=x.y.z)"
         )
     content = compute_release(inputs, version, ratios, args.seed)
     out = write_release(content, releases_dir)
-    counts = ", ".join(f"{c}: {sum(n.values())}" for c, n in content.stats["splits"].items())
+    counts = ", ".join(f"{c}: {sum(n.values())}" for c, n in content.stats.splits.items())
     print(f"wrote {out} ({counts}; splits {sorted({a.split for a in content.splits})})")
     if args.data_card:
         newest = write_data_card(releases_dir, args.data_card)
@@ -93,11 +81,12 @@ def _verify_existing(existing: Path, content, releases_dir: Path) -> int:
     """
     import tempfile
 
-    from newsclaims.release.build import read_manifest, write_release
+    from newsclaims.release.build import write_release
+    from newsclaims.release.manifest import read_release_manifest
 
     with tempfile.TemporaryDirectory(prefix=f".{existing.name}.partial-verify-", dir=releases_dir) as scratch:
-        rebuilt = read_manifest(write_release(content, Path(scratch)))["content_sha256"]
-    recorded = read_manifest(existing)["content_sha256"]
+        rebuilt = read_release_manifest(write_release(content, Path(scratch))).content_sha256
+    recorded = read_release_manifest(existing).content_sha256
     if rebuilt != recorded:
         raise NewsclaimsError(
             f"release {existing.name} was built from these same inputs, but this code now builds different "

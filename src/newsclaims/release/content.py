@@ -5,20 +5,24 @@ validate -> adjudicate -> measure agreement -> assign splits -> rows of each con
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from newsclaims.corpus.document import Document
 from newsclaims.errors import NewsclaimsError
-from newsclaims.release.agreement import AgreementReport, measure_agreement
 from newsclaims.gc_pause import gc_paused
+from newsclaims.release.agreement import AgreementReport, measure_agreement
 from newsclaims.release.gold import GoldDocument, GoldSpan, ReviewItem, adjudicate
-from newsclaims.release.inputs import DEFAULT_ROLE, ReleaseInputs
+from newsclaims.release.inputs import ReleaseInputs
 from newsclaims.release.ner import bio_tag_ids, tokenize
-from newsclaims.release.splits import DEFAULT_RATIOS, DEFAULT_SEED, SPLIT_NAMES, SplitAssignment, assign_splits
+from newsclaims.release.splits import (
+    DEFAULT_RATIOS,
+    DEFAULT_SEED,
+    SPLIT_NAMES,
+    SplitAssignment,
+    assign_splits,
+)
+from newsclaims.release.statistics import ReleaseStatistics, compute_statistics
 from newsclaims.release.validate import ValidationFailed, validate_records
 from newsclaims.schemas.features import DOCUMENT_FIELDS
 
@@ -39,7 +43,7 @@ class ReleaseContent:
     splits: list[SplitAssignment]
     # config -> split -> rows sorted by id; empty splits are left out
     rows: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
-    stats: dict = field(default_factory=dict)
+    stats: ReleaseStatistics = field(init=False)  # set last, from everything above
 
 
 def _span_row(s: GoldSpan) -> dict:
@@ -78,45 +82,6 @@ def ner_row(d: Document, g: GoldDocument, tag_ids: Mapping[str, int]) -> dict:
         "tokens": tokens.texts,
         "token_starts": tokens.starts,
         "ner_tags": bio_tag_ids(tokens, g.entities, tag_ids),
-    }
-
-
-def _statistics(content: ReleaseContent, docs: dict[str, Document]) -> dict:
-    tax = content.inputs.taxonomy
-    gold = content.gold
-    label_counts = Counter(s.label for g in gold.values() for s in g.entities)
-    attr_counts = {
-        a.name: Counter(c.attributes.get(a.name) or "null (no majority)" for g in gold.values() for c in g.claims)
-        for a in tax.claim.attributes
-    }
-    is_begin = np.array([tag.startswith("B-") for tag in tax.bio_tags])
-    ner_b_tags = sum(
-        int(is_begin[r["ner_tags"]].sum()) for split in content.rows.get("ner", {}).values() for r in split
-    )
-    annotated_dates = sorted(d.date[:10] for d in docs.values() if d.date)
-    return {
-        "documents": len(docs),
-        "annotated_documents": len(gold),
-        "annotations": len(content.inputs.annotations),
-        "annotators": sorted({a.annotator for a in content.inputs.annotations}),
-        "annotator_roles": {a: content.inputs.annotator_roles.get(a, DEFAULT_ROLE)
-                            for a in sorted({a.annotator for a in content.inputs.annotations})},
-        "gold_method": dict(sorted(Counter(g.method for g in gold.values()).items())),
-        "entity_labels": {name: label_counts.get(name, 0) for name in tax.entity_names},
-        "claims": sum(len(g.claims) for g in gold.values()),
-        "claims_per_document": {d: len(g.claims) for d, g in sorted(gold.items())},
-        "claim_attributes": {k: dict(sorted(v.items())) for k, v in attr_counts.items()},
-        "claims_with_speaker": sum(c.speaker is not None for g in gold.values() for c in g.claims),
-        "entities_not_in_bio": sum(label_counts.values()) - ner_b_tags,
-        "review_items": dict(sorted(Counter(i.kind for i in content.review).items())),
-        "splits": {
-            config: {split: len(rows) for split, rows in by_split.items()} for config, by_split in content.rows.items()
-        },
-        "story_groups": len({s.group for s in content.splits}),
-        "sources": dict(sorted(Counter(d.source or "unknown" for d in docs.values()).items())),
-        "licenses": dict(sorted(Counter(d.license or "unknown" for d in docs.values()).items())),
-        "languages": dict(sorted(Counter(d.language or "unknown" for d in docs.values()).items())),
-        "date_range": [annotated_dates[0], annotated_dates[-1]] if annotated_dates else None,
     }
 
 
@@ -165,5 +130,5 @@ def compute_release(
             if rows:
                 by_split[split] = rows
         content.rows[config] = by_split
-    content.stats = _statistics(content, docs)
+    content.stats = compute_statistics(content, docs)
     return content

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsclaims import paths
+from newsclaims.annotation import snapshots
 from newsclaims.annotation.records import AnnotationRecord
-from newsclaims.annotation.snapshots import latest_snapshot, load_annotations
+from newsclaims.annotation.snapshots import SnapshotMeta, load_annotations
+from newsclaims.corpus import versions
 from newsclaims.corpus.document import Document
-from newsclaims.corpus.versions import latest_version, load_documents
+from newsclaims.corpus.versions import load_documents
 from newsclaims.errors import NewsclaimsError
-from newsclaims.fsutil import check_version_name, sha256_file
+from newsclaims.fsutil import sha256_file
 from newsclaims.gc_pause import gc_paused
 from newsclaims.schemas.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 
@@ -32,7 +34,7 @@ class ReleaseInputs:
     corpus_dir: Path
     snapshot_id: str
     snapshot_dir: Path
-    snapshot_meta: dict
+    snapshot_meta: SnapshotMeta
     taxonomy_file: Path
     taxonomy: Taxonomy
     documents: list[Document]
@@ -80,17 +82,6 @@ def _hash_tree(root: Path) -> dict[str, str]:
     }
 
 
-def _checked_dir(directory: Path, name: str, what: str) -> Path:
-    try:
-        check_version_name(name)
-    except ValueError as e:
-        raise InputError(f"{what}: {e}") from None
-    d = directory / name
-    if not d.is_dir():
-        raise InputError(f"{what} {name!r} not found in {directory}")
-    return d
-
-
 def _load(what: str, name: str, loader):
     try:
         return list(loader())
@@ -112,27 +103,22 @@ def resolve_inputs(
     versions_dir = Path(versions_dir or paths.VERSIONS_DIR)
     exports_dir = Path(exports_dir or paths.EXPORTS_DIR)
     taxonomy_file = Path(taxonomy_file or paths.TAXONOMY_FILE)
-    corpus_version = corpus_version or latest_version(versions_dir)
-    if corpus_version is None:
-        raise InputError(f"no corpus version in {versions_dir}: run `make corpus` first")
-    snapshot_id = snapshot_id or latest_snapshot(exports_dir)
-    if snapshot_id is None:
-        raise InputError(f"no annotation snapshot in {exports_dir}: run `newsclaims annotate pull` first")
-    corpus_dir = _checked_dir(versions_dir, corpus_version, "corpus version")
-    snapshot_dir = _checked_dir(exports_dir, snapshot_id, "annotation snapshot")
+    # The stores raise a clear error for a bad name, an unknown one, or none at all.
+    corpus_dir = versions.store(versions_dir).resolve(corpus_version or None)
+    snapshot_dir = snapshots.store(exports_dir).resolve(snapshot_id or None)
+    corpus_version, snapshot_id = corpus_dir.name, snapshot_dir.name
     try:
         taxonomy = load_taxonomy(taxonomy_file)
     except TaxonomyError as e:
         raise InputError(str(e)) from None
-    meta_file = snapshot_dir / "snapshot.json"
     try:
-        snapshot_meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+        snapshot_meta = snapshots.load_snapshot_meta(snapshot_id, exports_dir)
     except json.JSONDecodeError as e:
-        raise InputError(f"{meta_file}: not valid JSON ({e.msg})") from None
+        raise InputError(f"{snapshot_dir / snapshots.META_FILE}: not valid JSON ({e.msg})") from None
     roles_file = exports_dir.parent / ROLES_FILE
     has_roles = roles_file.is_file()
     return ReleaseInputs(
-        annotator_roles=load_annotator_roles(roles_file, snapshot_id, snapshot_meta.get("parent_snapshot"))
+        annotator_roles=load_annotator_roles(roles_file, snapshot_id, snapshot_meta.parent_snapshot)
         if has_roles else {},
         roles_file=roles_file if has_roles else None,
         corpus_version=corpus_version,

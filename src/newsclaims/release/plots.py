@@ -10,6 +10,7 @@ matplotlib.use("Agg")  # headless, and the same bytes on every run
 import matplotlib.pyplot as plt  # noqa: E402
 
 from newsclaims.release.agreement import AgreementReport  # noqa: E402
+from newsclaims.release.statistics import ReleaseStatistics  # noqa: E402
 
 # PNG metadata matplotlib would add by default carries its version only, but be explicit.
 _METADATA = {"Software": None}
@@ -23,9 +24,10 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def label_distribution(entity_counts: dict[str, int], claims: int, claim_label: str) -> bytes:
-    names = [*entity_counts, claim_label]
-    values = [*entity_counts.values(), claims]
+def label_distribution(stats: ReleaseStatistics, claim_label: str) -> bytes:
+    """Gold spans per entity label (taxonomy order), then the claims, under the taxonomy's claim label."""
+    names = [*stats.entity_labels, claim_label]
+    values = [*stats.entity_labels.values(), stats.claims]
     fig, ax = plt.subplots(figsize=(7, 4))
     bars = ax.barh(names[::-1], values[::-1], color="#2a9d8f")
     ax.bar_label(bars, padding=2)
@@ -34,9 +36,9 @@ def label_distribution(entity_counts: dict[str, int], claims: int, claim_label: 
     return _png(fig)
 
 
-def claims_per_document(per_doc: dict[str, int]) -> bytes:
+def claims_per_document(stats: ReleaseStatistics) -> bytes:
     counts: dict[int, int] = {}
-    for n in per_doc.values():
+    for n in stats.claims_per_document.values():
         counts[n] = counts.get(n, 0) + 1
     xs = sorted(counts)
     fig, ax = plt.subplots(figsize=(7, 3.5))
