@@ -45,6 +45,7 @@ class Command:
     options: tuple[Option, ...]
     func: CommandFunc
     description: str | None = None
+    epilog: str | None = None  # shown as written (line breaks kept)
 
     def __call__(self, args: argparse.Namespace) -> int:
         params = inspect.signature(self.func).parameters
@@ -59,10 +60,10 @@ class CommandGroup:
     help: str = ""
     commands: list[Command | CommandGroup] = field(default_factory=list)
 
-    def command(self, name: str, help: str, *options: Option,
-                description: str | None = None) -> Callable[[CommandFunc], CommandFunc]:
+    def command(self, name: str, help: str, *options: Option, description: str | None = None,
+                epilog: str | None = None) -> Callable[[CommandFunc], CommandFunc]:
         def decorate(func: CommandFunc) -> CommandFunc:
-            self.commands.append(Command(name, help, options, func, description))
+            self.commands.append(Command(name, help, options, func, description, epilog))
             return func
 
         return decorate
@@ -83,7 +84,9 @@ class CommandGroup:
             if isinstance(item, CommandGroup):
                 item.register(target)
                 continue
-            parser = target.add_parser(item.name, help=item.help, description=item.description or item.help)
+            parser = target.add_parser(item.name, help=item.help, description=item.description or item.help,
+                                       epilog=item.epilog, formatter_class=argparse.RawDescriptionHelpFormatter
+                                       if item.epilog else argparse.HelpFormatter)
             for option in item.options:
                 parser.add_argument(*option.flags, **option.kwargs)
             parser.set_defaults(func=item)

@@ -15,7 +15,7 @@ from newsclaims.annotation.defaults import DEFAULT_BATCH_BYTES, DEFAULT_PROJECT
 from newsclaims.annotation.server_state import DEFAULT_DATA_DIR, DEFAULT_PORT, START_TIMEOUT
 from newsclaims.commands import CommandGroup, opt
 from newsclaims.errors import NewsclaimsError
-from newsclaims.paths import ANNOTATION_DIR, ENV_FILE, VERSIONS_DIR
+from newsclaims.paths import ANNOTATION_DIR, ENV_FILE, EXPORTS_DIR, VERSIONS_DIR
 
 annotate = CommandGroup("annotate", "Label Studio: server, push tasks, pull annotations")
 server = annotate.group("server", "Start, stop or check the local Label Studio server")
@@ -25,7 +25,6 @@ DATA_DIR = opt("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="data dir
 
 # Modules that still declare their own parsers (`add_subcommand(subparsers)`).
 LEGACY_MODULES = (
-    "newsclaims.annotation.pull",  # annotate pull
     "newsclaims.annotation.seed",  # annotate import-seed
     "newsclaims.annotation.status",  # annotate status
     "newsclaims.annotation.conflicts",  # annotate conflicts
@@ -147,4 +146,45 @@ def ground_truth(annotation: int, project: str, unset: bool) -> int:
     task = mark_ground_truth(connect(), project, annotation, value=not unset)
     state = "no longer" if unset else "now"
     print(f"annotation {annotation} of task {task} is {state} the ground truth; pull again to take it as gold")
+    return 0
+
+
+@annotate.command(
+    "pull", "export annotations from Label Studio into a pseudonymized snapshot",
+    PROJECT,
+    opt("--out", type=Path, default=EXPORTS_DIR, help="snapshots directory (default annotation/exports)"),
+    opt("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory"),
+    opt("--pseudonyms", type=Path, default=None, help="pseudonym map (default .labelstudio/pseudonyms.json)"),
+    description="Export the project through the snapshot API, pseudonymize annotators, check every offset against "
+                "the corpus text and write annotation/exports/<snapshot_id>/ (nothing if unchanged).",
+)
+def pull(project: str, out: Path, versions_dir: Path, pseudonyms: Path | None) -> int:
+    from newsclaims.annotation.client import connect
+    from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE
+    from newsclaims.annotation.pull import pull as pull_snapshot
+    from newsclaims.annotation.push_migration import REVIEW_FIELD
+
+    result = pull_snapshot(connect(), project, exports_dir=out, versions_dir=versions_dir,
+                           pseudonyms_file=pseudonyms or PSEUDONYMS_FILE)
+    c = result.counts
+    snap = result.snapshot
+    if result.corpus.missing_versions:
+        missing = ", ".join(sorted(result.corpus.missing_versions))
+        print(f"warning: corpus version(s) {missing} not found in {versions_dir}; offsets of "
+              f"{len(result.corpus.from_task)} document(s) were checked against the task text instead")
+    print(
+        f"{c['tasks']} tasks, {c['annotations']} annotations by {c['annotators']} annotator(s): "
+        f"{c['entities']} entity spans, {c['claims']} claims, {c['said_by']} said_by links; skipped "
+        f"{c['skipped_cancelled']} cancelled, {c['skipped_drafts']} drafts, {c['skipped_predictions']} predictions"
+    )
+    if c["needs_review"]:
+        print(f"warning: {c['needs_review']} task(s) were re-anchored to a changed text and not updated since; "
+              f"filter the data manager on `{REVIEW_FIELD}` and check them before a release")
+    if result.conflicts:
+        print(f"{len(result.conflicts)} document(s) where annotators disagree: `newsclaims annotate conflicts "
+              f"--project {project!r}` lists them")
+    if snap.written:
+        print(f"wrote snapshot {snap.snapshot_id} to {snap.path}")
+    else:
+        print(f"unchanged: snapshot {snap.snapshot_id} already holds this export; nothing written")
     return 0

@@ -10,7 +10,6 @@ Steps, each doing one thing:
 
 from __future__ import annotations
 
-import argparse
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -20,7 +19,7 @@ from typing import Any
 import orjson
 from label_studio_sdk import LabelStudio
 
-from newsclaims.annotation.client import client_url, connect, find_project, translated_errors
+from newsclaims.annotation.client import client_url, find_project, translated_errors
 from newsclaims.annotation.conflicts import DocumentConflict, conflicts_jsonl, find_conflicts
 from newsclaims.annotation.export_parser import TaskParse, parse_export
 from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE, open_registry, pseudonymize_export
@@ -217,49 +216,3 @@ def pull(
             extra_files={CONFLICTS_FILE: conflicts_jsonl(conflicts)},
         )
         return PullResult(snapshot=snapshot, counts=counts, corpus=corpus, conflicts=conflicts)
-
-
-def add_subcommand(subparsers) -> None:
-    p = subparsers.add_parser(
-        "pull",
-        help="export annotations from Label Studio into a pseudonymized snapshot",
-        description="Export the project through the snapshot API, pseudonymize annotators, check every "
-        "offset against the corpus text and write annotation/exports/<snapshot_id>/ (nothing if unchanged).",
-    )
-    p.add_argument("--project", default=DEFAULT_PROJECT, help=f"Label Studio project title (default {DEFAULT_PROJECT})")
-    p.add_argument("--out", type=Path, default=EXPORTS_DIR, help="snapshots directory (default annotation/exports)")
-    p.add_argument("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory")
-    p.add_argument(
-        "--pseudonyms", type=Path, default=PSEUDONYMS_FILE, help="pseudonym map (default .labelstudio/pseudonyms.json)"
-    )
-    p.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    client = connect()
-    result = pull(
-        client, args.project, exports_dir=args.out, versions_dir=args.versions_dir, pseudonyms_file=args.pseudonyms
-    )
-    c = result.counts
-    snap = result.snapshot
-    if result.corpus.missing_versions:
-        missing = ", ".join(sorted(result.corpus.missing_versions))
-        print(f"warning: corpus version(s) {missing} not found in {args.versions_dir}; offsets of "
-              f"{len(result.corpus.from_task)} document(s) were checked against the task text instead")
-    print(
-        f"{c['tasks']} tasks, {c['annotations']} annotations by {c['annotators']} annotator(s): "
-        f"{c['entities']} entity spans, {c['claims']} claims, {c['said_by']} said_by links; skipped "
-        f"{c['skipped_cancelled']} cancelled, {c['skipped_drafts']} drafts, {c['skipped_predictions']} predictions"
-    )
-    if c["needs_review"]:
-        print(f"warning: {c['needs_review']} task(s) were re-anchored to a changed text and not updated since; "
-              f"filter the data manager on `{REVIEW_FIELD}` and check them before a release")
-    if result.conflicts:
-        print(f"{len(result.conflicts)} document(s) where annotators disagree: `newsclaims annotate conflicts "
-              f"--project {args.project!r}` lists them")
-    if snap.written:
-        print(f"wrote snapshot {snap.snapshot_id} to {snap.path}")
-    else:
-        print(f"unchanged: snapshot {snap.snapshot_id} already holds this export; nothing written")
-    return 0
-

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import tempfile
 from pathlib import Path
 
 from newsclaims import paths
+from newsclaims.commands import CommandGroup, opt
 from newsclaims.errors import NewsclaimsError
 
 EPILOG = """\
@@ -19,41 +19,39 @@ measurement (10k and 100k articles; 20-30 minutes on 2 cores).
 """
 
 
-def register(subparsers) -> None:
-    bench = subparsers.add_parser(
-        "bench", help="Benchmark each stage against a floor measured in the same run",
-        description="Benchmark each stage against a floor measured in the same run.", epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    bench.add_argument("--size", choices=("small", "full"), default="small", help="corpus sizes (default: small)")
-    bench.add_argument("--out", type=Path, default=None, metavar="DIR",
-                       help="where the results JSON goes (default: bench/results)")
-    bench.add_argument("--work", type=Path, default=None, metavar="DIR",
-                       help="scratch space for synthetic corpora and builds (default: a temporary "
-                            "directory, removed afterwards)")
-    bench.add_argument("--stage", action="append", default=None, metavar="PREFIX",
-                       help="run only the stages whose name starts with PREFIX (repeatable), "
-                            "e.g. --stage release. (results go to <date>-<size>-partial.json)")
-    bench.set_defaults(func=run_bench_command)
+top = CommandGroup(None)
+register = top.register
 
 
-def run_bench_command(args: argparse.Namespace) -> int:
+@top.command(
+    "bench", "Benchmark each stage against a floor measured in the same run",
+    opt("--size", choices=("small", "full"), default="small", help="corpus sizes (default: small)"),
+    opt("--out", type=Path, default=None, metavar="DIR", help="where the results JSON goes (default: bench/results)"),
+    opt("--work", type=Path, default=None, metavar="DIR",
+        help="scratch space for synthetic corpora and builds (default: a temporary directory, removed afterwards)"),
+    opt("--stage", action="append", default=None, metavar="PREFIX",
+        help="run only the stages whose name starts with PREFIX (repeatable), "
+             "e.g. --stage release. (results go to <date>-<size>-partial.json)"),
+    description="Benchmark each stage against a floor measured in the same run.", epilog=EPILOG,
+)
+def bench(size: str, out: Path | None, work: Path | None, stage: list[str] | None) -> int:
     from newsclaims.bench.runner import Measurement, format_table, run_bench, sizes
     from newsclaims.bench.stages import STAGES
 
     stages = STAGES
-    if args.stage:
-        stages = tuple(s for s in STAGES if any(s.name.startswith(p) for p in args.stage))
+    if stage:
+        stages = tuple(s for s in STAGES if any(s.name.startswith(p) for p in stage))
         if not stages:
             names = ", ".join(s.name for s in STAGES)
-            raise NewsclaimsError(f"no benchmark stage starts with {' or '.join(args.stage)}; stages: {names}")
-    size = sizes()[args.size]
-    out = args.out or paths.ROOT / "bench" / "results"
-    work = args.work or Path(tempfile.mkdtemp(prefix=f"newsclaims-bench-{size.name}-"))
+            raise NewsclaimsError(f"no benchmark stage starts with {' or '.join(stage)}; stages: {names}")
+    chosen = sizes()[size]
+    out = out or paths.ROOT / "bench" / "results"
+    scratch = work or Path(tempfile.mkdtemp(prefix=f"newsclaims-bench-{chosen.name}-"))
     try:
-        path, result = run_bench(size, out, work, stages, partial=bool(args.stage))
+        path, result = run_bench(chosen, out, scratch, stages, partial=bool(stage))
     finally:
-        if args.work is None:
-            shutil.rmtree(work, ignore_errors=True)
+        if work is None:
+            shutil.rmtree(scratch, ignore_errors=True)
     print()
     print(format_table([Measurement(**m) for m in result["stages"]]))
     print(f"\nresults written to {path} ({result['seconds']}s)")

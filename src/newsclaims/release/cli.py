@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from newsclaims import paths
+from newsclaims.commands import CommandGroup, opt
 from newsclaims.errors import NewsclaimsError
-from newsclaims.release import versions
-from newsclaims.release.splits import DEFAULT_SEED, parse_ratios
+from newsclaims.release.splits import DEFAULT_SEED
+
+top = CommandGroup(None)
+register = top.register
+
+INPUT_OPTIONS = (
+    opt("--versions-dir", type=Path, default=None, help="corpus versions (default: corpus/versions)"),
+    opt("--corpus-version", default=None, help="corpus version (default: the one named in LATEST)"),
+    opt("--exports-dir", type=Path, default=None, help="annotation snapshots (default: annotation/exports)"),
+    opt("--snapshot", default=None, help="snapshot id (default: the one named in LATEST)"),
+    opt("--taxonomy", type=Path, default=None, help="taxonomy file (default: schemas/taxonomy.yaml)"),
+)
 
 
-def _add_input_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--versions-dir", type=Path, default=None, help="corpus versions (default: corpus/versions)")
-    p.add_argument("--corpus-version", default=None, help="corpus version (default: the one named in LATEST)")
-    p.add_argument("--exports-dir", type=Path, default=None, help="annotation snapshots (default: annotation/exports)")
-    p.add_argument("--snapshot", default=None, help="snapshot id (default: the one named in LATEST)")
-    p.add_argument("--taxonomy", type=Path, default=None, help="taxonomy file (default: schemas/taxonomy.yaml)")
-
-
-def _inputs(args):
+def _inputs(versions_dir: Path | None, corpus_version: str | None, exports_dir: Path | None, snapshot: str | None,
+            taxonomy: Path | None):
     from newsclaims.release.inputs import resolve_inputs
 
-    return resolve_inputs(args.versions_dir, args.exports_dir, args.taxonomy, args.corpus_version, args.snapshot)
+    return resolve_inputs(versions_dir, exports_dir, taxonomy, corpus_version, snapshot)
 
 
-def run_validate(args) -> int:
+@top.command("validate", "Check the corpus and the annotation snapshot against the taxonomy", *INPUT_OPTIONS)
+def validate(versions_dir: Path | None, corpus_version: str | None, exports_dir: Path | None, snapshot: str | None,
+             taxonomy: Path | None) -> int:
     from newsclaims.release.validate import format_failures, validate_records
 
-    inputs = _inputs(args)
+    inputs = _inputs(versions_dir, corpus_version, exports_dir, snapshot, taxonomy)
     failures = validate_records(inputs.documents, inputs.annotations, inputs.taxonomy)
     where = f"corpus {inputs.corpus_version} ({len(inputs.documents)} documents), snapshot {inputs.snapshot_id} ({len(inputs.annotations)} annotations)"
     if failures:
@@ -40,36 +45,50 @@ def run_validate(args) -> int:
     return 0
 
 
-def run_release(args) -> int:
-    releases = versions.store(args.releases_dir)
-    version = versions.check_new_version(args.version, releases.root)
-    ratios = parse_ratios(args.splits)
-    inputs = _inputs(args)
+@top.command(
+    "release", "Validate, adjudicate and write releases/<V>/ (a Hugging Face dataset folder)",
+    opt("--version", required=True, help="release version, e.g. 0.1.0 (an existing release is never overwritten)"),
+    *INPUT_OPTIONS,
+    opt("--releases-dir", type=Path, default=None, help="where releases go (default: releases)"),
+    opt("--splits", default="0.8,0.1,0.1", help="train,validation,test ratios (default 0.8,0.1,0.1)"),
+    opt("--seed", default=DEFAULT_SEED, help="seed of the split hash"),
+    opt("--data-card", type=Path, default=None, help="also write the newest release's card here (e.g. DATA_CARD.md)"),
+)
+def release(version: str, versions_dir: Path | None, corpus_version: str | None, exports_dir: Path | None,
+            snapshot: str | None, taxonomy: Path | None, releases_dir: Path | None, splits: str, seed: str,
+            data_card: Path | None) -> int:
+    from newsclaims.release import versions
+    from newsclaims.release.splits import parse_ratios
+
+    releases = versions.store(releases_dir)
+    version = versions.check_new_version(version, releases.root)
+    ratios = parse_ratios(splits)
+    inputs = _inputs(versions_dir, corpus_version, exports_dir, snapshot, taxonomy)
     busy = f"another `newsclaims release` is writing to {releases.root}; wait for it to finish, then re-run"
     with releases.writer(busy):
-        return _release_locked(args, version, ratios, inputs, releases.root)
+        return _release_locked(version, ratios, seed, data_card, inputs, releases.root)
 
 
-def _release_locked(args, version, ratios, inputs, releases_dir: Path) -> int:
+def _release_locked(version: str, ratios, seed: str, data_card: Path | None, inputs, releases_dir: Path) -> int:
+    from newsclaims.release import versions
     from newsclaims.release.build import same_inputs, write_data_card, write_release
     from newsclaims.release.content import compute_release
 
     existing = releases_dir / version
     if existing.exists():
-        if versions.store(releases_dir).exists(version) and same_inputs(existing, inputs.input_files(), ratios,
-                                                                         args.seed):
-            return _verify_existing(existing, compute_release(inputs, version, ratios, args.seed), releases_dir)
+        if versions.store(releases_dir).exists(version) and same_inputs(existing, inputs.input_files(), ratios, seed):
+            return _verify_existing(existing, compute_release(inputs, version, ratios, seed), releases_dir)
         raise versions.ReleaseExistsError(
             f"release {version} already exists ({existing}) and was built from other inputs; "
             "releases are immutable: choose a new version (e.g. make release VERSION=x.y.z)"
         )
-    content = compute_release(inputs, version, ratios, args.seed)
+    content = compute_release(inputs, version, ratios, seed)
     out = write_release(content, releases_dir)
     counts = ", ".join(f"{c}: {sum(n.values())}" for c, n in content.stats.splits.items())
     print(f"wrote {out} ({counts}; splits {sorted({a.split for a in content.splits})})")
-    if args.data_card:
-        newest = write_data_card(releases_dir, args.data_card)
-        print(f"wrote {args.data_card} (card of release {newest})")
+    if data_card:
+        newest = write_data_card(releases_dir, data_card)
+        print(f"wrote {data_card} (card of release {newest})")
     return 0
 
 
@@ -97,35 +116,14 @@ def _verify_existing(existing: Path, content, releases_dir: Path) -> int:
     return 0
 
 
-def run_datacard(args) -> int:
+@top.command(
+    "datacard", "Write DATA_CARD.md from the newest release",
+    opt("--releases-dir", type=Path, default=None),
+    opt("--output", type=Path, default=paths.ROOT / "DATA_CARD.md"),
+)
+def datacard(releases_dir: Path | None, output: Path) -> int:
     from newsclaims.release.build import write_data_card
 
-    newest = write_data_card(args.releases_dir or paths.RELEASES_DIR, args.output)
-    print(f"wrote {args.output} (card of release {newest})")
+    newest = write_data_card(releases_dir or paths.RELEASES_DIR, output)
+    print(f"wrote {output} (card of release {newest})")
     return 0
-
-
-def register(subparsers) -> None:
-    v = subparsers.add_parser("validate", help="Check the corpus and the annotation snapshot against the taxonomy")
-    _add_input_options(v)
-    v.set_defaults(func=run_validate)
-
-    r = subparsers.add_parser(
-        "release", help="Validate, adjudicate and write releases/<V>/ (a Hugging Face dataset folder)"
-    )
-    r.add_argument(
-        "--version", required=True, help="release version, e.g. 0.1.0 (an existing release is never overwritten)"
-    )
-    _add_input_options(r)
-    r.add_argument("--releases-dir", type=Path, default=None, help="where releases go (default: releases)")
-    r.add_argument("--splits", default="0.8,0.1,0.1", help="train,validation,test ratios (default 0.8,0.1,0.1)")
-    r.add_argument("--seed", default=DEFAULT_SEED, help="seed of the split hash")
-    r.add_argument(
-        "--data-card", type=Path, default=None, help="also write the newest release's card here (e.g. DATA_CARD.md)"
-    )
-    r.set_defaults(func=run_release)
-
-    c = subparsers.add_parser("datacard", help="Write DATA_CARD.md from the newest release")
-    c.add_argument("--releases-dir", type=Path, default=None)
-    c.add_argument("--output", type=Path, default=paths.ROOT / "DATA_CARD.md")
-    c.set_defaults(func=run_datacard)
