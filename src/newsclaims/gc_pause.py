@@ -3,8 +3,8 @@
 A release build (records, spans, rows, token lists) and a pull (a 5k-task export is a million
 JSON dicts, lists and strings) allocate millions of small objects with no reference cycles.
 Each allocation burst triggers collector passes that walk every live object and find nothing to
-free (reference counting already frees them): about a sixth of a release build, and 1.1-1.6 s
-instead of 0.4 s to parse a 45 MB export. The collector runs again as usual afterwards.
+free (reference counting already frees them; figures in bench/NOTES.md). The collector runs
+again as usual afterwards.
 """
 
 from __future__ import annotations

@@ -12,10 +12,9 @@ from label_studio_sdk.core.api_error import ApiError
 
 from newsclaims.annotation.client import NO_RETRY
 
-LIST_PAGE_SIZE = 1000  # Label Studio sets no maximum; 100 per page made listing 5k tasks a 50-request walk
+LIST_PAGE_SIZE = 1000  # Label Studio sets no maximum; fewer requests per listing (bench/NOTES.md)
 
-# What a task row carries without serializing its annotations and predictions: listing 1000
-# tasks with only these took 0.3 s against 2.2 s with fields=all (Label Studio 1.23, SQLite).
+# What a task row carries without serializing its annotations and predictions (bench/NOTES.md).
 LIGHT_FIELDS = "id,data,meta,total_annotations,cancelled_annotations,total_predictions,draft_exists"
 
 
