@@ -6,6 +6,8 @@ import copy
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from newsclaims.corpus.reasons import RejectReason
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -74,11 +76,15 @@ class Reject:
     """A raw input that did not become a document, and why. Written to rejects.jsonl."""
 
     raw_path: str
-    reason: str  # short machine-readable code: empty, binary, undecodable, too_large, unknown_extension, duplicate, ...
+    reason: RejectReason
     detail: str = ""
     raw_sha256: str | None = None
     duplicate_of: str | None = None  # document id, for reason == "duplicate"
     record: int | None = None  # line number inside a .jsonl input
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "reason": self.reason.value}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Reject:
+        return cls(**{**d, "reason": RejectReason(d["reason"])})

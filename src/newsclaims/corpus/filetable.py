@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsclaims.corpus.inputs import RawFile
+from newsclaims.corpus.rawfolder import RawFile
 
 ROLES = ("article", "metadata", "other")
 FORMATS = (None, "txt", "html", "jsonl")

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import trafilatura
 
 from newsclaims.corpus.document import Paragraph
-from newsclaims.corpus.inputs import SourceFields
+from newsclaims.corpus.rawfolder import SourceFields
 from newsclaims.corpus.normalize import normalize_text
 
 # libxml2 (under lxml, under trafilatura) drops everything nested deeper than this.
