@@ -15,14 +15,14 @@ from hypothesis import strategies as st
 from newsclaims.corpus.build import BuildSettings, input_digest
 from newsclaims.corpus.dedup import MINHASH, SignatureCache
 from newsclaims.corpus.diff import ParentDiff
-from newsclaims.corpus.duplicates import deduplicate
 from newsclaims.corpus.document import Document, NearDuplicate, Paragraph
+from newsclaims.corpus.duplicates import deduplicate
 from newsclaims.corpus.filetable import RawFiles
-from newsclaims.corpus.rawfolder import list_raw_files
 from newsclaims.corpus.jsonstream import StreamedList, write_json
 from newsclaims.corpus.normalize import NORMALIZER_VERSION
-from newsclaims.corpus.pipeline import Draft
 from newsclaims.corpus.parent_cache import SortedKeys
+from newsclaims.corpus.pipeline import Draft
+from newsclaims.corpus.rawfolder import list_raw_files
 from newsclaims.corpus.spool import Spool
 
 json_values = st.recursive(

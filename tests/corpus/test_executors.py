@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from distributed import Client, LocalCluster, get_task_stream
 
-import newsclaims.corpus.executors as executors
+from newsclaims.corpus import executors
 from newsclaims.corpus.build import BuildSettings, build_corpus
 from newsclaims.corpus.versions import load_documents, load_rejects, version_dir
 
@@ -124,3 +124,16 @@ def test_unreachable_scheduler_is_a_clear_error_and_writes_nothing(raw_dir, out_
         build_corpus(raw_dir, out_dir, settings=BuildSettings(engine="dask", scheduler="tcp://127.0.0.1:9"))
     assert not (out_dir / "v1").exists() and not (out_dir / "LATEST").exists()
     assert not [p for p in out_dir.iterdir() if p.name.startswith(".v1")]  # no partial version left
+
+
+def test_dask_executor_gives_the_serial_executors_items_and_counts(messy_raw, cluster):  # noqa: F811
+    from .test_pipeline import _comparable, _counts, _job_and_files
+
+    address, _ = cluster
+    job, files = _job_and_files(messy_raw)
+    with executors.SerialExecutor() as serial:
+        one = list(serial.run(job, files))
+    with executors.DaskExecutor(address, workers=1) as dask:
+        many = list(dask.run(job, files))
+    assert _comparable(many) == _comparable(one)
+    assert _counts(dask.stats) == _counts(serial.stats) and dask.stats[0].items_in == len(files)

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-import newsclaims.corpus.steps as steps
+from newsclaims.corpus import steps
 from newsclaims.corpus.build import BuildSettings, build_corpus
 from newsclaims.corpus.dedup import SignatureCache
 from newsclaims.corpus.versions import read_manifest, version_dir

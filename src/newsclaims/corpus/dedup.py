@@ -147,13 +147,6 @@ class NearDuplicateIndex:
         for keys in self._band_files:
             keys.flush()
 
-    def signatures(self) -> np.ndarray:
-        """All signatures, one row per document, read from the scratch file (not copied into memory)."""
-        self.flush()
-        if not len(self):
-            return np.zeros((0, self.config.num_perm), dtype=self.dtype)
-        return np.memmap(self.path, dtype=self.dtype, mode="r", shape=(len(self), self.config.num_perm))
-
     def pairs(self) -> list[tuple[str, str, float]]:
         """(earlier id, later id, similarity) of every near-duplicate pair, sorted."""
         n, b = len(self), len(self.bands)

@@ -56,7 +56,6 @@ class Deduplicate(PipelineStep):
 
 @dataclass
 class Deduplicated:
-    spool: Spool
     rejects: list[Reject]
     near: dict[str, list[NearDuplicate]]
     index: NearDuplicateIndex  # the caller closes it
@@ -78,5 +77,5 @@ def deduplicate(items: Iterable[Item], spool: Spool, cache: SignatureCache | Non
         raise
     finally:
         dedup.exact.close()
-    return Deduplicated(spool, rejects, dedup.near, dedup.index, bytes(dedup.digests), dedup.languages,
+    return Deduplicated(rejects, dedup.near, dedup.index, bytes(dedup.digests), dedup.languages,
                         pipeline.stats)

@@ -18,12 +18,13 @@ import contextlib
 import multiprocessing
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Self
 
 from tqdm import tqdm
 
 from newsclaims.corpus.errors import CorpusError
+from newsclaims.corpus.filetable import RawFiles
 from newsclaims.corpus.per_file import PerFileJob, run_chunk
 from newsclaims.corpus.pipeline import Item, StepStats, merge_stats
 from newsclaims.corpus.rawfolder import RawFile
@@ -36,6 +37,8 @@ POOL_CHUNKSIZE = 4
 CHUNK_FILES = 32
 IN_FLIGHT_PER_WORKER = 4
 CONNECT_TIMEOUT = "30s"
+
+Files = RawFiles | Sequence[RawFile]
 
 
 class ExecutorError(CorpusError):
@@ -56,20 +59,20 @@ class Executor:
     def __init__(self) -> None:
         self.stats: list[StepStats] = []
 
-    def __enter__(self) -> Executor:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def run(self, job: PerFileJob, files: list[RawFile]) -> Iterator[Item]:
+    def run(self, job: PerFileJob, files: Files) -> Iterator[Item]:
         raise NotImplementedError
 
 
 class SerialExecutor(Executor):
     name = "local"
 
-    def run(self, job: PerFileJob, files: list[RawFile]) -> Iterator[Item]:
+    def run(self, job: PerFileJob, files: Files) -> Iterator[Item]:
         run = job.stream(progress(files, len(files), "building"))
         yield from run
         merge_stats(self.stats, run.stats)
@@ -97,7 +100,7 @@ class ProcessPoolExecutor(Executor):
         super().__init__()
         self.workers = workers
 
-    def run(self, job: PerFileJob, files: list[RawFile]) -> Iterator[Item]:
+    def run(self, job: PerFileJob, files: Files) -> Iterator[Item]:
         files_in = progress(files, len(files), "building")
         with multiprocessing.get_context("fork").Pool(self.workers, _init_worker, (job,)) as pool:
             for items, stats in pool.imap(_run_one, files_in, chunksize=POOL_CHUNKSIZE):
@@ -116,7 +119,7 @@ class DaskExecutor(Executor):
         self._stack = contextlib.ExitStack()
         self.client: Any = None
 
-    def __enter__(self) -> DaskExecutor:
+    def __enter__(self) -> Self:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
@@ -138,7 +141,7 @@ class DaskExecutor(Executor):
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
 
-    def run(self, job: PerFileJob, files: list[RawFile]) -> Iterator[Item]:
+    def run(self, job: PerFileJob, files: Files) -> Iterator[Item]:
         client = self.client
         threads = sum(client.nthreads().values()) or 1
         shared = client.scatter(job, broadcast=True)  # sent to every worker once, not with every task
