@@ -8,7 +8,6 @@ import json
 import os
 from pathlib import Path
 
-
 import newsclaims.corpus as corpus_package
 from newsclaims.corpus.build import BuildSettings, build_corpus
 from newsclaims.corpus.document import Document, Reject

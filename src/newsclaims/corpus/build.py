@@ -18,7 +18,7 @@ from pathlib import Path
 from newsclaims.corpus import versions as V
 from newsclaims.corpus.dedup import MINHASH, SignatureCache
 from newsclaims.corpus.diff import ParentDiff, parent_lines
-from newsclaims.corpus.duplicates import Deduplicated, deduplicate
+from newsclaims.corpus.duplicates import Deduplicate, Deduplicated, run_whole_stream
 from newsclaims.corpus.errors import BuildLockedError, CorpusError, RawDirMissingError, VersionConflictError
 from newsclaims.corpus.executors import executor_for, progress
 from newsclaims.corpus.filetable import RawFiles
@@ -28,10 +28,11 @@ from newsclaims.corpus.language import language_codes
 from newsclaims.corpus.normalize import NORMALIZER_VERSION
 from newsclaims.corpus.parent_cache import load_parent_cache
 from newsclaims.corpus.per_file import PerFileJob
-from newsclaims.corpus.pipeline import StepStats, merge_stats
+from newsclaims.corpus.pipeline import PipelineStep, StepStats, merge_stats, split_per_file
 from newsclaims.corpus.rawfolder import list_raw_files, load_sidecars
 from newsclaims.corpus.read import DEFAULT_MAX_BYTES
-from newsclaims.corpus.spool import Spool
+from newsclaims.corpus.spool import Spool, WriteSpool
+from newsclaims.corpus.steps import per_file_steps
 from newsclaims.corpus.validate import Validate
 from newsclaims.fsutil import atomic_directory, atomic_write_text, check_version_name, exclusive_writer
 
@@ -87,6 +88,14 @@ def input_digest(files: RawFiles, settings: BuildSettings) -> str:
     return h.hexdigest()
 
 
+# ---- the pipeline ---------------------------------------------------------------------------
+def corpus_steps(spool: Spool, cache: SignatureCache | None) -> list[PipelineStep]:
+    """The chain after `read` (its source, per_file.py): decode, extract_html, normalize,
+    extract_header, segment, apply_metadata, detect_language, sign (per file, on the executor),
+    then validate, dedup and write (the whole stream, in this process)."""
+    return [*per_file_steps(MINHASH), Validate(), Deduplicate(spool, cache, MINHASH), WriteSpool(spool)]
+
+
 # ---- writing -----------------------------------------------------------------------------
 def _write_jsonl(path: Path, records: Iterable[dict]) -> dict:
     return _write_lines(path, ((dumps_record(r) + "\n").encode("utf-8") for r in records))
@@ -111,11 +120,12 @@ def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, fi
     cache = SignatureCache(out_dir).load() if reusable is not None else None
     spool = Spool(tmp / ".spool.jsonl")
     diff = ParentDiff(tmp / ".diff", parent_lines(parent, out_dir))
-    job = PerFileJob(sidecars, settings.max_bytes, reusable)
     try:
         try:
             with executor_for(settings.engine, settings.workers, settings.scheduler) as executor:
-                result = deduplicate(executor.run(job, files), spool, cache, before=[Validate()])
+                per_file, whole_stream = split_per_file(corpus_steps(spool, cache))
+                job = PerFileJob(sidecars, settings.max_bytes, reusable, per_file)
+                result = run_whole_stream(executor.run(job, files), whole_stream)
         finally:
             if cache is not None:
                 cache.close()

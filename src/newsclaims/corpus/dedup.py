@@ -67,8 +67,8 @@ def _sha1_hash32_all(values: Iterable[bytes]) -> list[int]:
 
 
 def minhash(text: str, config: MinHashConfig = MINHASH) -> LeanMinHash:
-    # The permutations are drawn once per process and shared (drawing them is a third of the
-    # cost of a short document); the same seed gives the same permutations, so the same values.
+    # The permutations are drawn once per process and shared (drawing them per document would
+    # dominate short ones); the same seed gives the same permutations, so the same values.
     # The shingles are hashed here in one batch (the same sha1_hash32 values) and handed to
     # datasketch, which permutes and takes the minima as for its default hash function.
     t = _template(config)
@@ -80,7 +80,7 @@ def minhash(text: str, config: MinHashConfig = MINHASH) -> LeanMinHash:
 
 class ExactDuplicates:
     """text digest -> id of the first document seen with that text, in a scratch SQLite table
-    (a dict of them grew the build's memory with the corpus)."""
+    (so the build's memory does not grow with the corpus)."""
 
     def __init__(self, scratch: Path):
         self.path = Path(scratch)
@@ -115,7 +115,7 @@ class NearDuplicateIndex:
         self.config = config
         self.bands = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm).hashranges
         self.dtype = _template(config).hashvalues.dtype
-        # Ids as one UTF-8 blob plus end offsets: ~27 bytes per document instead of a list of str.
+        # Ids as one UTF-8 blob plus end offsets: a few bytes per document, not a str object each.
         self._id_blob = bytearray()
         self._id_ends = array.array("Q")
         self.path = Path(scratch)
@@ -194,7 +194,7 @@ class NearDuplicateIndex:
 
 class SignatureCache:
     """MinHash values by text_sha256, kept next to the versions so that a rebuild does not hash
-    the shingles of texts it has already seen (MinHash is a fifth of a build's time).
+    the shingles of texts it has already seen (MinHash is a large share of a build's time).
 
     One file of fixed-size records (32-byte digest, NUM_PERM values), rewritten atomically after
     each build with the signatures of that build's documents. A cache, not output: deleting it
@@ -209,8 +209,7 @@ class SignatureCache:
         self.dtype = _template(config).hashvalues.dtype
         self.record = 32 + c.num_perm * self.dtype.itemsize
         # Looked up by the first 8 bytes of the digest (sorted, 16 bytes per record in memory);
-        # the records stay in the file and are read one at a time (a dict of the whole file
-        # was ~700 bytes per cached document).
+        # the records stay in the file and are read one at a time, so memory stays small per record.
         self._prefixes = np.zeros(0, dtype=np.uint64)
         self._rows = np.zeros(0, dtype=np.int64)
         self._file = None
@@ -249,7 +248,7 @@ class SignatureCache:
     def save(self, index: NearDuplicateIndex, text_sha256: bytes) -> None:
         """`text_sha256`: the 32-byte digests of the index's documents, in the index's order.
         Streamed from the index's scratch file in index order: holding all signatures (and a
-        copy for joining them) cost 3 bytes of memory per byte of cache at the end of a build."""
+        copy for joining them) would need several times the cache's size in memory."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         index.flush()
         size = self.num_perm * self.dtype.itemsize

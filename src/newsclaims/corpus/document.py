@@ -50,8 +50,9 @@ class Document:
     removed: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """What `dataclasses.asdict` returns, built directly: asdict deep-copies field by field
-        and was a tenth of a build's time (every document is turned into a dict twice)."""
+        """What `dataclasses.asdict` returns, built directly: asdict deep-copies field by field,
+        and every document is turned into a dict twice per build (equivalence tested in
+        tests/corpus/test_document.py)."""
         d = {name: getattr(self, name) for name in _PLAIN_FIELDS}
         d["paragraphs"] = [{"start": p.start, "end": p.end, "kind": p.kind} for p in self.paragraphs]
         d["near_duplicates"] = [{"id": n.id, "similarity": n.similarity} for n in self.near_duplicates]

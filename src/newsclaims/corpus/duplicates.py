@@ -20,6 +20,7 @@ from newsclaims.corpus.spool import Spool, WriteSpool
 class Deduplicate(PipelineStep):
     name = "dedup"
     skips_reused = False  # a reused document can be a duplicate of a new one
+    per_file = False  # the first of each text in file order wins
 
     def __init__(self, spool: Spool, cache: SignatureCache | None = None, config: MinHashConfig = MINHASH):
         self.spool, self.cache = spool, cache
@@ -64,12 +65,11 @@ class Deduplicated:
     stats: list[StepStats]
 
 
-def deduplicate(items: Iterable[Item], spool: Spool, cache: SignatureCache | None = None,
-                before: Sequence[PipelineStep] = ()) -> Deduplicated:
-    """The steps that need the whole stream: `before` (validate), dedup and write to the spool.
+def run_whole_stream(items: Iterable[Item], steps: Sequence[PipelineStep]) -> Deduplicated:
+    """The steps that need the whole stream (validate, dedup, write), one of them a Deduplicate.
     Every Reject of the stream is collected; accepted documents end up in the spool."""
-    dedup = Deduplicate(spool, cache)
-    pipeline = Pipeline([*before, dedup, WriteSpool(spool)])
+    dedup = next(step for step in steps if isinstance(step, Deduplicate))
+    pipeline = Pipeline(steps)
     try:
         rejects = [item for item in pipeline.run(items) if isinstance(item, Reject)]
     except BaseException:
@@ -79,3 +79,8 @@ def deduplicate(items: Iterable[Item], spool: Spool, cache: SignatureCache | Non
         dedup.exact.close()
     return Deduplicated(rejects, dedup.near, dedup.index, bytes(dedup.digests), dedup.languages,
                         pipeline.stats)
+
+
+def deduplicate(items: Iterable[Item], spool: Spool, cache: SignatureCache | None = None) -> Deduplicated:
+    """Dedup, then write the accepted documents to `spool`."""
+    return run_whole_stream(items, [Deduplicate(spool, cache), WriteSpool(spool)])

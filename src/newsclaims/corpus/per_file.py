@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from newsclaims.corpus.dedup import MINHASH, MinHashConfig
+from newsclaims.corpus.dedup import MINHASH
 from newsclaims.corpus.document import Reject
 from newsclaims.corpus.parent_cache import ParentCache
-from newsclaims.corpus.pipeline import Draft, Item, Pipeline, StepStats
+from newsclaims.corpus.pipeline import Draft, Item, Pipeline, PipelineStep, StepStats
 from newsclaims.corpus.rawfolder import RawFile, Sidecars
 from newsclaims.corpus.read import DEFAULT_MAX_BYTES, Read
 from newsclaims.corpus.steps import per_file_steps
@@ -22,7 +22,8 @@ class PerFileJob:
     sidecars: Sidecars
     max_bytes: int = DEFAULT_MAX_BYTES
     cache: ParentCache | None = None  # the parent version's results, for an incremental build
-    minhash: MinHashConfig = MINHASH
+    # After `read`, which is the source: the per-file head of the chain (build.corpus_steps).
+    steps: list[PipelineStep] = field(default_factory=lambda: per_file_steps(MINHASH))
 
     def stream(self, files: Iterable[RawFile]) -> PerFileRun:
         return PerFileRun(self, files)
@@ -34,7 +35,7 @@ class PerFileRun:
     def __init__(self, job: PerFileJob, files: Iterable[RawFile]):
         self.job, self.files = job, files
         self.read_stats = StepStats(Read.name)
-        self.pipeline = Pipeline(per_file_steps(job.minhash))
+        self.pipeline = Pipeline(job.steps)
 
     @property
     def stats(self) -> list[StepStats]:

@@ -78,6 +78,9 @@ class PipelineStep:
 
     name: ClassVar[str] = "step"
     skips_reused: ClassVar[bool] = True  # Drafts taken from the parent version are already done
+    # Needs one file's items only, so an executor may run it anywhere (in a worker, on a cluster);
+    # False: it needs the whole stream in file order, so it runs in the driver, after those.
+    per_file: ClassVar[bool] = True
 
     def apply(self, draft: Draft) -> Item:
         raise NotImplementedError
@@ -128,6 +131,15 @@ class Pipeline:
         for step, stats in zip(self.steps, self.stats, strict=True):
             items = run_step(step, items, stats)
         yield from items
+
+
+def split_per_file(steps: Sequence[PipelineStep]) -> tuple[list[PipelineStep], list[PipelineStep]]:
+    """(the per-file steps at the head of the chain, the whole-stream steps after them)."""
+    at = next((i for i, step in enumerate(steps) if not step.per_file), len(steps))
+    head, tail = list(steps[:at]), list(steps[at:])
+    if any(step.per_file for step in tail):
+        raise ValueError(f"per-file step {next(s.name for s in tail if s.per_file)!r} after a whole-stream step")
+    return head, tail
 
 
 def merge_stats(into: list[StepStats], more: Iterable[StepStats]) -> list[StepStats]:

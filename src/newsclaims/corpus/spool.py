@@ -57,6 +57,7 @@ class Spool:
 class WriteSpool(PipelineStep):
     name = "write"
     skips_reused = False  # a reused document is written too (its line as the parent had it)
+    per_file = False
 
     def __init__(self, spool: Spool):
         self.spool = spool

@@ -21,6 +21,7 @@ class Validate(PipelineStep):
 
     name = "validate"
     skips_reused = False  # they take part in the batch checks
+    per_file = False  # (it could run per file, but batches across files keep pandera calls few)
 
     def __init__(self, batch_size: int = VALIDATE_BATCH):
         self.batch_size = batch_size
