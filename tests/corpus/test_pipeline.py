@@ -16,6 +16,7 @@ from newsclaims.corpus.filetable import RawFiles
 from newsclaims.corpus.per_file import PerFileJob
 from newsclaims.corpus.pipeline import Draft, Item, Pipeline, PipelineStep
 from newsclaims.corpus.rawfolder import list_raw_files, load_sidecars
+from newsclaims.corpus.read import Read
 from newsclaims.corpus.reasons import RejectReason
 from newsclaims.corpus.steps import per_file_steps
 from newsclaims.corpus.summary import format_summary
@@ -65,7 +66,7 @@ def test_every_per_file_step_lets_rejects_by():
 
 def _job_and_files(raw: Path) -> tuple[PerFileJob, RawFiles]:
     files = RawFiles(raw, list_raw_files(raw))
-    return PerFileJob(load_sidecars(files, MAX_BYTES), MAX_BYTES), files
+    return PerFileJob([Read(load_sidecars(files, MAX_BYTES), MAX_BYTES), *per_file_steps()]), files
 
 
 def _comparable(items: list[Item]) -> list[tuple]:

@@ -26,11 +26,11 @@ from newsclaims.corpus.jsonl import dumps_record
 from newsclaims.corpus.jsonstream import StreamedList, write_json
 from newsclaims.corpus.language import language_codes
 from newsclaims.corpus.normalize import NORMALIZER_VERSION
-from newsclaims.corpus.parent_cache import load_parent_cache
+from newsclaims.corpus.parent_cache import ParentCache, load_parent_cache
 from newsclaims.corpus.per_file import PerFileJob
 from newsclaims.corpus.pipeline import PipelineStep, StepStats, merge_stats, split_per_file
-from newsclaims.corpus.rawfolder import list_raw_files, load_sidecars
-from newsclaims.corpus.read import DEFAULT_MAX_BYTES
+from newsclaims.corpus.rawfolder import Sidecars, list_raw_files, load_sidecars
+from newsclaims.corpus.read import DEFAULT_MAX_BYTES, Read
 from newsclaims.corpus.spool import Spool, WriteSpool
 from newsclaims.corpus.steps import per_file_steps
 from newsclaims.corpus.validate import Validate
@@ -89,11 +89,13 @@ def input_digest(files: RawFiles, settings: BuildSettings) -> str:
 
 
 # ---- the pipeline ---------------------------------------------------------------------------
-def corpus_steps(spool: Spool, cache: SignatureCache | None) -> list[PipelineStep]:
-    """The chain after `read` (its source, per_file.py): decode, extract_html, normalize,
+def corpus_steps(sidecars: Sidecars, max_bytes: int, parent: ParentCache | None, spool: Spool,
+                 signatures: SignatureCache | None) -> list[PipelineStep]:
+    """The whole chain: read (through the parent cache), decode, extract_html, normalize,
     extract_header, segment, apply_metadata, detect_language, sign (per file, on the executor),
     then validate, dedup and write (the whole stream, in this process)."""
-    return [*per_file_steps(MINHASH), Validate(), Deduplicate(spool, cache, MINHASH), WriteSpool(spool)]
+    return [Read(sidecars, max_bytes, parent), *per_file_steps(MINHASH), Validate(),
+            Deduplicate(spool, signatures, MINHASH), WriteSpool(spool)]
 
 
 # ---- writing -----------------------------------------------------------------------------
@@ -123,9 +125,9 @@ def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, fi
     try:
         try:
             with executor_for(settings.engine, settings.workers, settings.scheduler) as executor:
-                per_file, whole_stream = split_per_file(corpus_steps(spool, cache))
-                job = PerFileJob(sidecars, settings.max_bytes, reusable, per_file)
-                result = run_whole_stream(executor.run(job, files), whole_stream)
+                steps = corpus_steps(sidecars, settings.max_bytes, reusable, spool, cache)
+                per_file, whole_stream = split_per_file(steps)
+                result = run_whole_stream(executor.run(PerFileJob(per_file), files), whole_stream)
         finally:
             if cache is not None:
                 cache.close()

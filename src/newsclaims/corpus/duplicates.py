@@ -17,7 +17,7 @@ from newsclaims.corpus.reasons import RejectReason as R
 from newsclaims.corpus.spool import Spool, WriteSpool
 
 
-class Deduplicate(PipelineStep):
+class Deduplicate(PipelineStep[Draft]):
     name = "dedup"
     skips_reused = False  # a reused document can be a duplicate of a new one
     per_file = False  # the first of each text in file order wins

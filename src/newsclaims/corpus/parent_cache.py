@@ -5,7 +5,7 @@ function of the file's bytes, its metadata and the build settings. When the pare
 with the same settings and normalizer, the same metadata inputs, and a file's sha256 is
 unchanged, its documents (without their near-duplicate links, which depend on the whole
 corpus) and its per-file rejects are exactly what the steps would produce again. The build's
-source (per_file.py) asks this cache first and sends only misses through the steps; validation
+`read` step (read.py) asks this cache first and sends only misses through the steps; validation
 and deduplication still see every document in file order, so the version is byte-identical to
 a build from scratch. Whatever the parent cannot vouch for (files it rejected as duplicates or
 invalid, new or changed files) is a miss.

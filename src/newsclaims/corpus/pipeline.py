@@ -1,22 +1,24 @@
 """The corpus pipeline: one list of steps, run over a stream of items (after datatrove's
-`PipelineStep`; see build.py for the chain).
+`PipelineStep`; build.corpus_steps is the chain).
 
     read -> decode -> extract_html -> normalize -> extract_header -> segment -> apply_metadata
          -> detect_language -> sign -> validate -> dedup -> write
 
-Items are `Draft`s (a Document being built) or `Reject`s. A step only ever sees Drafts: the
-pipeline passes Rejects (and Drafts reused from the parent version, see parent_cache.py) past
-it unchanged, so whatever goes in comes out as a Document or a Reject: nothing vanishes. The
-pipeline also counts, for every step the same way, the Drafts it took, gave back and rejected,
-and the time it spent on them.
+`read` takes raw files; after it, items are `Draft`s (a Document being built) or `Reject`s. A
+step only ever sees Drafts: the pipeline passes Rejects (and Drafts reused from the parent
+version, see parent_cache.py) past it unchanged, so whatever goes in comes out as a Document
+or a Reject: nothing vanishes. The pipeline also counts, for every step the same way, what it
+took, gave back and rejected, and the time it spent on them. Where the steps run is the
+executor's business (executors.py).
 """
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import numpy as np
 
@@ -71,10 +73,14 @@ class StepStats:
                 "rejects": self.rejects, "passed": self.passed, "seconds": round(self.seconds, 6)}
 
 
-class PipelineStep:
+In = TypeVar("In")
+
+
+class PipelineStep(Generic[In]):
     """A step of the pipeline. Override `apply` (one Draft -> a Draft or a Reject), or, for a
-    step that needs several Drafts at once, `take` (one Draft -> any items, now or later) and
-    `finish` (what is still held when the stream ends). Rejects never reach a step."""
+    step that needs several inputs at once or gives several items for one, `take` (one input ->
+    any items, now, later or as a generator) and `finish` (what is still held when the stream
+    ends). Rejects never reach a step. The first step (`read`) takes raw files, the others Drafts."""
 
     name: ClassVar[str] = "step"
     skips_reused: ClassVar[bool] = True  # Drafts taken from the parent version are already done
@@ -82,52 +88,55 @@ class PipelineStep:
     # False: it needs the whole stream in file order, so it runs in the driver, after those.
     per_file: ClassVar[bool] = True
 
-    def apply(self, draft: Draft) -> Item:
+    def apply(self, draft: In) -> Item:
         raise NotImplementedError
 
-    def take(self, draft: Draft) -> Iterable[Item]:
+    def take(self, draft: In) -> Iterable[Item]:
         return (self.apply(draft),)
 
     def finish(self) -> Iterable[Item]:
         return ()
 
 
-def _count(stats: StepStats, results: Iterable[Item]) -> Iterator[Item]:
-    for item in results:
+def _timed(results: Callable[[], Iterable[Item]], stats: StepStats) -> Iterator[Item]:
+    """The step's items, streamed (a .jsonl file can hold a whole corpus), counted, and timed
+    without the time the rest of the pipeline spends on each one."""
+    clock = time.perf_counter
+    start = clock()
+    items = iter(results())
+    while True:
+        item = next(items, None)
+        stats.seconds += clock() - start
+        if item is None:
+            return
         if isinstance(item, Reject):
             stats.rejects += 1
         else:
             stats.items_out += 1
         yield item
+        start = clock()
 
 
-def run_step(step: PipelineStep, items: Iterable[Item], stats: StepStats) -> Iterator[Item]:
+def run_step(step: PipelineStep[Any], items: Iterable[Any], stats: StepStats) -> Iterator[Item]:
     """`step` over the stream, keeping the stream's order for everything it lets by."""
-    clock = time.perf_counter
     for item in items:
-        if isinstance(item, Reject) or (item.reused and step.skips_reused):
+        if isinstance(item, Reject) or (isinstance(item, Draft) and item.reused and step.skips_reused):
             stats.passed += 1
             yield item
             continue
         stats.items_in += 1
-        start = clock()
-        results = list(step.take(item))
-        stats.seconds += clock() - start
-        yield from _count(stats, results)
-    start = clock()
-    results = list(step.finish())
-    stats.seconds += clock() - start
-    yield from _count(stats, results)
+        yield from _timed(functools.partial(step.take, item), stats)
+    yield from _timed(step.finish, stats)
 
 
 class Pipeline:
     """Steps run in order over one stream, each one's counts in `stats` (one per step, in order)."""
 
-    def __init__(self, steps: Sequence[PipelineStep]):
+    def __init__(self, steps: Sequence[PipelineStep[Any]]):
         self.steps = list(steps)
         self.stats = [StepStats(step.name) for step in self.steps]
 
-    def run(self, items: Iterable[Item]) -> Iterator[Item]:
+    def run(self, items: Iterable[Any]) -> Iterator[Item]:
         for step, stats in zip(self.steps, self.stats, strict=True):
             items = run_step(step, items, stats)
         yield from items

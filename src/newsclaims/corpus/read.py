@@ -1,5 +1,5 @@
 """The first step: raw files -> one Draft per article (per record for .jsonl), a Reject for
-every other file."""
+every other file; with the parent version as a read-through cache in front (parent_cache.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ import hashlib
 import json
 import unicodedata
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from newsclaims.corpus.document import Document, Reject
-from newsclaims.corpus.pipeline import Draft, Item
+from newsclaims.corpus.pipeline import Draft, Item, PipelineStep
 from newsclaims.corpus.rawfolder import RawFile, Sidecars, SourceFields
 from newsclaims.corpus.reasons import RejectReason as R
+
+if TYPE_CHECKING:
+    from newsclaims.corpus.parent_cache import ParentCache
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -24,13 +28,26 @@ def document_id(raw_path: str, record_key: str | None = None) -> str:
     return "nc-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-class Read:
-    """Reads one raw file at a time (the pipeline's source, so not a PipelineStep: it takes files)."""
+class Read(PipelineStep[RawFile]):
+    """Takes raw files (so counts files in, items out: a .jsonl file gives several)."""
 
     name = "read"
 
-    def __init__(self, sidecars: Sidecars, max_bytes: int = DEFAULT_MAX_BYTES):
-        self.sidecars, self.max_bytes = sidecars, max_bytes
+    def __init__(self, sidecars: Sidecars, max_bytes: int = DEFAULT_MAX_BYTES, cache: ParentCache | None = None):
+        self.sidecars, self.max_bytes, self.cache = sidecars, max_bytes, cache
+
+    def take(self, f: RawFile) -> Iterator[Item]:
+        """A hit in the parent cache goes on as a reused Draft (or the parent's Reject), which
+        the later steps let by; a miss is read."""
+        cache = self.cache
+        if cache is None or not cache.covers(f):
+            yield from self.read_file(f)
+        elif cache.one_document(f, self.max_bytes):
+            hit = cache.lookup_file(f)  # without reading the file
+            yield from [hit] if hit is not None else self.read_file(f)
+        else:
+            for item in self.read_file(f):
+                yield (cache.lookup(item) or item) if isinstance(item, Draft) else item
 
     def read_file(self, f: RawFile) -> Iterator[Item]:
         sidecars, max_bytes = self.sidecars, self.max_bytes

@@ -54,7 +54,7 @@ class Spool:
         drop_scratch_db(self._db, self._db_path)
 
 
-class WriteSpool(PipelineStep):
+class WriteSpool(PipelineStep[Draft]):
     name = "write"
     skips_reused = False  # a reused document is written too (its line as the parent had it)
     per_file = False

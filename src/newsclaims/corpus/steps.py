@@ -18,7 +18,7 @@ from newsclaims.corpus.rawfolder import SourceFields
 from newsclaims.corpus.reasons import RejectReason as R
 
 
-class Decode(PipelineStep):
+class Decode(PipelineStep[Draft]):
     name = "decode"
 
     def apply(self, draft: Draft) -> Item:
@@ -32,7 +32,7 @@ class Decode(PipelineStep):
         return draft
 
 
-class ExtractMainText(PipelineStep):
+class ExtractMainText(PipelineStep[Draft]):
     name = "extract_html"
 
     def apply(self, draft: Draft) -> Item:
@@ -52,7 +52,7 @@ class ExtractMainText(PipelineStep):
         return draft
 
 
-class Normalize(PipelineStep):
+class Normalize(PipelineStep[Draft]):
     name = "normalize"
 
     def apply(self, draft: Draft) -> Item:
@@ -65,7 +65,7 @@ class Normalize(PipelineStep):
         return draft
 
 
-class ExtractHeader(PipelineStep):
+class ExtractHeader(PipelineStep[Draft]):
     """Move an agency header / dateline at the start of the text into metadata (kept in `removed`)."""
 
     name = "extract_header"
@@ -83,7 +83,7 @@ class ExtractHeader(PipelineStep):
         return draft
 
 
-class Segment(PipelineStep):
+class Segment(PipelineStep[Draft]):
     name = "segment"
 
     def apply(self, draft: Draft) -> Item:
@@ -104,7 +104,7 @@ def _iso_date(value: str | None) -> str | None:
     return None
 
 
-class ApplyMetadata(PipelineStep):
+class ApplyMetadata(PipelineStep[Draft]):
     """Given metadata (sidecar, record) wins over what was found in the page or the text."""
 
     name = "apply_metadata"
@@ -127,7 +127,7 @@ class ApplyMetadata(PipelineStep):
         return draft
 
 
-class DetectLanguage(PipelineStep):
+class DetectLanguage(PipelineStep[Draft]):
     name = "detect_language"
 
     def apply(self, draft: Draft) -> Item:
@@ -135,7 +135,7 @@ class DetectLanguage(PipelineStep):
         return draft
 
 
-class Sign(PipelineStep):
+class Sign(PipelineStep[Draft]):
     """MinHash values of each new text, for deduplication. A per-file step, so that worker
     processes and cluster tasks hash the shingles, not the driver that deduplicates; reused
     documents are skipped (dedup takes theirs from the signature cache)."""

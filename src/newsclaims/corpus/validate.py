@@ -12,7 +12,7 @@ VALIDATE_BATCH = 512
 REUSED_PER_BATCH = 8  # a batch holds at most VALIDATE_BATCH * 8 documents
 
 
-class Validate(PipelineStep):
+class Validate(PipelineStep[Draft]):
     """A failing document becomes an `invalid_document` Reject.
 
     Documents reused from the parent passed this check there and are not checked again, unless
