@@ -98,6 +98,17 @@ def corpus_steps(sidecars: Sidecars, max_bytes: int, parent: ParentCache | None,
             Deduplicate(spool, signatures, MINHASH), WriteSpool(spool)]
 
 
+def _run_pipeline(files: RawFiles, sidecars: Sidecars, parent: ParentCache | None, signatures: SignatureCache | None,
+                  spool: Spool, settings: BuildSettings) -> Deduplicated:
+    """The chain over the files: its per-file head on the executor (kept up, e.g. a Dask
+    cluster, while this process consumes the items), the rest here; stats of every step."""
+    with executor_for(settings.engine, settings.workers, settings.scheduler) as executor:
+        per_file, whole_stream = split_per_file(corpus_steps(sidecars, settings.max_bytes, parent, spool, signatures))
+        result = run_whole_stream(executor.run(PerFileJob(per_file), files), whole_stream)
+    result.stats = merge_stats(list(executor.stats), result.stats)
+    return result
+
+
 # ---- writing -----------------------------------------------------------------------------
 def _write_jsonl(path: Path, records: Iterable[dict]) -> dict:
     return _write_lines(path, ((dumps_record(r) + "\n").encode("utf-8") for r in records))
@@ -124,10 +135,7 @@ def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, fi
     diff = ParentDiff(tmp / ".diff", parent_lines(parent, out_dir))
     try:
         try:
-            with executor_for(settings.engine, settings.workers, settings.scheduler) as executor:
-                steps = corpus_steps(sidecars, settings.max_bytes, reusable, spool, cache)
-                per_file, whole_stream = split_per_file(steps)
-                result = run_whole_stream(executor.run(PerFileJob(per_file), files), whole_stream)
+            result = _run_pipeline(files, sidecars, reusable, cache, spool, settings)
         finally:
             if cache is not None:
                 cache.close()
@@ -136,7 +144,7 @@ def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, fi
         result.index.close()
         summary = _write_manifest_and_rejects(tmp, version, parent, out_dir, files, digest, settings, result,
                                               documents_out, diff)
-        summary.steps = merge_stats(list(executor.stats), result.stats)
+        summary.steps = result.stats
     finally:
         spool.close()
         diff.close()

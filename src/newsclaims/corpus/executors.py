@@ -29,7 +29,6 @@ from newsclaims.corpus.per_file import PerFileJob, run_chunk
 from newsclaims.corpus.pipeline import Item, StepStats, merge_stats
 from newsclaims.corpus.rawfolder import RawFile
 
-EXECUTORS = ("local", "dask")  # the names `--engine` takes; local: serial or a process pool by --workers
 PROGRESS_MIN_FILES = 1000  # show progress on a terminal, or on long runs in logs
 POOL_CHUNKSIZE = 4
 # Files per Dask task: large enough that Dask's per-task cost (~1 ms) and the transfer of the
@@ -164,9 +163,13 @@ class DaskExecutor(Executor):
         return items
 
 
+# The names `--engine` takes; "local" is serial or a process pool, by --workers.
+EXECUTORS = tuple(dict.fromkeys(e.name for e in (SerialExecutor, ProcessPoolExecutor, DaskExecutor)))
+
+
 def executor_for(name: str, workers: int = 1, address: str | None = None) -> Executor:
-    if name == "dask":
+    if name == DaskExecutor.name:
         return DaskExecutor(address, workers)
-    if name != "local":
+    if name != SerialExecutor.name:
         raise ExecutorError(f"unknown executor {name!r} (one of {', '.join(EXECUTORS)})")
     return SerialExecutor() if workers <= 1 else ProcessPoolExecutor(workers)

@@ -68,10 +68,6 @@ class StepStats:
         self.passed += other.passed
         self.seconds += other.seconds
 
-    def to_dict(self) -> dict[str, str | int | float]:
-        return {"name": self.name, "items_in": self.items_in, "items_out": self.items_out,
-                "rejects": self.rejects, "passed": self.passed, "seconds": round(self.seconds, 6)}
-
 
 In = TypeVar("In")
 
