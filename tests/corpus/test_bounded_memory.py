@@ -13,16 +13,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsclaims.corpus.build import BuildSettings, input_digest
-from newsclaims.corpus.dedup import NUM_PERM, SignatureCache
+from newsclaims.corpus.dedup import MINHASH, SignatureCache
 from newsclaims.corpus.diff import ParentDiff
 from newsclaims.corpus.document import Document, NearDuplicate, Paragraph
+from newsclaims.corpus.duplicates import deduplicate
 from newsclaims.corpus.filetable import RawFiles
-from newsclaims.corpus.inputs import list_raw_files
 from newsclaims.corpus.jsonstream import StreamedList, write_json
 from newsclaims.corpus.normalize import NORMALIZER_VERSION
+from newsclaims.corpus.parent_cache import SortedKeys
 from newsclaims.corpus.pipeline import Draft
-from newsclaims.corpus.reuse import SortedKeys
-from newsclaims.corpus.stream import Spool, deduplicate
+from newsclaims.corpus.rawfolder import list_raw_files
+from newsclaims.corpus.spool import Spool
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -183,7 +184,7 @@ def test_signature_cache_tells_apart_digests_with_the_same_prefix(tmp_path):
     cache = SignatureCache(tmp_path)
     prefix = bytes(range(8))
     digests = [prefix + bytes([i]) * 24 for i in range(3)] + [bytes([9]) * 32]
-    values = [np.full(NUM_PERM, i + 1, dtype=cache.dtype) for i in range(len(digests))]
+    values = [np.full(MINHASH.num_perm, i + 1, dtype=cache.dtype) for i in range(len(digests))]
     cache.path.parent.mkdir(parents=True)
     cache.path.write_bytes(b"".join(d + v.tobytes() for d, v in zip(digests[::-1], values[::-1])))
     cache.load()

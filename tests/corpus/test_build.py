@@ -10,7 +10,7 @@ import pytest
 
 from newsclaims.corpus.build import BuildSettings, build_corpus
 from newsclaims.corpus.errors import CorpusError, RawDirMissingError, VersionConflictError
-from newsclaims.corpus.pipeline import document_id
+from newsclaims.corpus.read import document_id
 from newsclaims.corpus.versions import latest_version, load_documents, load_rejects, read_manifest
 from newsclaims.errors import NewsclaimsError
 from newsclaims.fsutil import sha256_file

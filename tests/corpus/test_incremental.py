@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-import newsclaims.corpus.pipeline as pipeline
+from newsclaims.corpus import steps
 from newsclaims.corpus.build import BuildSettings, build_corpus
 from newsclaims.corpus.dedup import SignatureCache
 from newsclaims.corpus.versions import read_manifest, version_dir
@@ -23,8 +23,8 @@ SETTINGS = BuildSettings(max_bytes=MAX_BYTES)
 def language_calls(monkeypatch):
     """How many documents went through the per-file steps (language detection is the last one)."""
     calls = []
-    real = pipeline.detect_language
-    monkeypatch.setattr(pipeline, "detect_language", lambda text: calls.append(text) or real(text))
+    real = steps.detect_language
+    monkeypatch.setattr(steps, "detect_language", lambda text: calls.append(text) or real(text))
     return calls
 
 

@@ -9,7 +9,7 @@ from datasketch import MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsclaims.corpus.dedup import NEAR_DUPLICATE_THRESHOLD, NUM_PERM, NearDuplicateIndex, minhash
+from newsclaims.corpus.dedup import MINHASH, NearDuplicateIndex, minhash
 
 WORDS = "council budget minister talks ceasefire border prices energy court vote police report city".split()
 
@@ -29,12 +29,12 @@ def _texts(seed: int) -> list[str]:
 
 
 def _datasketch_pairs(texts: list[str]) -> list[tuple[str, str, float]]:
-    lsh, signatures, found = MinHashLSH(threshold=NEAR_DUPLICATE_THRESHOLD, num_perm=NUM_PERM), {}, []
+    lsh, signatures, found = MinHashLSH(threshold=MINHASH.threshold, num_perm=MINHASH.num_perm), {}, []
     for i, text in enumerate(texts):
         key, signature = f"d{i:03d}", minhash(text)
         for other in lsh.query(signature):
             similarity = round(float(signature.jaccard(signatures[other])), 4)
-            if similarity >= NEAR_DUPLICATE_THRESHOLD:
+            if similarity >= MINHASH.threshold:
                 found.append((other, key, similarity))
         lsh.insert(key, signature)
         signatures[key] = signature
@@ -69,12 +69,10 @@ def _reference_signature(text: str):
 
     from datasketch import MinHash
 
-    from newsclaims.corpus.dedup import MINHASH_SEED, SHINGLE_WORDS
-
     words = re.findall(r"\w+", text.casefold())
-    size = SHINGLE_WORDS
+    size = MINHASH.shingle_words
     runs = [words] if len(words) <= size else [words[i : i + size] for i in range(len(words) - size + 1)]
-    m = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
+    m = MinHash(num_perm=MINHASH.num_perm, seed=MINHASH.seed)
     m.update_batch([" ".join(run).encode("utf-8") for run in runs])
     return m.hashvalues
 

@@ -6,8 +6,8 @@ import pytest
 
 from newsclaims.corpus.build import build_corpus
 from newsclaims.corpus.document import Document, Paragraph
+from newsclaims.corpus.document_schema import invalid_rows
 from newsclaims.corpus.errors import VersionNotFoundError
-from newsclaims.corpus.schema import invalid_rows
 from newsclaims.corpus.versions import latest_version, list_versions, load_documents, next_version
 
 

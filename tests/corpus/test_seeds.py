@@ -3,7 +3,7 @@
 import pytest
 
 from newsclaims.corpus.build import build_corpus
-from newsclaims.corpus.pipeline import document_id
+from newsclaims.corpus.read import document_id
 from newsclaims.corpus.versions import load_documents
 
 from .samples import SEED_000, SEED_002

@@ -22,7 +22,7 @@ def _build(raw: str, out: str, workers: str, engine: str = "local") -> dict:
 
     from newsclaims.corpus.document import Document, Paragraph
     from newsclaims.corpus.language import detect_language
-    from newsclaims.corpus.schema import invalid_rows
+    from newsclaims.corpus.document_schema import invalid_rows
 
     # Start-up, like the imports (fixed costs that do not grow with the corpus): lingua loads
     # the models of a script on first use, pandera builds its checks on the first validation.

@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 from newsclaims.corpus.decode import DecodeFailure, decode_bytes
-from newsclaims.corpus.inputs import list_raw_files
-from newsclaims.corpus.pipeline import document_id
-from newsclaims.corpus.stream import json_line
+from newsclaims.corpus.jsonl import json_line
+from newsclaims.corpus.rawfolder import list_raw_files
+from newsclaims.corpus.read import document_id
 
 
 def copy_as_jsonl(raw_dir: Path, out_file: Path) -> int:

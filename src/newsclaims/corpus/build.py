@@ -1,32 +1,40 @@
 """`corpus build`: raw folder -> a new immutable version directory.
 
-Decides what to build (nothing changed? existing version?), runs the stream (stream.py) inside
-`atomic_directory`, writes documents sorted by id, rejects and the manifest, then moves LATEST.
+Decides what to build (nothing changed? existing version?), runs the pipeline inside
+`atomic_directory`: the per-file part (per_file.py) on an executor (executors.py), then
+validate, dedup and write in this process (duplicates.py); writes documents sorted by id,
+rejects and the manifest, then moves LATEST.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsclaims.corpus import versions as V
-from newsclaims.corpus.dedup import MINHASH_SEED, NEAR_DUPLICATE_THRESHOLD, NUM_PERM, SHINGLE_WORDS, SignatureCache
-from newsclaims.corpus.errors import RawDirMissingError, VersionConflictError
+from newsclaims.corpus.dedup import MINHASH, SignatureCache
 from newsclaims.corpus.diff import ParentDiff, parent_lines
-from newsclaims.corpus.filetable import InputFile, RawFiles  # noqa: F401 (InputFile re-exported)
-from newsclaims.corpus.inputs import Sidecars, list_raw_files, load_sidecars
+from newsclaims.corpus.duplicates import Deduplicate, Deduplicated, run_whole_stream
+from newsclaims.corpus.errors import RawDirMissingError, VersionConflictError
+from newsclaims.corpus.executors import executor_for, progress
+from newsclaims.corpus.filetable import RawFiles
+from newsclaims.corpus.jsonl import dumps_record
 from newsclaims.corpus.jsonstream import StreamedList
 from newsclaims.corpus.language import language_codes
 from newsclaims.corpus.manifest import CorpusCounts, CorpusInput, CorpusManifest, FileDigest, write_manifest
 from newsclaims.corpus.normalize import NORMALIZER_VERSION
-from newsclaims.corpus.pipeline import DEFAULT_MAX_BYTES, Item
-from newsclaims.corpus.reuse import ParentOutcomes, parent_outcomes
-from newsclaims.corpus.stream import Deduplicated, Spool, deduplicate, dumps_record, process_all, progress, validate
+from newsclaims.corpus.parent_cache import ParentCache, load_parent_cache
+from newsclaims.corpus.per_file import PerFileJob
+from newsclaims.corpus.pipeline import PipelineStep, StepStats, merge_stats, split_per_file
+from newsclaims.corpus.rawfolder import Sidecars, list_raw_files, load_sidecars
+from newsclaims.corpus.read import DEFAULT_MAX_BYTES, Read
+from newsclaims.corpus.spool import Spool, WriteSpool
+from newsclaims.corpus.steps import per_file_steps
+from newsclaims.corpus.validate import Validate
 
 
 @dataclass(frozen=True)
@@ -34,15 +42,14 @@ class BuildSettings:
     max_bytes: int = DEFAULT_MAX_BYTES
     # Where the per-file steps run; none of these change the output, so not part of `recorded()`.
     workers: int = 1  # local processes, or the size of a local Dask cluster
-    engine: str = "local"  # local | dask (engine.py)
+    engine: str = "local"  # the executor: local | dask (executors.py)
     scheduler: str | None = None  # a running Dask scheduler's address; None: a local cluster
 
     def recorded(self) -> dict:
         """What, besides the raw inputs and the code, determines a version's content."""
         return {
             "max_bytes": self.max_bytes,
-            "near_duplicates": {"threshold": NEAR_DUPLICATE_THRESHOLD, "num_perm": NUM_PERM,
-                                "shingle_words": SHINGLE_WORDS, "seed": MINHASH_SEED},
+            "near_duplicates": MINHASH.recorded(),
             "languages": language_codes(),
         }
 
@@ -60,6 +67,7 @@ class Summary:
     near_duplicate_pairs: int = 0
     languages: dict[str, int] = field(default_factory=dict)
     diff: dict[str, int] = field(default_factory=dict)
+    steps: list[StepStats] = field(default_factory=list)  # per pipeline step, in order; none when nothing ran
 
 
 # ---- inputs ------------------------------------------------------------------------------
@@ -80,19 +88,25 @@ def input_digest(files: RawFiles, settings: BuildSettings) -> str:
     return h.hexdigest()
 
 
-# ---- the per-file steps ---------------------------------------------------------------------
-@contextlib.contextmanager
-def _per_file_results(files: RawFiles, sidecars: Sidecars, reusable: ParentOutcomes | None,
-                      settings: BuildSettings) -> Iterator[Iterator[Item]]:
-    """The per-file steps' results in file order: on this machine, or on a Dask cluster (kept
-    up while the driver consumes them)."""
-    if settings.engine == "local":
-        yield process_all(files, sidecars, settings.max_bytes, settings.workers, reusable)
-        return
-    from newsclaims.corpus.engine import dask_client, process_on_dask  # Dask is an optional extra
+# ---- the pipeline ---------------------------------------------------------------------------
+def corpus_steps(sidecars: Sidecars, max_bytes: int, parent: ParentCache | None, spool: Spool,
+                 signatures: SignatureCache | None) -> list[PipelineStep]:
+    """The whole chain: read (through the parent cache), decode, extract_html, normalize,
+    extract_header, segment, apply_metadata, detect_language, sign (per file, on the executor),
+    then validate, dedup and write (the whole stream, in this process)."""
+    return [Read(sidecars, max_bytes, parent), *per_file_steps(MINHASH), Validate(),
+            Deduplicate(spool, signatures, MINHASH), WriteSpool(spool)]
 
-    with dask_client(settings.scheduler, settings.workers) as client:
-        yield process_on_dask(client, files, sidecars, settings.max_bytes, reusable)
+
+def _run_pipeline(files: RawFiles, sidecars: Sidecars, parent: ParentCache | None, signatures: SignatureCache | None,
+                  spool: Spool, settings: BuildSettings) -> Deduplicated:
+    """The chain over the files: its per-file head on the executor (kept up, e.g. a Dask
+    cluster, while this process consumes the items), the rest here; stats of every step."""
+    with executor_for(settings.engine, settings.workers, settings.scheduler) as executor:
+        per_file, whole_stream = split_per_file(corpus_steps(sidecars, settings.max_bytes, parent, spool, signatures))
+        result = run_whole_stream(executor.run(PerFileJob(per_file), files), whole_stream)
+    result.stats = merge_stats(list(executor.stats), result.stats)
+    return result
 
 
 # ---- writing -----------------------------------------------------------------------------
@@ -115,14 +129,13 @@ def _write_lines(path: Path, lines: Iterable[bytes]) -> dict:
 def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, files: RawFiles,
                   digest: str, settings: BuildSettings) -> Summary:
     sidecars = load_sidecars(files, settings.max_bytes)
-    reusable = parent_outcomes(parent, out_dir, files.inputs(), settings.recorded())
+    reusable = load_parent_cache(parent, out_dir, files.inputs(), settings.recorded())
     cache = SignatureCache(out_dir).load() if reusable is not None else None
     spool = Spool(tmp / ".spool.jsonl")
     diff = ParentDiff(tmp / ".diff", parent_lines(parent, out_dir))
     try:
         try:
-            with _per_file_results(files, sidecars, reusable, settings) as stream:
-                result = deduplicate(validate(stream), spool, cache)
+            result = _run_pipeline(files, sidecars, reusable, cache, spool, settings)
         finally:
             if cache is not None:
                 cache.close()
@@ -131,6 +144,7 @@ def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, fi
         result.index.close()
         summary = _write_manifest_and_rejects(tmp, version, parent, out_dir, files, digest, settings, result,
                                               documents_out, diff)
+        summary.steps = result.stats
     finally:
         spool.close()
         diff.close()
@@ -144,7 +158,7 @@ def _write_manifest_and_rejects(tmp: Path, version: str, parent: str | None, out
     rejects = sorted(result.rejects, key=lambda r: (r.raw_path, r.record or 0, r.reason))
     documents_digest = FileDigest.from_json(documents_out)
     rejects_digest = FileDigest.from_json(_write_jsonl(tmp / V.REJECTS_FILE, (r.to_dict() for r in rejects)))
-    by_reason = dict(sorted(Counter(r.reason for r in rejects).items()))
+    by_reason = dict(sorted(Counter(r.reason.value for r in rejects).items()))
     near_pairs = sum(len(v) for v in result.near.values()) // 2
     counts = CorpusCounts(
         raw_files=len(files),

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from newsclaims import paths
-from newsclaims.corpus.pipeline import DEFAULT_MAX_BYTES
+from newsclaims.corpus.executors import EXECUTORS
+from newsclaims.corpus.read import DEFAULT_MAX_BYTES
 
 EPILOG = """\
 Reads .txt, .html/.htm and .jsonl files under --raw (sidecar <name>.meta.json files and
@@ -36,8 +37,8 @@ def register(subparsers) -> None:
     build.add_argument("--workers", type=int, default=1, metavar="N",
                        help="processes for the per-file steps (default: 1; the output is the same for any N); "
                             "with --engine dask and no --scheduler: the workers of a local Dask cluster")
-    build.add_argument("--engine", choices=("local", "dask"), default="local",
-                       help="where the per-file steps run: local processes (default) or a Dask cluster "
+    build.add_argument("--engine", choices=EXECUTORS, default="local",
+                       help="the executor of the per-file steps: local processes (default) or a Dask cluster "
                             "(pip install 'newsclaims[distributed]'); the output is the same")
     build.add_argument("--scheduler", default=None, metavar="ADDRESS",
                        help="with --engine dask: a running Dask scheduler (e.g. tcp://10.0.0.5:8786) whose "

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
+from newsclaims.corpus.reasons import RejectReason
+
 # Magic numbers of formats that sometimes land in a raw folder by mistake.
 _BINARY_MAGIC = (
     b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x7fELF", b"\x1f\x8b",
@@ -48,7 +50,7 @@ class Decoded:
 
 @dataclass(frozen=True)
 class DecodeFailure:
-    reason: str  # binary | nul_bytes | undecodable
+    reason: RejectReason  # binary | nul_bytes | undecodable
     detail: str
 
 
@@ -64,20 +66,20 @@ def decode_bytes(data: bytes) -> Decoded | DecodeFailure:
             try:
                 return Decoded(data.decode(encoding), encoding)
             except UnicodeDecodeError as e:
-                return DecodeFailure("undecodable", f"starts with a {encoding} BOM but is not {encoding}: {e.reason}")
+                return DecodeFailure(RejectReason.UNDECODABLE, f"starts with a {encoding} BOM but is not {encoding}: {e.reason}")
     if data.startswith(_BINARY_MAGIC):
-        return DecodeFailure("binary", "file starts with the signature of a binary format")
+        return DecodeFailure(RejectReason.BINARY, "file starts with the signature of a binary format")
     if b"\x00" in data:
         if _control_ratio(data) > 0.10:
-            return DecodeFailure("binary", "mostly non-text bytes")
+            return DecodeFailure(RejectReason.BINARY, "mostly non-text bytes")
         nuls = data.count(0)
-        return DecodeFailure("nul_bytes", f"{nuls} NUL byte(s) in a text file (corrupted?)")
+        return DecodeFailure(RejectReason.NUL_BYTES, f"{nuls} NUL byte(s) in a text file (corrupted?)")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
     if _control_ratio(data) > 0.10:
-        return DecodeFailure("binary", "mostly non-text bytes")
+        return DecodeFailure(RejectReason.BINARY, "mostly non-text bytes")
     # UTF-8 with pasted Windows-1252 bytes (a common copy-paste accident): guessing one encoding
     # for the whole file would garble the UTF-8 part, so keep UTF-8 and fix only the stray bytes.
     valid = len(_UTF8_MULTIBYTE.findall(data))
@@ -86,8 +88,8 @@ def decode_bytes(data: bytes) -> Decoded | DecodeFailure:
         if valid >= stray:
             return Decoded(data.decode("utf-8", errors="newsclaims-cp1252"), "utf-8+cp1252")
     if _control_ratio(data) > 0.10:
-        return DecodeFailure("binary", "mostly non-text bytes")
+        return DecodeFailure(RejectReason.BINARY, "mostly non-text bytes")
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
-        return DecodeFailure("undecodable", "not UTF-8 and no other encoding fits")
+        return DecodeFailure(RejectReason.UNDECODABLE, "not UTF-8 and no other encoding fits")
     return Decoded(str(best), best.encoding)

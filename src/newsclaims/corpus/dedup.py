@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,15 +19,27 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from newsclaims.corpus.scratch import drop_scratch_db, scratch_db
 
-
-NEAR_DUPLICATE_THRESHOLD = 0.8
-NUM_PERM = 128
-SHINGLE_WORDS = 5
-MINHASH_SEED = 1  # fixed: the same texts give the same signatures on every machine
 _WORD = re.compile(r"\w+")
 
 
-def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
+@dataclass(frozen=True)
+class MinHashConfig:
+    """Everything that decides which documents are near duplicates (recorded in the manifest)."""
+
+    threshold: float = 0.8  # estimated Jaccard similarity of word shingles
+    num_perm: int = 128
+    shingle_words: int = 5
+    seed: int = 1  # fixed: the same texts give the same signatures on every machine
+
+    def recorded(self) -> dict[str, float | int]:
+        return {"threshold": self.threshold, "num_perm": self.num_perm, "shingle_words": self.shingle_words,
+                "seed": self.seed}
+
+
+MINHASH = MinHashConfig()
+
+
+def shingles(text: str, size: int = MINHASH.shingle_words) -> set[bytes]:
     """The distinct runs of `size` words (casefolded, space-joined, UTF-8)."""
     words = _WORD.findall(text.casefold())
     if len(words) <= size:
@@ -38,8 +51,8 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
 
 
 @functools.cache
-def _template() -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
+def _template(config: MinHashConfig = MINHASH) -> MinHash:
+    return MinHash(num_perm=config.num_perm, seed=config.seed)
 
 
 def _as_is(value: int) -> int:
@@ -53,21 +66,21 @@ def _sha1_hash32_all(values: Iterable[bytes]) -> list[int]:
     return np.frombuffer(digests, dtype="<u4")[::5].tolist()  # 20-byte digests: every 5th word
 
 
-def minhash(text: str) -> LeanMinHash:
-    # The permutations are drawn once per process and shared (drawing them is a third of the
-    # cost of a short document); the same seed gives the same permutations, so the same values.
+def minhash(text: str, config: MinHashConfig = MINHASH) -> LeanMinHash:
+    # The permutations are drawn once per process and shared (drawing them per document would
+    # dominate short ones); the same seed gives the same permutations, so the same values.
     # The shingles are hashed here in one batch (the same sha1_hash32 values) and handed to
     # datasketch, which permutes and takes the minima as for its default hash function.
-    t = _template()
-    m = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=t.permutations, scheme=t.scheme,
+    t = _template(config)
+    m = MinHash(num_perm=config.num_perm, seed=config.seed, permutations=t.permutations, scheme=t.scheme,
                 hashfunc=_as_is)
-    m.update_batch(_sha1_hash32_all(shingles(text)))
+    m.update_batch(_sha1_hash32_all(shingles(text, config.shingle_words)))
     return LeanMinHash(m)
 
 
 class ExactDuplicates:
     """text digest -> id of the first document seen with that text, in a scratch SQLite table
-    (a dict of them grew the build's memory with the corpus)."""
+    (so the build's memory does not grow with the corpus)."""
 
     def __init__(self, scratch: Path):
         self.path = Path(scratch)
@@ -98,11 +111,11 @@ class NearDuplicateIndex:
     of pairs the incremental query-then-insert loop found.
     """
 
-    def __init__(self, scratch: Path, threshold: float = NEAR_DUPLICATE_THRESHOLD):
-        self.threshold = threshold
-        self.bands = MinHashLSH(threshold=threshold, num_perm=NUM_PERM).hashranges
-        self.dtype = _template().hashvalues.dtype
-        # Ids as one UTF-8 blob plus end offsets: ~27 bytes per document instead of a list of str.
+    def __init__(self, scratch: Path, config: MinHashConfig = MINHASH):
+        self.config = config
+        self.bands = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm).hashranges
+        self.dtype = _template(config).hashvalues.dtype
+        # Ids as one UTF-8 blob plus end offsets: a few bytes per document, not a str object each.
         self._id_blob = bytearray()
         self._id_ends = array.array("Q")
         self.path = Path(scratch)
@@ -112,7 +125,7 @@ class NearDuplicateIndex:
 
     def add(self, doc_id: str, text: str, known: np.ndarray | None = None) -> np.ndarray:
         """Index a document; `known`: the MinHash values of `text` if already computed."""
-        values = np.asarray(minhash(text).hashvalues if known is None else known, dtype=self.dtype)
+        values = np.asarray(minhash(text, self.config).hashvalues if known is None else known, dtype=self.dtype)
         data = values.tobytes()
         size = values.itemsize
         for (start, end), keys in zip(self.bands, self._band_files):
@@ -133,13 +146,6 @@ class NearDuplicateIndex:
         self._file.flush()
         for keys in self._band_files:
             keys.flush()
-
-    def signatures(self) -> np.ndarray:
-        """All signatures, one row per document, read from the scratch file (not copied into memory)."""
-        self.flush()
-        if not len(self):
-            return np.zeros((0, NUM_PERM), dtype=self.dtype)
-        return np.memmap(self.path, dtype=self.dtype, mode="r", shape=(len(self), NUM_PERM))
 
     def pairs(self) -> list[tuple[str, str, float]]:
         """(earlier id, later id, similarity) of every near-duplicate pair, sorted."""
@@ -165,15 +171,16 @@ class NearDuplicateIndex:
                 candidates.update((x, y) for i, x in enumerate(members) for y in members[i + 1 :])
         found = []
         # Rows read one at a time: a memory map of the file would keep every touched page resident.
-        row_bytes, fd = NUM_PERM * np.dtype(self.dtype).itemsize, self._file.fileno()
+        num_perm = self.config.num_perm
+        row_bytes, fd = num_perm * np.dtype(self.dtype).itemsize, self._file.fileno()
         read = functools.lru_cache(maxsize=64)(
             lambda row: np.frombuffer(os.pread(fd, row_bytes, row * row_bytes), dtype=self.dtype))
         for x, y in sorted(candidates):
             a, c = read(x), read(y)
             if not any(np.array_equal(a[s:e], c[s:e]) for s, e in self.bands):
                 continue  # only the 64-bit band keys collided
-            similarity = round(float(np.count_nonzero(a == c)) / float(NUM_PERM), 4)
-            if similarity >= self.threshold:
+            similarity = round(float(np.count_nonzero(a == c)) / float(num_perm), 4)
+            if similarity >= self.config.threshold:
                 found.append((self.doc_id(x), self.doc_id(y), similarity))
         return found
 
@@ -187,7 +194,7 @@ class NearDuplicateIndex:
 
 class SignatureCache:
     """MinHash values by text_sha256, kept next to the versions so that a rebuild does not hash
-    the shingles of texts it has already seen (MinHash is a fifth of a build's time).
+    the shingles of texts it has already seen (MinHash is a large share of a build's time).
 
     One file of fixed-size records (32-byte digest, NUM_PERM values), rewritten atomically after
     each build with the signatures of that build's documents. A cache, not output: deleting it
@@ -195,14 +202,14 @@ class SignatureCache:
     starts a new cache.
     """
 
-    def __init__(self, versions_dir: Path):
-        scheme = _template().scheme
-        self.path = Path(versions_dir) / ".cache" / f"minhash-{scheme}-{NUM_PERM}-{MINHASH_SEED}-{SHINGLE_WORDS}.bin"
-        self.dtype = _template().hashvalues.dtype
-        self.record = 32 + NUM_PERM * self.dtype.itemsize
+    def __init__(self, versions_dir: Path, config: MinHashConfig = MINHASH):
+        c, scheme = config, _template(config).scheme
+        self.num_perm = c.num_perm
+        self.path = Path(versions_dir) / ".cache" / f"minhash-{scheme}-{c.num_perm}-{c.seed}-{c.shingle_words}.bin"
+        self.dtype = _template(config).hashvalues.dtype
+        self.record = 32 + c.num_perm * self.dtype.itemsize
         # Looked up by the first 8 bytes of the digest (sorted, 16 bytes per record in memory);
-        # the records stay in the file and are read one at a time (a dict of the whole file
-        # was ~700 bytes per cached document).
+        # the records stay in the file and are read one at a time, so memory stays small per record.
         self._prefixes = np.zeros(0, dtype=np.uint64)
         self._rows = np.zeros(0, dtype=np.int64)
         self._file = None
@@ -229,7 +236,7 @@ class SignatureCache:
         while at < len(self._prefixes) and self._prefixes[at] == prefix:
             record = os.pread(self._file.fileno(), self.record, int(self._rows[at]) * self.record)
             if record[:32] == digest:
-                return np.frombuffer(record, dtype=self.dtype, count=NUM_PERM, offset=32)
+                return np.frombuffer(record, dtype=self.dtype, count=self.num_perm, offset=32)
             at += 1
         return None
 
@@ -241,10 +248,10 @@ class SignatureCache:
     def save(self, index: NearDuplicateIndex, text_sha256: bytes) -> None:
         """`text_sha256`: the 32-byte digests of the index's documents, in the index's order.
         Streamed from the index's scratch file in index order: holding all signatures (and a
-        copy for joining them) cost 3 bytes of memory per byte of cache at the end of a build."""
+        copy for joining them) would need several times the cache's size in memory."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         index.flush()
-        size = NUM_PERM * self.dtype.itemsize
+        size = self.num_perm * self.dtype.itemsize
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.partial-", dir=self.path.parent)
         try:
             with os.fdopen(fd, "wb") as out, open(index.path, "rb") as signatures:

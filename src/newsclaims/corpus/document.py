@@ -6,6 +6,8 @@ import copy
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from newsclaims.corpus.reasons import RejectReason
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -48,8 +50,9 @@ class Document:
     removed: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """What `dataclasses.asdict` returns, built directly: asdict deep-copies field by field
-        and was a tenth of a build's time (every document is turned into a dict twice)."""
+        """What `dataclasses.asdict` returns, built directly: asdict deep-copies field by field,
+        and every document is turned into a dict twice per build (equivalence tested in
+        tests/corpus/test_document.py)."""
         d = {name: getattr(self, name) for name in _PLAIN_FIELDS}
         d["paragraphs"] = [{"start": p.start, "end": p.end, "kind": p.kind} for p in self.paragraphs]
         d["near_duplicates"] = [{"id": n.id, "similarity": n.similarity} for n in self.near_duplicates]
@@ -74,11 +77,15 @@ class Reject:
     """A raw input that did not become a document, and why. Written to rejects.jsonl."""
 
     raw_path: str
-    reason: str  # short machine-readable code: empty, binary, undecodable, too_large, unknown_extension, duplicate, ...
+    reason: RejectReason
     detail: str = ""
     raw_sha256: str | None = None
     duplicate_of: str | None = None  # document id, for reason == "duplicate"
     record: int | None = None  # line number inside a .jsonl input
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "reason": self.reason.value}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Reject:
+        return cls(**{**d, "reason": RejectReason(d["reason"])})

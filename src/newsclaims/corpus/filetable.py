@@ -1,9 +1,8 @@
 """The raw files of a build in compact columns.
 
-The build holds its list of files from the first step to the manifest. As a list of `RawFile`s
-(a Path each) plus one `InputFile` each that took ~850 bytes per file, the largest state that
-grew with the corpus; here a file is ~70 bytes (its relative path as UTF-8, size, kind, raw
-sha256), and `RawFile`s / `InputFile`s are made again one at a time when iterated.
+The build holds its list of files from the first step to the manifest, so a file is kept as
+a few packed bytes (its relative path as UTF-8, size, kind, raw sha256) rather than a `RawFile`
+with a Path and an `InputFile`; those are made again one at a time when iterated.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsclaims.corpus.inputs import RawFile
+from newsclaims.corpus.rawfolder import RawFile
 
 ROLES = ("article", "metadata", "other")
 FORMATS = (None, "txt", "html", "jsonl")

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import trafilatura
 
 from newsclaims.corpus.document import Paragraph
-from newsclaims.corpus.inputs import SourceFields
 from newsclaims.corpus.normalize import normalize_text
+from newsclaims.corpus.rawfolder import SourceFields
 
 # libxml2 (under lxml, under trafilatura) drops everything nested deeper than this.
 MAX_PARSER_DEPTH = 255

@@ -1,6 +1,6 @@
 """JSON documents with long arrays (the manifest's inputs and diff), encoded piece by piece.
 
-`json.dumps` joins every piece in memory first: for a manifest of 100k inputs that was millions
+`json.dumps` joins every piece in memory first: for a manifest of 100k inputs that is millions
 of small strings at once. json's pure-Python encoder (used by `iterencode`, and always with
 `indent`) reads a list with `len()` and `iter()` only, so a `StreamedList` gives it the items one
 at a time and the bytes are exactly those of `json.dumps` with the same options.

@@ -1,38 +1,37 @@
-"""Incremental builds: take the per-file results of unchanged raw files from the parent version.
+"""Incremental builds: a cache, keyed by raw file, of the per-file results of the parent version.
 
 The per-file steps (decode, html, normalize, header, paragraphs, metadata, language) are a
 function of the file's bytes, its metadata and the build settings. When the parent was built
 with the same settings and normalizer, the same metadata inputs, and a file's sha256 is
 unchanged, its documents (without their near-duplicate links, which depend on the whole
-corpus) and its per-file rejects are exactly what the steps would produce again. Validation
+corpus) and its per-file rejects are exactly what the steps would produce again. The build's
+`read` step (read.py) asks this cache first and sends only misses through the steps; validation
 and deduplication still see every document in file order, so the version is byte-identical to
 a build from scratch. Whatever the parent cannot vouch for (files it rejected as duplicates or
-invalid, new or changed files) goes through the steps as usual.
+invalid, new or changed files) is a miss.
 """
 
 from __future__ import annotations
 
 import array
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from newsclaims.corpus import versions as V
 from newsclaims.corpus.document import Document, Reject
-from newsclaims.corpus.inputs import RawFile, Sidecars, _sidecar_target
+from newsclaims.corpus.filetable import InputFile
 from newsclaims.corpus.jsonl import json_line
 from newsclaims.corpus.normalize import NORMALIZER_VERSION
-from newsclaims.corpus.pipeline import Draft, Item, document_id, process, read, run_steps
+from newsclaims.corpus.pipeline import Draft, Item
+from newsclaims.corpus.rawfolder import RawFile, sidecar_target
+from newsclaims.corpus.read import document_id
+from newsclaims.corpus.reasons import PER_FILE_REASONS
 
-# Rejects made by the per-file steps; the others (duplicate, invalid_document, id_collision)
-# depend on other documents and are recomputed.
-PER_FILE_REASONS = {
-    "symlink_outside_raw", "unknown_extension", "too_large", "unreadable", "bad_record", "duplicate_record_id",
-    "empty", "binary", "nul_bytes", "undecodable", "no_main_text",
-}
 _NO_LINKS = b'"near_duplicates":[]'
 
 
@@ -62,14 +61,14 @@ class SortedKeys:
 
 
 @dataclass
-class ParentOutcomes:
+class ParentCache:
     documents_file: Path
     unchanged: SortedKeys  # raw paths whose bytes are the parent's
     # The parent's documents of unchanged files: id -> (offset, length) in its documents file.
     ids: SortedKeys = field(default_factory=lambda: SortedKeys([]))
     offsets: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
     rejects: dict[tuple[str, int | None], Reject] = field(default_factory=dict)
-    _file: object = None
+    _file: BinaryIO | None = None
 
     def document(self, doc_id: str, raw_path: str) -> tuple[Document, bytes] | None:
         row = self.ids.row(doc_id)
@@ -91,7 +90,21 @@ class ParentOutcomes:
             line = json_line(record)
         return Document.from_dict(record), line
 
-    def reuse(self, draft: Draft) -> Item | None:
+    def covers(self, f: RawFile) -> bool:
+        """Whether the parent holds results for the file (an article with the parent's bytes)."""
+        return f.role == "article" and not f.outside_link and f.rel in self.unchanged
+
+    def lookup_file(self, f: RawFile) -> Item | None:
+        """The parent's item for a one-document file, without reading it (its id is its path's)."""
+        return self.lookup(Draft(Document(id=document_id(f.rel), text="", raw_path=f.rel, raw_sha256="")))
+
+    def one_document(self, f: RawFile, max_bytes: int) -> bool:
+        """Whether `lookup_file` applies: a .jsonl file holds several, a too large one none."""
+        return f.format != "jsonl" and f.size <= max_bytes
+
+    def lookup(self, draft: Draft) -> Item | None:
+        """The parent's Document (as a reused Draft) or per-file Reject for what `draft` was read
+        from; None on a miss."""
         doc = self.document(draft.doc.id, draft.doc.raw_path)
         if doc is not None:
             return Draft(doc[0], None, record=draft.record, reused=True, line=doc[1])
@@ -102,11 +115,11 @@ class ParentOutcomes:
 
 
 def _sidecar_targets(metadata: list[str], articles: set[str]) -> dict[str, str | None]:
-    return {m: _sidecar_target(m, articles) for m in metadata if m.endswith(".meta.json")}
+    return {m: sidecar_target(m, articles) for m in metadata if m.endswith(".meta.json")}
 
 
-def parent_outcomes(parent: str | None, out_dir: Path, inputs: Iterable,
-                    settings_recorded: dict) -> ParentOutcomes | None:
+def load_parent_cache(parent: str | None, out_dir: Path, inputs: Iterable[InputFile],
+                      settings_recorded: dict) -> ParentCache | None:
     """What the build may take from `parent`; None when nothing (other settings or metadata)."""
     if parent is None:
         return None
@@ -135,25 +148,10 @@ def parent_outcomes(parent: str | None, out_dir: Path, inputs: Iterable,
                 ids.append(record["id"])
                 offsets += array.array("q", (offset, len(line)))
             offset += len(line)
-    outcomes = ParentOutcomes(documents_file, unchanged, SortedKeys(ids),
+    outcomes = ParentCache(documents_file, unchanged, SortedKeys(ids),
                               np.frombuffer(offsets, dtype=np.int64).reshape(-1, 2).copy())
     for r in V.load_rejects(parent, out_dir):
         if r["raw_path"] in unchanged and r["reason"] in PER_FILE_REASONS:
-            outcomes.rejects[(r["raw_path"], r.get("record"))] = Reject(**r)
+            outcomes.rejects[(r["raw_path"], r.get("record"))] = Reject.from_dict(r)
     return outcomes
 
-
-def process_reusing(files: Iterable[RawFile], sidecars: Sidecars, max_bytes: int,
-                    parent: ParentOutcomes | None) -> Iterator[Item]:
-    """`pipeline.process`, taking what it can from the parent."""
-    for f in files:
-        if parent is None or f.rel not in parent.unchanged or f.role != "article" or f.outside_link:
-            yield from process([f], sidecars, max_bytes)
-        elif f.format != "jsonl" and f.size <= max_bytes:
-            # One document per file: no need to read it to know its id.
-            item = parent.reuse(Draft(Document(id=document_id(f.rel), text="", raw_path=f.rel, raw_sha256="")))
-            yield from [item] if item is not None else process([f], sidecars, max_bytes)
-        else:
-            for item in read([f], sidecars, max_bytes):
-                reused = parent.reuse(item) if isinstance(item, Draft) else item
-                yield from [reused] if reused is not None else run_steps([item])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from distributed import Client, LocalCluster, get_task_stream
 
-import newsclaims.corpus.engine as engine
+from newsclaims.corpus import executors
 from newsclaims.corpus.build import BuildSettings, build_corpus
 from newsclaims.corpus.versions import load_documents, load_rejects, version_dir
 
@@ -50,8 +50,8 @@ def test_dask_build_is_byte_identical_to_the_local_build(messy_raw, tmp_path, cl
         summary = build_corpus(messy_raw, dask, settings=BuildSettings(max_bytes=MAX_BYTES, engine="dask",
                                                                        scheduler=address))
     # The per-file steps ran as cluster tasks: one per chunk of files.
-    ran = [t for t in tasks.data if t["key"].startswith("process_files")]
-    assert len(ran) == math.ceil(summary.raw_files / engine.CHUNK_FILES)
+    ran = [t for t in tasks.data if t["key"].startswith("run_chunk")]
+    assert len(ran) == math.ceil(summary.raw_files / executors.CHUNK_FILES)
     assert _outputs(dask) == _outputs(local)
 
     # The corpus is the hostile mix the comparison is about.
@@ -66,14 +66,14 @@ def test_dask_build_is_byte_identical_to_the_local_build(messy_raw, tmp_path, cl
 def test_small_tasks_keep_file_order_across_workers(messy_raw, tmp_path, cluster, monkeypatch):  # noqa: F811
     """One file per task: many tasks finish out of order on two workers; the output must not."""
     address, client = cluster
-    monkeypatch.setattr(engine, "CHUNK_FILES", 1)
-    monkeypatch.setattr(engine, "IN_FLIGHT_PER_WORKER", 1)
+    monkeypatch.setattr(executors, "CHUNK_FILES", 1)
+    monkeypatch.setattr(executors, "IN_FLIGHT_PER_WORKER", 1)
     local, dask = tmp_path / "local", tmp_path / "dask"
     build_corpus(messy_raw, local, settings=BuildSettings(max_bytes=MAX_BYTES, workers=2))
     with get_task_stream(client) as tasks:
         summary = build_corpus(messy_raw, dask, settings=BuildSettings(max_bytes=MAX_BYTES, engine="dask",
                                                                        scheduler=address))
-    ran = [t for t in tasks.data if t["key"].startswith("process_files")]
+    ran = [t for t in tasks.data if t["key"].startswith("run_chunk")]
     assert len(ran) == summary.raw_files and len({t["worker"] for t in ran}) == 2
     assert _outputs(dask) == _outputs(local)
 
@@ -119,8 +119,21 @@ def test_cli_refuses_an_unknown_engine_and_scheduler_without_dask(raw_dir, out_d
 
 
 def test_unreachable_scheduler_is_a_clear_error_and_writes_nothing(raw_dir, out_dir, monkeypatch):
-    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", "2s")
-    with pytest.raises(engine.EngineError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", "2s")
+    with pytest.raises(executors.ExecutorError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
         build_corpus(raw_dir, out_dir, settings=BuildSettings(engine="dask", scheduler="tcp://127.0.0.1:9"))
     assert not (out_dir / "v1").exists() and not (out_dir / "LATEST").exists()
     assert not [p for p in out_dir.iterdir() if p.name.startswith(".v1")]  # no partial version left
+
+
+def test_dask_executor_gives_the_serial_executors_items_and_counts(messy_raw, cluster):  # noqa: F811
+    from .test_pipeline import _comparable, _counts, _job_and_files
+
+    address, _ = cluster
+    job, files = _job_and_files(messy_raw)
+    with executors.SerialExecutor() as serial:
+        one = list(serial.run(job, files))
+    with executors.DaskExecutor(address, workers=1) as dask:
+        many = list(dask.run(job, files))
+    assert _comparable(many) == _comparable(one)
+    assert _counts(dask.stats) == _counts(serial.stats) and dask.stats[0].items_in == len(files)

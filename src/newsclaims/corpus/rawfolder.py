@@ -107,7 +107,7 @@ def list_raw_files(raw_dir: Path) -> list[RawFile]:
     return sorted(found, key=lambda f: f.rel)
 
 
-def _sidecar_target(rel: str, article_rels: set[str]) -> str | None:
+def sidecar_target(rel: str, article_rels: set[str]) -> str | None:
     """`a/b.txt.meta.json` or `a/b.meta.json` -> the article it describes."""
     base = rel[: -len(SIDECAR_SUFFIX)]
     if base in article_rels:
@@ -136,7 +136,7 @@ def load_sidecars(files: list[RawFile], max_bytes: int) -> Sidecars:
         except (ValueError, UnicodeDecodeError, OSError) as e:
             sidecars.problems[f.rel] = f"unreadable metadata: {e}"
             continue
-        target = _sidecar_target(f.rel, article_rels)
+        target = sidecar_target(f.rel, article_rels)
         if target is None:
             sidecars.problems[f.rel] = "sidecar without a matching article"
             continue
