@@ -137,3 +137,10 @@ def test_dask_executor_gives_the_serial_executors_items_and_counts(messy_raw, cl
         many = list(dask.run(job, files))
     assert _comparable(many) == _comparable(one)
     assert _counts(dask.stats) == _counts(serial.stats) and dask.stats[0].items_in == len(files)
+
+
+def test_the_cli_offers_exactly_the_executors_there_are():
+    from newsclaims.corpus.defaults import EXECUTOR_NAMES
+    from newsclaims.corpus.executors import EXECUTORS
+
+    assert EXECUTOR_NAMES == EXECUTORS

@@ -31,7 +31,8 @@ from newsclaims.corpus.parent_cache import ParentCache, load_parent_cache
 from newsclaims.corpus.per_file import PerFileJob
 from newsclaims.corpus.pipeline import PipelineStep, StepStats, merge_stats, split_per_file
 from newsclaims.corpus.rawfolder import Sidecars, list_raw_files, load_sidecars
-from newsclaims.corpus.read import DEFAULT_MAX_BYTES, Read
+from newsclaims.corpus.defaults import DEFAULT_MAX_BYTES
+from newsclaims.corpus.read import Read
 from newsclaims.corpus.spool import Spool, WriteSpool
 from newsclaims.corpus.steps import per_file_steps
 from newsclaims.corpus.validate import Validate

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from newsclaims import paths
-from newsclaims.corpus.executors import EXECUTORS
-from newsclaims.corpus.read import DEFAULT_MAX_BYTES
+from newsclaims.commands import CommandGroup, opt
+from newsclaims.corpus.defaults import DEFAULT_MAX_BYTES, EXECUTOR_NAMES
 
 EPILOG = """\
 Reads .txt, .html/.htm and .jsonl files under --raw (sidecar <name>.meta.json files and
@@ -18,52 +17,39 @@ Existing versions are immutable: rebuilding one with different inputs is refused
 """
 
 
-def register(subparsers) -> None:
-    corpus = subparsers.add_parser("corpus", help="Build versioned JSONL corpora from raw articles")
-    sub = corpus.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
-    build = sub.add_parser(
-        "build",
-        help="Normalize, deduplicate and validate corpus/raw into a new immutable version",
-        description="Build the next corpus version from the raw articles.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    build.add_argument("--raw", type=Path, default=None, metavar="DIR", help="raw articles (default: corpus/raw)")
-    build.add_argument("--out", type=Path, default=None, metavar="DIR", help="versions directory (default: corpus/versions)")
-    build.add_argument("--version", default=None, metavar="V",
-                       help="version name (default: the next vN after the newest version)")
-    build.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
-                       help=f"reject files (and .jsonl records) larger than N bytes as too_large (default: {DEFAULT_MAX_BYTES})")
-    build.add_argument("--workers", type=int, default=1, metavar="N",
-                       help="processes for the per-file steps (default: 1; the output is the same for any N); "
-                            "with --engine dask and no --scheduler: the workers of a local Dask cluster")
-    build.add_argument("--engine", choices=EXECUTORS, default="local",
-                       help="the executor of the per-file steps: local processes (default) or a Dask cluster "
-                            "(pip install 'newsclaims[distributed]'); the output is the same")
-    build.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                       help="with --engine dask: a running Dask scheduler (e.g. tcp://10.0.0.5:8786) whose "
-                            "workers see --raw and --out at the same paths (default: a local cluster)")
-    build.set_defaults(func=run_build)
+corpus = CommandGroup("corpus", "Build versioned JSONL corpora from raw articles")
+register = corpus.register
 
 
-def run_build(args: argparse.Namespace) -> int:
-    # Imported here so `newsclaims --help` does not load trafilatura, lingua and pandas.
+@corpus.command(
+    "build", "Normalize, deduplicate and validate corpus/raw into a new immutable version",
+    opt("--raw", type=Path, default=None, metavar="DIR", help="raw articles (default: corpus/raw)"),
+    opt("--out", type=Path, default=None, metavar="DIR", help="versions directory (default: corpus/versions)"),
+    opt("--version", default=None, metavar="V", help="version name (default: the next vN after the newest version)"),
+    opt("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
+        help=f"reject files (and .jsonl records) larger than N bytes as too_large (default: {DEFAULT_MAX_BYTES})"),
+    opt("--workers", type=int, default=1, metavar="N",
+        help="processes for the per-file steps (default: 1; the output is the same for any N); "
+             "with --engine dask and no --scheduler: the workers of a local Dask cluster"),
+    opt("--engine", choices=EXECUTOR_NAMES, default="local",
+        help="the executor of the per-file steps: local processes (default) or a Dask cluster "
+             "(pip install 'newsclaims[distributed]'); the output is the same"),
+    opt("--scheduler", default=None, metavar="ADDRESS",
+        help="with --engine dask: a running Dask scheduler (e.g. tcp://10.0.0.5:8786) whose "
+             "workers see --raw and --out at the same paths (default: a local cluster)"),
+    description="Build the next corpus version from the raw articles.", epilog=EPILOG,
+)
+def build(raw: Path | None, out: Path | None, version: str | None, max_bytes: int, workers: int, engine: str,
+          scheduler: str | None) -> int:
     from newsclaims.corpus.build import BuildSettings, build_corpus
+    from newsclaims.corpus.errors import CorpusError
     from newsclaims.corpus.summary import format_summary
 
-    if args.workers < 1 or args.max_bytes < 1:
-        from newsclaims.corpus.errors import CorpusError
-
+    if workers < 1 or max_bytes < 1:
         raise CorpusError("--workers and --max-bytes must be positive")
-    if args.scheduler is not None and args.engine != "dask":
-        from newsclaims.corpus.errors import CorpusError
-
+    if scheduler is not None and engine != "dask":
         raise CorpusError("--scheduler needs --engine dask")
-    summary = build_corpus(
-        args.raw or paths.RAW_DIR,
-        args.out or paths.VERSIONS_DIR,
-        args.version,
-        BuildSettings(max_bytes=args.max_bytes, workers=args.workers, engine=args.engine, scheduler=args.scheduler),
-    )
+    summary = build_corpus(raw or paths.RAW_DIR, out or paths.VERSIONS_DIR, version,
+                           BuildSettings(max_bytes=max_bytes, workers=workers, engine=engine, scheduler=scheduler))
     print(format_summary(summary))
     return 0

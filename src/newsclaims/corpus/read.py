@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from newsclaims.corpus.defaults import DEFAULT_MAX_BYTES
 from newsclaims.corpus.document import Document, Reject
 from newsclaims.corpus.pipeline import Draft, Item, PipelineStep
 from newsclaims.corpus.rawfolder import RawFile, Sidecars, SourceFields
@@ -17,7 +18,6 @@ from newsclaims.corpus.reasons import RejectReason as R
 if TYPE_CHECKING:
     from newsclaims.corpus.parent_cache import ParentCache
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
 def document_id(raw_path: str, record_key: str | None = None) -> str:
