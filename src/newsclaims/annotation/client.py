@@ -7,16 +7,18 @@ Every SDK failure a user can hit (server down, wrong token, 5xx, timeout) become
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import httpx
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
+from label_studio_sdk.core.request_options import RequestOptions
+from label_studio_sdk.types import AllRolesProjectList
 
 from newsclaims.annotation.settings import ENV_FILE, LabelStudioSettings, load_settings
 from newsclaims.errors import NewsclaimsError
 
-NO_RETRY = {"max_retries": 0}  # for POSTs that must not be replayed (they would duplicate)
+NO_RETRY: RequestOptions = {"max_retries": 0}  # for POSTs that must not be replayed (they would duplicate)
 
 
 class LabelStudioError(NewsclaimsError):
@@ -91,7 +93,9 @@ def client_url(client: LabelStudio) -> str:
 def find_project(client: LabelStudio, title: str):
     """The project with exactly this title, or None. Several with the same title is an error."""
     with translated_errors(client_url(client), f"looking up project {title!r}"):
-        matches = [p for p in client.projects.list(title=title) if p.title == title]
+        # The SDK's pager is typed with an unbound item type: name the one it yields.
+        projects: Iterable[AllRolesProjectList] = client.projects.list(title=title)
+        matches = [p for p in projects if p.title == title]
     if len(matches) > 1:
         ids = ", ".join(str(p.id) for p in matches)
         raise LabelStudioError(f"several Label Studio projects are titled {title!r} (ids {ids}); rename all but one")

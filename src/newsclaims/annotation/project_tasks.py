@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
@@ -43,7 +44,9 @@ def list_tasks(client: LabelStudio, project_id: int) -> list[ExistingTask]:
     The light fields first; the full listing only when some task has annotations, drafts or
     predictions to read (a project nobody has touched yet never pays for it).
     """
-    light = list(client.tasks.list(project=project_id, include=LIGHT_FIELDS, page_size=LIST_PAGE_SIZE))
+    # Any: the SDK's pager is typed with an unbound item type, and its task models lack fields
+    # the rows carry (a prediction's id).
+    light: list[Any] = list(client.tasks.list(project=project_id, include=LIGHT_FIELDS, page_size=LIST_PAGE_SIZE))
     if any(t.total_annotations or t.cancelled_annotations or t.total_predictions or t.draft_exists for t in light):
         return _list_full(client, project_id)
     return [ExistingTask(id=t.id, data=dict(t.data or {}), meta=dict(t.meta or {}), annotations=[], has_draft=False,
@@ -52,6 +55,7 @@ def list_tasks(client: LabelStudio, project_id: int) -> list[ExistingTask]:
 
 def _list_full(client: LabelStudio, project_id: int) -> list[ExistingTask]:
     tasks = []
+    t: Any  # as in list_tasks
     for t in client.tasks.list(project=project_id, fields="all", page_size=LIST_PAGE_SIZE):
         tasks.append(
             ExistingTask(
@@ -105,4 +109,6 @@ def batches_by_bytes(tasks: Iterable[dict], max_bytes: int) -> Iterator[list[dic
 def import_tasks(client: LabelStudio, project_id: int, tasks: list[dict], batch_bytes: int) -> None:
     """POST tasks in batches, never retried by the SDK (a replayed POST would duplicate them)."""
     for batch in batches_by_bytes(tasks, batch_bytes):
-        client.projects.import_tasks(id=project_id, request=batch, return_task_ids=True, request_options=NO_RETRY)
+        # ignored: the SDK sends plain task dicts as they are, but types `request` as its models.
+        client.projects.import_tasks(id=project_id, request=batch, return_task_ids=True,  # type: ignore[arg-type]
+                                     request_options=NO_RETRY)

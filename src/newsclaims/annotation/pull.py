@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 from label_studio_sdk import LabelStudio
 
-from newsclaims.annotation.client import client_url, find_project, translated_errors
+from newsclaims.annotation.client import LabelStudioError, client_url, find_project, translated_errors
 from newsclaims.annotation.conflicts import DocumentConflict, conflicts_jsonl, find_conflicts
 from newsclaims.annotation.export_parser import TaskParse, parse_export
 from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE, open_registry, pseudonymize_export
@@ -50,6 +50,8 @@ def export_project(client: LabelStudio, project_id: int, timeout: float = EXPORT
     with translated_errors(url, "creating an export"):
         # max_retries=0: a replayed create would only leave a second export behind, but still.
         export = client.projects.exports.create(id=project_id, title=title, request_options={"max_retries": 0})
+    if export.id is None:  # the export could be neither polled, downloaded nor deleted
+        raise LabelStudioError(f"Label Studio at {url} answered the export request without an export id")
     try:
         deadline = time.monotonic() + timeout
         status = export.status

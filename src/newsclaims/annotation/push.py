@@ -207,7 +207,7 @@ def _push(
             summary.migrated.append(doc_id)
             summary.migration_rows += plan.rows
         elif planned.action is Action.CLEAR_REVIEW:
-            client.tasks.update(id=str(task.id), data=payload.data, meta=comparable(task.meta, {REANCHORED_KEY}))
+            client.tasks.update(id=str(task.id), data=payload.data, meta=comparable(task.meta, frozenset({REANCHORED_KEY})))
             summary.reviewed.append(doc_id)
         elif planned.action is Action.UNCHANGED:
             summary.unchanged += 1

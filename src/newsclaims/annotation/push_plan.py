@@ -38,7 +38,7 @@ class TaskPayload:
         return self.data["text_sha256"]
 
     def to_import(self, prediction: dict | None) -> dict:
-        task = {"data": self.data, "meta": self.meta}
+        task: dict = {"data": self.data, "meta": self.meta}
         if prediction:
             task["predictions"] = [prediction]
         return task

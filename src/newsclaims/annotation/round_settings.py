@@ -76,5 +76,6 @@ def apply_round_settings(client: LabelStudio, project, overlap: int | None, mode
     changed = {k: v for k, v in wanted.items() if getattr(project, k, None) != v}
     if changed:
         with translated_errors(client_url(client), f"updating the settings of project {project.title!r}"):
-            client.projects.update(id=project.id, **changed)
+            # ignored: the SDK types each field as its own keyword, and `changed` holds some of them.
+            client.projects.update(id=project.id, **changed)  # type: ignore[arg-type]
     return settings

@@ -146,11 +146,11 @@ def start_server(
 
     state = server_status(data_dir)
     if state is not None:
-        creds = read_env_file(env_file)
+        saved = read_env_file(env_file)
         if is_healthy(state.url):
             return ServerHandle(
                 url=state.url, port=state.port, pid=state.pid, data_dir=data_dir, log_file=log_file,
-                env_file=env_file, api_key=creds.get(API_KEY_VAR, ""), username=creds.get(USERNAME_VAR, ""),
+                env_file=env_file, api_key=saved.get(API_KEY_VAR, ""), username=saved.get(USERNAME_VAR, ""),
                 started=False,
             )
         raise ServerError(

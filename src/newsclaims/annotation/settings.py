@@ -8,6 +8,7 @@ The `.env` file is read with python-dotenv's `dotenv_values` and never exported 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def write_env_values(env_file: Path, values: dict[str, str]) -> None:
     atomic_write_text(env_file, "\n".join(lines) + "\n", mode=0o600)
 
 
-def load_settings(env_file: Path = ENV_FILE, environ: dict[str, str] | None = None) -> LabelStudioSettings:
+def load_settings(env_file: Path = ENV_FILE, environ: Mapping[str, str] | None = None) -> LabelStudioSettings:
     environ = os.environ if environ is None else environ
     file_values = read_env_file(env_file)
 
@@ -71,7 +72,7 @@ def load_settings(env_file: Path = ENV_FILE, environ: dict[str, str] | None = No
 
     url, key = get(URL_VAR), get(API_KEY_VAR)
     missing = [n for n, v in ((URL_VAR, url), (API_KEY_VAR, key)) if not v]
-    if missing:
+    if missing or not url or not key:  # the same test as `missing`, spelled so url and key narrow to str
         raise SettingsError(
             f"{' and '.join(missing)} not set (looked in the environment and {env_file}); "
             "run `make labelstudio` to start a local server, which writes them to .env"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -70,7 +71,7 @@ def _near_duplicates(versions_dir: str, version: str, n: str) -> dict:
     return {"seconds": spent, "documents": count, "pairs": pairs}
 
 
-COMMANDS = {"build": _build, "floor": _floor, "near-duplicates": _near_duplicates}
+COMMANDS: dict[str, Callable[..., dict]] = {"build": _build, "floor": _floor, "near-duplicates": _near_duplicates}
 
 if __name__ == "__main__":
     print(json.dumps(COMMANDS[sys.argv[1]](*sys.argv[2:])))

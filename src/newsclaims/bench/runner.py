@@ -116,6 +116,7 @@ class BenchContext:
         with open(log_file, "ab") as err:
             proc = subprocess.Popen([sys.executable, "-m", module, *args],
                                     stdout=subprocess.PIPE, stderr=err)
+            assert proc.stdout is not None  # stdout=PIPE
             out = proc.stdout.read()
             proc.stdout.close()
             # wait4: this child's own rusage (RUSAGE_CHILDREN would mix in every earlier child).

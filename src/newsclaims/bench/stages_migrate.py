@@ -14,6 +14,7 @@ import json
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -98,7 +99,7 @@ def _child_migrate(versions: str, exports: str, snapshot: str, out: str) -> dict
     return {"seconds": seconds, "statuses": dict(Counter(r.status for r in result.rows))}
 
 
-COMMANDS = {"floor": _child_floor, "migrate": _child_migrate}
+COMMANDS: dict[str, Callable[..., dict]] = {"floor": _child_floor, "migrate": _child_migrate}
 
 if __name__ == "__main__":
     print(json.dumps(COMMANDS[sys.argv[1]](*sys.argv[2:])))

@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from newsclaims.bench.runner import BenchContext, ChildRun, Goal, Measurement
@@ -164,7 +165,7 @@ def _child_load(release: str, cache: str) -> dict:
     return {"seconds": time.perf_counter() - start, "rows": rows}
 
 
-COMMANDS = {"build": _child_build, "floor": _child_floor, "read": _child_read, "load": _child_load}
+COMMANDS: dict[str, Callable[..., dict]] = {"build": _child_build, "floor": _child_floor, "read": _child_read, "load": _child_load}
 
 if __name__ == "__main__":
     print(json.dumps(COMMANDS[sys.argv[1]](*sys.argv[2:])))

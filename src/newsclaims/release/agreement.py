@@ -109,8 +109,8 @@ class AgreementReport:
 
 
 def _mean(xs: list[float | None]) -> float | None:
-    xs = [x for x in xs if x is not None]
-    return sum(xs) / len(xs) if xs else None
+    known = [x for x in xs if x is not None]
+    return sum(known) / len(known) if known else None
 
 
 def _pair_docs(shared: dict[str, dict[str, AnnotationRecord]]) -> dict[tuple[str, str], list[str]]:

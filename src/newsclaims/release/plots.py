@@ -57,8 +57,9 @@ def agreement(report: AgreementReport) -> bytes | None:
     labels = [k for k, v in report.spans.items() if v.exact_f1 is not None]
     if not labels:
         return None
-    exact = [report.spans[k].exact_f1 for k in labels]
-    overlap = [report.spans[k].overlap_f1 for k in labels]
+    # overlap_f1 is None exactly when exact_f1 is (no spans on either side): every label has both.
+    exact = [f for k in labels if (f := report.spans[k].exact_f1) is not None]
+    overlap = [f for k in labels if (f := report.spans[k].overlap_f1) is not None]
     xs = range(len(labels))
     fig, ax = plt.subplots(figsize=(8, 4))
     ax.bar([x - 0.2 for x in xs], exact, width=0.4, label="exact F1", color="#264653")

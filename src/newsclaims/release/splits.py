@@ -48,7 +48,7 @@ def parse_ratios(spec: str) -> tuple[float, float, float]:
         raise SplitSpecError(f"--splits {spec!r}: expected three numbers like 0.8,0.1,0.1") from None
     if len(ratios) != 3 or any(r < 0 for r in ratios) or abs(sum(ratios) - 1) > 1e-9:
         raise SplitSpecError(f"--splits {spec!r}: need three non-negative ratios (train,validation,test) summing to 1")
-    return ratios  # type: ignore[return-value]
+    return ratios
 
 
 def _place(d: Document) -> str | None:
@@ -77,18 +77,20 @@ def story_groups(documents: Iterable[Document], people: Mapping[str, Iterable[st
         for nd in d.near_duplicates:
             if nd.id in ids:
                 union(d.id, nd.id)
-        if d.date and _place(d):
-            same_event[(d.date[:10], _place(d))].append(d.id)
+        place = _place(d)
+        if d.date and place:
+            same_event[(d.date[:10], place)].append(d.id)
     for members in same_event.values():
         for other in members[1:]:
             union(members[0], other)
     same_person: dict[tuple[str, str], list[Document]] = defaultdict(list)
     for d in docs:
+        place = _place(d)
         for name in {_name_key(n) for n in (people or {}).get(d.id, ())}:
-            if _place(d) and len(name.split()) >= 2:
-                same_person[(_place(d), name)].append(d)
-    for members in same_person.values():
-        for x, y in itertools.combinations(members, 2):
+            if place and len(name.split()) >= 2:
+                same_person[(place, name)].append(d)
+    for people_docs in same_person.values():
+        for x, y in itertools.combinations(people_docs, 2):
             if not (x.date and y.date) or x.date[:10] == y.date[:10]:
                 union(x.id, y.id)
     return {d.id: find(d.id) for d in docs}

@@ -50,7 +50,7 @@ def _order(names: Sequence[str]) -> list[str]:
         except InvalidVersion:  # not PEP 440: after every PEP 440 version, by name
             return (1, name)
 
-    return sorted(names, key=key)  # type: ignore[arg-type]  # Version and str never meet: the first item differs
+    return sorted(names, key=key)
 
 
 RELEASES = ArtifactKind(
