@@ -108,7 +108,7 @@ def annotation_tables(
                     c.end,
                     c.text,
                     *_doc_facts(doc, c.start, c.end),
-                    *(getattr(c, n) for n in attr_names),
+                    *(c.attributes.get(n) for n in attr_names),
                 )
             )
         for link in a.said_by:
