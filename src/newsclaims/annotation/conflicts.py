@@ -18,10 +18,13 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
-from newsclaims.annotation.records import AnnotationRecord, ClaimRecord, newest_by_document
+from newsclaims.annotation.records import (
+    AnnotationRecord,
+    ClaimRecord,
+    newest_by_document,
+)
 from newsclaims.errors import NewsclaimsError
 from newsclaims.paths import EXPORTS_DIR
 from newsclaims.schemas.controls import SAID_BY
@@ -146,7 +149,12 @@ def snapshot_conflicts(project_title: str, exports_dir: Path = EXPORTS_DIR, taxo
     """(snapshot meta, conflicts) of the newest snapshot pulled from the project titled `project_title`.
 
     A snapshot from before conflicts.jsonl existed is read from its annotations (same function)."""
-    from newsclaims.annotation.snapshots import CONFLICTS_FILE, list_snapshots, load_annotations, snapshot_path
+    from newsclaims.annotation.snapshots import (
+        CONFLICTS_FILE,
+        list_snapshots,
+        load_annotations,
+        snapshot_path,
+    )
     from newsclaims.schemas.taxonomy import load_taxonomy
 
     metas = [m for m in list_snapshots(exports_dir) if m.project == project_title]

@@ -24,7 +24,12 @@ from typing import Any
 
 from newsclaims.annotation import codec
 from newsclaims.annotation.codec import Region
-from newsclaims.annotation.records import AnnotationRecord, ClaimRecord, SaidByLink, SpanRecord
+from newsclaims.annotation.records import (
+    AnnotationRecord,
+    ClaimRecord,
+    SaidByLink,
+    SpanRecord,
+)
 from newsclaims.schemas.controls import CLAIMS_NAME, ENTITIES_NAME, SAID_BY
 from newsclaims.schemas.taxonomy import Taxonomy
 
@@ -240,8 +245,10 @@ def parse_task(task: dict[str, Any], text: str | None, taxonomy: Taxonomy) -> Ta
         if not isinstance(result, list):
             problem(ann_id, None, f"result must be a list, got {type(result).__name__}", annotator)
             continue
-        parser = _AnnotationParser(taxonomy, text,
-                                   lambda rid, msg, a=ann_id, who=annotator: problem(a, rid, msg, who))
+        def region_problem(rid: str | None, msg: str, a: int = ann_id, who: str = annotator) -> None:
+            problem(a, rid, msg, who)
+
+        parser = _AnnotationParser(taxonomy, text, region_problem)
         entities, claims, links = parser.parse(result)
         out.records.append(
             AnnotationRecord(

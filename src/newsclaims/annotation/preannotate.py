@@ -22,6 +22,7 @@ from newsclaims import __version__
 from newsclaims.annotation import codec
 from newsclaims.errors import NewsclaimsError
 from newsclaims.schemas.controls import ENTITIES_NAME
+from newsclaims.schemas.rule_labels import DATE, MONEY, QUANTITY
 from newsclaims.schemas.taxonomy import Taxonomy
 
 RULES_REVISION = 1  # bump when a rule below changes, so tasks get the new suggestions
@@ -54,20 +55,20 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 # (label, priority: lower wins, pattern)
 RULES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
-    ("MONEY", 1, _rx(rf"[$€£¥]\s?(?:{_NUMBER})(?:\s?{_SCALE}\b)?")),
-    ("MONEY", 1, _rx(rf"{_CURRENCY_CODE}\s?(?:{_NUMBER})(?:\s?{_SCALE}\b)?")),
-    ("MONEY", 1, _rx(rf"(?:{_NUMBER})(?:\s?{_SCALE})?\s{_CURRENCY_WORD}")),
-    ("DATE", 2, _rx(r"\d{4}-\d{2}-\d{2}")),
-    ("DATE", 2, _rx(rf"{_MONTH}\s{_DAY}(?:,?\s{_YEAR})?")),
-    ("DATE", 2, _rx(rf"{_DAY}\s{_MONTH}(?:,?\s{_YEAR})?")),
-    ("DATE", 2, _rx(rf"{_MONTH}\s{_YEAR}")),
+    (MONEY, 1, _rx(rf"[$€£¥]\s?(?:{_NUMBER})(?:\s?{_SCALE}\b)?")),
+    (MONEY, 1, _rx(rf"{_CURRENCY_CODE}\s?(?:{_NUMBER})(?:\s?{_SCALE}\b)?")),
+    (MONEY, 1, _rx(rf"(?:{_NUMBER})(?:\s?{_SCALE})?\s{_CURRENCY_WORD}")),
+    (DATE, 2, _rx(r"\d{4}-\d{2}-\d{2}")),
+    (DATE, 2, _rx(rf"{_MONTH}\s{_DAY}(?:,?\s{_YEAR})?")),
+    (DATE, 2, _rx(rf"{_DAY}\s{_MONTH}(?:,?\s{_YEAR})?")),
+    (DATE, 2, _rx(rf"{_MONTH}\s{_YEAR}")),
     # A bare month, except "May" (a modal verb at the start of a sentence).
-    ("DATE", 2, _rx(r"(?:January|February|March|April|June|July|August|September|October|November|December)")),
-    ("DATE", 2, _rx(rf"(?:{_WEEKDAYS})")),
-    ("DATE", 2, _rx(_YEAR)),
-    ("QUANTITY", 3, _rx(rf"{_APPROX}?(?:{_NUMBER})(?:\s?(?:%|percent|per cent))")),
-    ("QUANTITY", 3, _rx(rf"{_APPROX}?(?:{_NUMBER})(?:\s(?:thousand|million|billion))?")),
-    ("QUANTITY", 3, _rx(rf"{_APPROX}?(?:{_COUNT_WORDS})", re.IGNORECASE)),
+    (DATE, 2, _rx(r"(?:January|February|March|April|June|July|August|September|October|November|December)")),
+    (DATE, 2, _rx(rf"(?:{_WEEKDAYS})")),
+    (DATE, 2, _rx(_YEAR)),
+    (QUANTITY, 3, _rx(rf"{_APPROX}?(?:{_NUMBER})(?:\s?(?:%|percent|per cent))")),
+    (QUANTITY, 3, _rx(rf"{_APPROX}?(?:{_NUMBER})(?:\s(?:thousand|million|billion))?")),
+    (QUANTITY, 3, _rx(rf"{_APPROX}?(?:{_COUNT_WORDS})", re.IGNORECASE)),
 )
 
 

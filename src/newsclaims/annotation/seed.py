@@ -19,9 +19,20 @@ from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 from label_studio_sdk.label_interface import LabelInterface
 
-from newsclaims.annotation.client import NO_RETRY, client_url, connect, find_project, translated_errors
+from newsclaims.annotation.client import (
+    NO_RETRY,
+    client_url,
+    connect,
+    find_project,
+    translated_errors,
+)
 from newsclaims.annotation.push import DEFAULT_PROJECT
-from newsclaims.annotation.seed_file import SeedError, SeedFile, build_result, load_seed_file
+from newsclaims.annotation.seed_file import (
+    SeedError,
+    SeedFile,
+    build_result,
+    load_seed_file,
+)
 from newsclaims.corpus.versions import list_versions, load_documents
 from newsclaims.paths import VERSIONS_DIR
 from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
@@ -115,7 +126,7 @@ def import_seed(
     for doc in seed.documents:
         doc_id = doc.key if doc.by == "doc_id" else raw_paths.get(doc.key)
         task = by_doc.get(doc_id) if doc_id else None
-        if task is None:
+        if task is None or doc_id is None:
             problems.append(
                 f"{doc.key}: no task for this document in project {project_title!r}; "
                 "run `newsclaims annotate push` for the corpus version that contains it"

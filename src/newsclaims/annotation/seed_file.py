@@ -87,7 +87,8 @@ def _item(item: dict[str, Any], kind: str, attribute_names: frozenset[str]) -> S
     unknown = set(item) - known
     if unknown:
         raise ValueError(f"unknown key(s) {', '.join(sorted(unknown))}")
-    own = {k: (v if k == "occurrence" else _as_str(v)) for k, v in item.items() if k not in attribute_names}
+    own: dict[str, Any] = {k: (v if k == "occurrence" else _as_str(v)) for k, v in item.items()
+                           if k not in attribute_names}
     if kind == "entities":
         return SeedEntity(**own)
     return SeedClaim(**own, attributes={k: _as_str(v) for k, v in item.items() if k in attribute_names})

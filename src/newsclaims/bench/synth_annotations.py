@@ -19,7 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsclaims.annotation import codec
-from newsclaims.annotation.records import AnnotationRecord, ClaimRecord, SaidByLink, SpanRecord
+from newsclaims.annotation.records import (
+    AnnotationRecord,
+    ClaimRecord,
+    SaidByLink,
+    SpanRecord,
+)
 from newsclaims.bench.synth import SynthSpec, article
 from newsclaims.corpus.document import Document, Paragraph
 from newsclaims.schemas.controls import SAID_BY

@@ -22,7 +22,11 @@ from dataclasses import asdict, dataclass, field
 import krippendorff
 import numpy as np
 
-from newsclaims.annotation.records import AnnotationRecord, ClaimRecord, newest_by_document
+from newsclaims.annotation.records import (
+    AnnotationRecord,
+    ClaimRecord,
+    newest_by_document,
+)
 from newsclaims.schemas.controls import SAID_BY
 from newsclaims.schemas.taxonomy import Taxonomy
 

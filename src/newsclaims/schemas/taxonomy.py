@@ -12,7 +12,12 @@ import yaml
 
 from newsclaims.errors import NewsclaimsError
 from newsclaims.paths import TAXONOMY_FILE
-from newsclaims.schemas.controls import CLAIM_FIELDS, CLAIMS_NAME, ENTITIES_NAME, SAID_BY
+from newsclaims.schemas.controls import (
+    CLAIM_FIELDS,
+    CLAIMS_NAME,
+    ENTITIES_NAME,
+    SAID_BY,
+)
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
