@@ -6,11 +6,12 @@ Three kinds of item, as the generated config produces them:
   carrying the id and offsets of the span it belongs to;
 - `Relation`: a link between two regions (`type: relation`).
 
-`encode` writes items (pre-annotations, seed annotations, benchmark annotations); `decode`
-reads them back, structurally only (ids, one label or choice, offsets inside the text): what
-the labels *mean* is the taxonomy's business, checked by the export parser. `annotation_items`
-turns record-shaped spans, claims and said_by links into items, so a writer never spells a
-control or relation name itself.
+`encode` writes items (pre-annotations, seed annotations, benchmark annotations). The
+`decode_*` functions read them back, structurally only (ids, one label or choice, offsets
+inside the text): what the labels *mean* is the taxonomy's business, checked by the export
+parser, which walks a result with `items_in_order`; `regions` is the lenient read of the spans
+alone (the pre-annotation lexicon). `annotation_items` turns record-shaped spans, claims and
+said_by links into items, so a writer never spells a control or relation name itself.
 """
 
 from __future__ import annotations

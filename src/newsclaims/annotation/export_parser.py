@@ -33,10 +33,6 @@ from newsclaims.annotation.records import (
 from newsclaims.schemas.controls import CLAIMS_NAME, ENTITIES_NAME, SAID_BY
 from newsclaims.schemas.taxonomy import Taxonomy
 
-# Re-exported for callers that name the controls through the parser.
-ENTITIES_CONTROL = ENTITIES_NAME
-CLAIMS_CONTROL = CLAIMS_NAME
-
 
 @dataclass(frozen=True)
 class ParseProblem:
