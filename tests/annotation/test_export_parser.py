@@ -85,7 +85,7 @@ def test_spans_attributes_and_reversed_relation_after_emoji(tax):
         SpanRecord("e1", s, e, "PERSON", PERSON),
         SpanRecord("e2", *off(ORG), "ORG", ORG),
     ]
-    assert rec.claims == [ClaimRecord("c1", *off(CLAIM), CLAIM, "event", "yes", "reported_speech")]
+    assert rec.claims == [ClaimRecord("c1", *off(CLAIM), CLAIM, {"claim_type": "event", "checkworthy": "yes", "attribution": "reported_speech"})]
     # normalized: from the CLAIM to its speaker, although the arrow was drawn PERSON -> CLAIM
     assert rec.said_by == [SaidByLink(claim_id="c1", speaker_id="e1")]
     for sp in rec.entities + rec.claims:
@@ -115,8 +115,8 @@ def test_submitted_empty_annotation_is_kept_with_empty_lists(tax):
 def test_unset_attribute_is_none(tax):
     result = [span("c1", "claims", "CLAIM", CLAIM), choice("c1", "claim_type", "quantity")]
     (rec,) = parse_task(task([annotation(1, "annotator-1", result)]), TEXT, tax).records
-    assert rec.claims[0].claim_type == "quantity"
-    assert rec.claims[0].checkworthy is None and rec.claims[0].attribution is None
+    assert rec.claims[0].attributes["claim_type"] == "quantity"
+    assert rec.claims[0].attributes["checkworthy"] is None and rec.claims[0].attributes["attribution"] is None
 
 
 def test_every_bad_offset_is_reported_not_just_the_first(tax):

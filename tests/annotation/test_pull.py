@@ -15,6 +15,7 @@ import pytest
 from newsclaims.annotation.client import NO_RETRY
 from newsclaims.annotation.pseudonymize import find_emails
 from newsclaims.annotation.pull import PullError, pull
+from newsclaims.schemas.taxonomy import load_taxonomy
 from newsclaims.annotation.push import push
 from newsclaims.annotation.records import ClaimRecord, SaidByLink, SpanRecord
 from newsclaims.annotation.snapshots import (
@@ -97,7 +98,8 @@ class Annotation:
         for name, value in attrs.items():
             self.result.append(ui_choice(item, name, value))
         v = item["value"]
-        self.claims.append(ClaimRecord(item["id"], v["start"], v["end"], self.text[v["start"]:v["end"]], **attrs))
+        every = {a.name: attrs.get(a.name) for a in load_taxonomy().claim.attributes}  # unset: None
+        self.claims.append(ClaimRecord(item["id"], v["start"], v["end"], self.text[v["start"]:v["end"]], every))
         if speaker:
             # the arrow drawn from the speaker to the claim is still claim --said_by--> speaker
             self.result.append(ui_relation(speaker, item["id"], "left") if reverse

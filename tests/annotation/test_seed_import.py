@@ -15,7 +15,8 @@ from newsclaims.annotation.pull import pull
 from newsclaims.annotation.push import push
 from newsclaims.annotation.records import ClaimRecord, SaidByLink, SpanRecord
 from newsclaims.annotation.snapshots import load_annotations
-from newsclaims.annotation.seed import SeedError, find_occurrence, import_seed, load_seed_file, parse_seed
+from newsclaims.annotation.seed import import_seed
+from newsclaims.annotation.seed_file import SeedError, find_occurrence, load_seed_file, parse_seed
 from newsclaims.corpus.document import Document
 from newsclaims.fsutil import sha256_bytes
 
@@ -81,8 +82,10 @@ def expected_records(seed_path: Path, docs: dict[str, Document]):
             return start, start + len(item["text"])
 
         entities = [SpanRecord(e["id"], *locate(e), e["label"], e["text"]) for e in d["entities"]]
-        claims = [ClaimRecord(c["id"], *locate(c), c["text"], c["claim_type"],
-                              {True: "yes", False: "no"}.get(c["checkworthy"], c["checkworthy"]), c["attribution"])
+        claims = [ClaimRecord(c["id"], *locate(c), c["text"], {
+                      "claim_type": c["claim_type"],
+                      "checkworthy": {True: "yes", False: "no"}.get(c["checkworthy"], c["checkworthy"]),
+                      "attribution": c["attribution"]})
                   for c in d["claims"]]
         links = [SaidByLink(c["id"], c["said_by"]) for c in d["claims"] if c.get("said_by")]
         out[docs[d["raw_path"]].id] = (sorted(entities, key=lambda s: (s.start, s.end)),
@@ -180,7 +183,7 @@ documents:
     claims:
       - {id: c1, text: "x", occurrence: 1, checkworthy: no}
 """))
-    assert seed.annotator == "m1" and seed.documents[0].claims[0].checkworthy == "no"  # YAML's `no` is False
+    assert seed.annotator == "m1" and seed.documents[0].claims[0].attributes["checkworthy"] == "no"  # YAML's `no` is False
     with pytest.raises(SeedError) as err:
         parse_seed({"annotator": "m1", "documents": [
             {"raw_path": "a.txt", "entities": [{"id": "e1", "text": "x", "label": "ORG", "occurrence": 0},

@@ -53,9 +53,7 @@ def claim(
         start=s.start,
         end=s.end,
         text=needle,
-        claim_type=claim_type,
-        checkworthy=checkworthy,
-        attribution=attribution,
+        attributes={"claim_type": claim_type, "checkworthy": checkworthy, "attribution": attribution},
     )
 
 

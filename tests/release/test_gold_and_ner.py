@@ -154,6 +154,6 @@ def test_bio_tags_from_spans_and_overlaps():
 @given(st.lists(st.builds(GoldSpan, st.integers(0, 5), st.integers(0, 5), st.sampled_from(["ORG", "PERSON"]),
                           st.sampled_from(["a", "b"]))))
 def test_gold_span_sort_key_is_the_dataclass_order(spans):
-    from newsclaims.release.gold import _order
+    from newsclaims.release.gold_types import span_order as _order
 
     assert sorted(spans, key=_order) == sorted(spans)

@@ -43,8 +43,8 @@ def _bad_records(docs):
             "annotator-1",
             200,
             claims=[
-                replace(claim(b, "Kiev violated the Easter ceasefire", "u1"), claim_type="rumour"),
-                replace(claim(b, "122 people were injured", "m1"), checkworthy=None),
+                claim(b, "Kiev violated the Easter ceasefire", "u1", claim_type="rumour"),
+                claim(b, "122 people were injured", "m1", checkworthy=None),
             ],
         )
     )
@@ -69,7 +69,8 @@ def _bad_records(docs):
         (a.id, "annotator-9", "said_by[p1->p1]", "from a PERSON region"),
     ]
     # Duplicate spans: the same offsets and label twice (under two region ids), and a duplicate claim.
-    dup_claim = ClaimRecord("c2", good_claim.start, good_claim.end, good_claim.text, "quantity", "yes", "author")
+    dup_claim = ClaimRecord("c2", good_claim.start, good_claim.end, good_claim.text,
+                            {"claim_type": "quantity", "checkworthy": "yes", "attribution": "author"})
     records.append(
         record(
             c,

@@ -103,3 +103,22 @@ def test_headers_show_task_fields_but_never_source():
     shown = " ".join(header_values)
     assert all(f"${field}" in shown for field in ("outlet", "date", "dateline", "url", "doc_id"))
     assert "$source" not in shown
+
+
+def test_attribute_named_like_a_claim_field_or_control_is_refused():
+    """Claims store their attributes beside id/start/end/text (and release rows beside speaker);
+    per-region choices are controls named after their attribute."""
+    import pytest
+    import yaml
+
+    from newsclaims.schemas.taxonomy import TaxonomyError
+
+    for name in ("text", "start", "speaker", "entities"):
+        raw = yaml.safe_load(TAXONOMY_FILE.read_text(encoding="utf-8"))
+        raw["claim"]["attributes"][0]["name"] = name
+        with pytest.raises(TaxonomyError, match=f"claim attribute {name!r} would clash"):
+            parse_taxonomy(yaml.safe_dump(raw).encode("utf-8"))
+    raw = yaml.safe_load(TAXONOMY_FILE.read_text(encoding="utf-8"))
+    raw["relations"][0]["name"] = "spoken_by"
+    with pytest.raises(TaxonomyError, match="must define the relation 'said_by'"):
+        parse_taxonomy(yaml.safe_dump(raw).encode("utf-8"))

@@ -18,12 +18,16 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
-from newsclaims.annotation.records import AnnotationRecord, newest_by_document
+from newsclaims.annotation.records import (
+    AnnotationRecord,
+    ClaimRecord,
+    newest_by_document,
+)
 from newsclaims.errors import NewsclaimsError
 from newsclaims.paths import EXPORTS_DIR
+from newsclaims.schemas.controls import SAID_BY
 from newsclaims.schemas.taxonomy import Taxonomy
 
 MARKED, NOT_MARKED, NO_SPEAKER = "marked", "not marked", "none"
@@ -89,7 +93,7 @@ def document_conflict(doc_id: str, by_annotator: dict[str, AnnotationRecord], cl
     names = sorted(by_annotator)
     entity_marks: dict[tuple[int, int, str, str], list[str]] = defaultdict(list)
     claim_marks: dict[tuple[int, int, str, str], list[str]] = defaultdict(list)
-    claims_at: dict[tuple[int, int], dict[str, tuple[object, str]]] = defaultdict(dict)
+    claims_at: dict[tuple[int, int], dict[str, tuple[ClaimRecord, str]]] = defaultdict(dict)
     for name in names:
         r = by_annotator[name]
         for s in {(s.start, s.end, s.label, s.text) for s in r.entities}:
@@ -107,14 +111,14 @@ def document_conflict(doc_id: str, by_annotator: dict[str, AnnotationRecord], cl
         for attr in attribute_names:
             votes: dict[str, list[str]] = defaultdict(list)
             for name, (c, _) in sorted(marked.items()):
-                votes[str(getattr(c, attr, None))].append(name)
+                votes[str(c.attributes.get(attr))].append(name)
             if len(votes) > 1:
                 items.append(Disagreement("claim_attribute", start, end, attr, claim_text, dict(votes)))
         speaker_votes: dict[str, list[str]] = defaultdict(list)
         for name, (_, speaker) in sorted(marked.items()):
             speaker_votes[speaker].append(name)
         if len(speaker_votes) > 1:
-            items.append(Disagreement("said_by", start, end, claim_label, claim_text, dict(speaker_votes)))
+            items.append(Disagreement(SAID_BY, start, end, claim_label, claim_text, dict(speaker_votes)))
     task_id = max(by_annotator.values(), key=lambda r: r.annotation_id).task_id
     return DocumentConflict(doc_id=doc_id, task_id=task_id, annotators=names, items=items)
 
@@ -145,7 +149,12 @@ def snapshot_conflicts(project_title: str, exports_dir: Path = EXPORTS_DIR, taxo
     """(snapshot meta, conflicts) of the newest snapshot pulled from the project titled `project_title`.
 
     A snapshot from before conflicts.jsonl existed is read from its annotations (same function)."""
-    from newsclaims.annotation.snapshots import CONFLICTS_FILE, list_snapshots, load_annotations, snapshot_path
+    from newsclaims.annotation.snapshots import (
+        CONFLICTS_FILE,
+        list_snapshots,
+        load_annotations,
+        snapshot_path,
+    )
     from newsclaims.schemas.taxonomy import load_taxonomy
 
     metas = [m for m in list_snapshots(exports_dir) if m.project == project_title]

@@ -18,18 +18,20 @@ carry the annotator's pseudonym, never a user id or an email.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsclaims.annotation.records import AnnotationRecord, ClaimRecord, SaidByLink, SpanRecord
+from newsclaims.annotation import codec
+from newsclaims.annotation.codec import Region
+from newsclaims.annotation.records import (
+    AnnotationRecord,
+    ClaimRecord,
+    SaidByLink,
+    SpanRecord,
+)
+from newsclaims.schemas.controls import CLAIMS_NAME, ENTITIES_NAME, SAID_BY
 from newsclaims.schemas.taxonomy import Taxonomy
-
-# Control names of the labelling config (see the Label Studio contract in the briefs).
-ENTITIES_CONTROL = "entities"
-CLAIMS_CONTROL = "claims"
-SAID_BY = "said_by"
 
 
 @dataclass(frozen=True)
@@ -65,31 +67,6 @@ class TaskParse:
     predictions: int = 0
 
 
-def _same_text(reported: str, actual: str) -> bool:
-    """value.text may carry escaped newlines or collapsed whitespace; compare loosely."""
-    if reported == actual:
-        return True
-    unescaped = reported.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\t", "\t")
-    if unescaped == actual:
-        return True
-    squash = lambda s: re.sub(r"\s+", " ", s).strip()  # noqa: E731
-    return squash(unescaped) == squash(actual)
-
-
-def _region_span(value: dict[str, Any], text: str) -> tuple[int, int, str] | str:
-    """(start, end, text[start:end]) or the reason the offsets are unusable."""
-    start, end = value.get("start"), value.get("end")
-    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
-        return f"offsets must be integers, got start={start!r} end={end!r}"
-    if not 0 <= start < end <= len(text):
-        return f"offsets {start}:{end} out of range for a text of {len(text)} characters"
-    actual = text[start:end]
-    reported = value.get("text")
-    if isinstance(reported, str) and not _same_text(reported, actual):
-        return f"span {start}:{end} reads {actual!r} in the document but Label Studio says {reported!r}"
-    return start, end, actual
-
-
 def _object(value: Any) -> dict[str, Any]:
     """`value` if it is a JSON object, else {} (a hand-edited or foreign export can hold anything)."""
     return value if isinstance(value, dict) else {}
@@ -99,113 +76,93 @@ def _int_id(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _single(values: Any) -> str | None:
-    """The one label/choice of a region, or None if there is not exactly one."""
-    if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str):
-        return values[0]
-    return None
-
-
 class _AnnotationParser:
-    """Parses one annotation's `result` list; collects problems instead of raising."""
+    """Parses one annotation's `result` list (read by the codec, judged against the taxonomy);
+    collects problems instead of raising."""
 
-    def __init__(self, taxonomy: Taxonomy, text: str, problem) -> None:
+    def __init__(self, taxonomy: Taxonomy, text: str, problem: Callable[[str | None, str], None]) -> None:
         self.tax = taxonomy
         self.text = text
-        self.problem = problem  # callable(region_id, message)
+        self.problem = problem
         self.attributes = {a.name: set(a.value_names) for a in taxonomy.claim.attributes}
         self.entity_names = frozenset(taxonomy.entity_names)  # a computed property: once, not per span
         said_by = taxonomy.relation(SAID_BY)
         self.speaker_labels = set(said_by.to_labels)
+        self.link_ends = f"{'/'.join(said_by.from_labels)} and a {'/'.join(said_by.to_labels)}"  # taxonomy order
         self.entities: dict[str, SpanRecord] = {}
-        self.claims: dict[str, dict[str, Any]] = {}
+        self.claims: dict[str, Region] = {}
+        self.chosen: dict[str, dict[str, str]] = {}
         self.links: list[SaidByLink] = []
 
     def parse(self, result: list[Any]) -> tuple[list[SpanRecord], list[ClaimRecord], list[SaidByLink]]:
-        spans = [r for r in result if isinstance(r, dict) and r.get("type") == "labels"]
-        choices = [r for r in result if isinstance(r, dict) and r.get("type") == "choices"]
-        relations = [r for r in result if isinstance(r, dict) and r.get("type") == "relation"]
-        for r in result:
-            if not isinstance(r, dict) or r.get("type") not in ("labels", "choices", "relation"):
-                rid = r.get("id") if isinstance(r, dict) else None
-                kind = r.get("type") if isinstance(r, dict) else type(r).__name__
-                self.problem(rid, f"unexpected result item of type {kind!r}")
-        for r in spans:
-            self._span(r)
-        for r in choices:
-            self._choice(r)
-        for r in relations:
-            self._relation(r)
+        for entry in codec.items_in_order(result):
+            if isinstance(entry, codec.ItemProblem):
+                self.problem(entry.region_id, entry.message)
+            elif entry[0] == codec.LABELS:
+                self._span(entry[1])
+            elif entry[0] == codec.CHOICES:
+                self._choice(entry[1])
+            else:
+                self._relation(entry[1])
         entities = sorted(self.entities.values(), key=lambda s: (s.start, s.end, s.label, s.id))
-        claims = sorted((ClaimRecord(**c) for c in self.claims.values()), key=lambda c: (c.start, c.end, c.id))
+        names = list(self.attributes)
+        claims = sorted(
+            (ClaimRecord(c.id, c.start, c.end, c.text, {n: self.chosen[c.id].get(n) for n in names})
+             for c in self.claims.values()),
+            key=lambda c: (c.start, c.end, c.id),
+        )
         links = sorted(set(self.links), key=lambda link: (link.claim_id, link.speaker_id))
         return entities, claims, links
 
     def _span(self, r: dict[str, Any]) -> None:
-        rid, control, value = r.get("id"), r.get("from_name"), _object(r.get("value"))
-        if not isinstance(rid, str) or not rid:
-            self.problem(None, f"{control} span without a region id")
-            return
-        if rid in self.entities or rid in self.claims:
+        rid = r.get("id")
+        if isinstance(rid, str) and (rid in self.entities or rid in self.claims):
             self.problem(rid, "two spans share this region id")
             return
-        label = _single(value.get("labels"))
-        if label is None:
-            self.problem(rid, f"a span needs exactly one label, got {value.get('labels')!r}")
-            return
-        span = _region_span(value, self.text)
-        if isinstance(span, str):
-            self.problem(rid, span)
-            return
-        start, end, actual = span
-        if control == ENTITIES_CONTROL and label in self.entity_names:
-            self.entities[rid] = SpanRecord(id=rid, start=start, end=end, label=label, text=actual)
-        elif control == CLAIMS_CONTROL and label == self.tax.claim.name:
-            self.claims[rid] = {"id": rid, "start": start, "end": end, "text": actual}
+        region = codec.decode_region(r, self.text)
+        if isinstance(region, codec.ItemProblem):
+            self.problem(region.region_id, region.message)
+        elif region.control == ENTITIES_NAME and region.label in self.entity_names:
+            self.entities[region.id] = SpanRecord(region.id, region.start, region.end, region.label, region.text)
+        elif region.control == CLAIMS_NAME and region.label == self.tax.claim.name:
+            self.claims[region.id] = region
+            self.chosen[region.id] = {}
         else:
-            self.problem(rid, f"label {label!r} from control {control!r} is not in the taxonomy")
+            self.problem(region.id, f"label {region.label!r} from control {r.get('from_name')!r} is not in the taxonomy")
 
     def _choice(self, r: dict[str, Any]) -> None:
-        rid, control, value = r.get("id"), r.get("from_name"), _object(r.get("value"))
-        if not isinstance(rid, str):
-            self.problem(None, f"{control} choice without a region id")
-            return
-        if not isinstance(control, str) or control not in self.attributes:
-            self.problem(rid, f"unknown per-region choice {control!r}")
-            return
-        if rid not in self.claims:
+        rid, control = r.get("id"), r.get("from_name")
+        if isinstance(rid, str) and isinstance(control, str) and control in self.attributes and rid not in self.claims:
             target = "an entity span" if rid in self.entities else "no span"
-            self.problem(rid, f"{control} is attached to {target}; claim attributes belong on CLAIM spans")
+            self.problem(rid, f"{control} is attached to {target}; claim attributes belong on {self.tax.claim.name} "
+                              "spans")
             return
-        choice = _single(value.get("choices"))
-        if choice is None or choice not in self.attributes[control]:
-            allowed = ", ".join(sorted(self.attributes[control]))
-            self.problem(rid, f"{control} must be one of {allowed}; got {value.get('choices')!r}")
-            return
-        self.claims[rid][control] = choice
+        choice = codec.decode_choice(r, self.attributes)
+        if isinstance(choice, codec.ItemProblem):
+            self.problem(choice.region_id, choice.message)
+        else:
+            self.chosen[choice.region_id][choice.control] = choice.value
+
+    def _kind(self, region_id: str) -> str:
+        if region_id in self.claims:
+            return self.tax.claim.name
+        return self.entities[region_id].label if region_id in self.entities else "missing region"
 
     def _relation(self, r: dict[str, Any]) -> None:
-        a, b = r.get("from_id"), r.get("to_id")
+        rel = codec.decode_relation(r, SAID_BY)
+        if isinstance(rel, codec.ItemProblem):
+            self.problem(rel.region_id, rel.message)
+            return
+        a, b = rel.from_id, rel.to_id
         where = f"{a}->{b}"
-        if not isinstance(a, str) or not isinstance(b, str):
-            self.problem(where, f"{SAID_BY} needs from_id and to_id region ids")
-            return
-        labels = r.get("labels") or []
-        if labels != [SAID_BY]:
-            self.problem(where, f"relation must carry exactly the label {SAID_BY!r}, got {labels!r}")
-            return
         # Normalize direction: annotators draw the arrow either way; said_by always goes
-        # from the CLAIM to its speaker, whatever `direction` says.
+        # from the claim to its speaker, whatever `direction` says.
         if a in self.claims and b in self.entities:
             claim_id, speaker_id = a, b
         elif b in self.claims and a in self.entities:
             claim_id, speaker_id = b, a
         else:
-            kinds = [
-                "CLAIM" if x in self.claims else self.entities[x].label if x in self.entities else "missing region"
-                for x in (a, b)
-            ]
-            self.problem(where, f"{SAID_BY} must link a CLAIM and a PERSON/ORG span, got {kinds[0]} and {kinds[1]}")
+            self.problem(where, f"{SAID_BY} must link a {self.link_ends} span, got {self._kind(a)} and {self._kind(b)}")
             return
         speaker = self.entities[speaker_id]
         if speaker.label not in self.speaker_labels:
@@ -284,8 +241,10 @@ def parse_task(task: dict[str, Any], text: str | None, taxonomy: Taxonomy) -> Ta
         if not isinstance(result, list):
             problem(ann_id, None, f"result must be a list, got {type(result).__name__}", annotator)
             continue
-        parser = _AnnotationParser(taxonomy, text,
-                                   lambda rid, msg, a=ann_id, who=annotator: problem(a, rid, msg, who))
+        def region_problem(rid: str | None, msg: str, a: int = ann_id, who: str = annotator) -> None:
+            problem(a, rid, msg, who)
+
+        parser = _AnnotationParser(taxonomy, text, region_problem)
         entities, claims, links = parser.parse(result)
         out.records.append(
             AnnotationRecord(

@@ -19,13 +19,16 @@ from dataclasses import dataclass
 from label_studio_sdk.label_interface import LabelInterface
 
 from newsclaims import __version__
+from newsclaims.annotation import codec
 from newsclaims.errors import NewsclaimsError
-from newsclaims.schemas.labelstudio import ENTITIES_NAME, TEXT_NAME
+from newsclaims.schemas.controls import ENTITIES_NAME
+from newsclaims.schemas.rule_labels import DATE, MONEY, QUANTITY
 from newsclaims.schemas.taxonomy import Taxonomy
 
 RULES_REVISION = 1  # bump when a rule below changes, so tasks get the new suggestions
 MODEL_PREFIX = "newsclaims-rules-"
 MIN_LEXICON_CHARS = 2
+PREDICTION_ORIGIN = "prediction"
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _MONTHS_ABBR = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
@@ -52,20 +55,20 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 # (label, priority: lower wins, pattern)
 RULES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
-    ("MONEY", 1, _rx(rf"[$€£¥]\s?(?:{_NUMBER})(?:\s?{_SCALE}\b)?")),
-    ("MONEY", 1, _rx(rf"{_CURRENCY_CODE}\s?(?:{_NUMBER})(?:\s?{_SCALE}\b)?")),
-    ("MONEY", 1, _rx(rf"(?:{_NUMBER})(?:\s?{_SCALE})?\s{_CURRENCY_WORD}")),
-    ("DATE", 2, _rx(r"\d{4}-\d{2}-\d{2}")),
-    ("DATE", 2, _rx(rf"{_MONTH}\s{_DAY}(?:,?\s{_YEAR})?")),
-    ("DATE", 2, _rx(rf"{_DAY}\s{_MONTH}(?:,?\s{_YEAR})?")),
-    ("DATE", 2, _rx(rf"{_MONTH}\s{_YEAR}")),
+    (MONEY, 1, _rx(rf"[$€£¥]\s?(?:{_NUMBER})(?:\s?{_SCALE}\b)?")),
+    (MONEY, 1, _rx(rf"{_CURRENCY_CODE}\s?(?:{_NUMBER})(?:\s?{_SCALE}\b)?")),
+    (MONEY, 1, _rx(rf"(?:{_NUMBER})(?:\s?{_SCALE})?\s{_CURRENCY_WORD}")),
+    (DATE, 2, _rx(r"\d{4}-\d{2}-\d{2}")),
+    (DATE, 2, _rx(rf"{_MONTH}\s{_DAY}(?:,?\s{_YEAR})?")),
+    (DATE, 2, _rx(rf"{_DAY}\s{_MONTH}(?:,?\s{_YEAR})?")),
+    (DATE, 2, _rx(rf"{_MONTH}\s{_YEAR}")),
     # A bare month, except "May" (a modal verb at the start of a sentence).
-    ("DATE", 2, _rx(r"(?:January|February|March|April|June|July|August|September|October|November|December)")),
-    ("DATE", 2, _rx(rf"(?:{_WEEKDAYS})")),
-    ("DATE", 2, _rx(_YEAR)),
-    ("QUANTITY", 3, _rx(rf"{_APPROX}?(?:{_NUMBER})(?:\s?(?:%|percent|per cent))")),
-    ("QUANTITY", 3, _rx(rf"{_APPROX}?(?:{_NUMBER})(?:\s(?:thousand|million|billion))?")),
-    ("QUANTITY", 3, _rx(rf"{_APPROX}?(?:{_COUNT_WORDS})", re.IGNORECASE)),
+    (DATE, 2, _rx(r"(?:January|February|March|April|June|July|August|September|October|November|December)")),
+    (DATE, 2, _rx(rf"(?:{_WEEKDAYS})")),
+    (DATE, 2, _rx(_YEAR)),
+    (QUANTITY, 3, _rx(rf"{_APPROX}?(?:{_NUMBER})(?:\s?(?:%|percent|per cent))")),
+    (QUANTITY, 3, _rx(rf"{_APPROX}?(?:{_NUMBER})(?:\s(?:thousand|million|billion))?")),
+    (QUANTITY, 3, _rx(rf"{_APPROX}?(?:{_COUNT_WORDS})", re.IGNORECASE)),
 )
 
 
@@ -120,17 +123,11 @@ def lexicon_from_annotations(tasks: Iterable[tuple[str, list[dict]]], entity_nam
         for ann in task_annotations:
             if ann.get("was_cancelled"):
                 continue
-            for item in ann.get("result") or []:
-                if item.get("from_name") != ENTITIES_NAME or item.get("type") != "labels":
-                    continue
-                value = item.get("value") or {}
-                start, end, labels = value.get("start"), value.get("end"), value.get("labels") or []
-                if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-                    continue
-                surface = text[start:end].strip()
-                for label in labels:
-                    if label in allowed and len(surface) >= MIN_LEXICON_CHARS:
-                        votes[surface][label] += 1
+            # Offsets are the truth here, value.text is not compared (check_text=False).
+            for region in codec.regions(ann.get("result") or [], text, ENTITIES_NAME, check_text=False):
+                surface = region.text.strip()
+                if region.label in allowed and len(surface) >= MIN_LEXICON_CHARS:
+                    votes[surface][region.label] += 1
     # Most votes wins; ties go to the label listed first in the taxonomy (deterministic).
     order = {name: i for i, name in enumerate(entity_names)}
     return {s: min(c, key=lambda lab: (-c[lab], order[lab])) for s, c in sorted(votes.items())}
@@ -149,17 +146,9 @@ def model_version(taxonomy: Taxonomy, lexicon: dict[str, str]) -> str:
 
 
 def prediction_result(text: str, spans: list[Span]) -> list[dict]:
-    return [
-        {
-            "id": f"p{i}",
-            "from_name": ENTITIES_NAME,
-            "to_name": TEXT_NAME,
-            "type": "labels",
-            "origin": "prediction",
-            "value": {"start": s.start, "end": s.end, "text": text[s.start:s.end], "labels": [s.label]},
-        }
-        for i, s in enumerate(spans)
-    ]
+    regions = [codec.Region(f"p{i}", ENTITIES_NAME, s.label, s.start, s.end, text[s.start:s.end])
+               for i, s in enumerate(spans)]
+    return codec.encode(regions, origin=PREDICTION_ORIGIN)
 
 
 class PredictionBuilder:

@@ -15,7 +15,9 @@ same words.
 
 Offsets are code points (Python `str` indices), as in Label Studio and the corpus. Below the
 mapping: the same for a Label Studio result list (spans, their per-region choices, relations),
-used by `annotate migrate` (a snapshot) and `annotate push` (tasks in Label Studio).
+used by `annotate migrate` (a snapshot) and `annotate push` (tasks in Label Studio). These work
+on the raw items, not the codec's typed ones: an item must come back with every key Label
+Studio put on it (score, meta, ...), only its offsets and text changed.
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-
 from diff_match_patch import diff_match_patch
 from rapidfuzz.distance import Levenshtein
 
+from newsclaims.annotation.codec import LABELS, RELATION
 from newsclaims.corpus.document import Document
 
 UNCHANGED, MOVED, CHANGED, LOST = "unchanged", "moved", "changed", "lost"
@@ -204,22 +206,22 @@ def migrate_result(result: list[Any], mapping: OffsetMap, report) -> list[Any]:
     moves = {}
     for item in result:
         value = item.get("value") if isinstance(item, dict) else None
-        if item.get("type") == "labels" and isinstance(value, dict) and isinstance(value.get("start"), int) \
+        if item.get("type") == LABELS and isinstance(value, dict) and isinstance(value.get("start"), int) \
                 and isinstance(value.get("end"), int):
             moves[item.get("id")] = move = mapping.map_span(value["start"], value["end"])
             report(item, move)
     if mapping.identical:  # every span kept its offsets: the items stay as they are (most documents)
         for item in result:
-            if isinstance(item, dict) and item.get("type") == "relation":
+            if isinstance(item, dict) and item.get("type") == RELATION:
                 ends = [moves.get(item.get(end)) for end in ("from_id", "to_id")]
                 report(item, None if all(ends) else LOST)
         return [item for item in result if isinstance(item, dict) and (
-            item.get("type") != "relation" or all(moves.get(item.get(end)) for end in ("from_id", "to_id")))]
+            item.get("type") != RELATION or all(moves.get(item.get(end)) for end in ("from_id", "to_id")))]
     out = []
     for item in result:
         if not isinstance(item, dict):
             continue
-        if item.get("type") == "relation":
+        if item.get("type") == RELATION:
             lost = any(moves.get(item.get(end)) is None or moves[item.get(end)].status == LOST
                        for end in ("from_id", "to_id"))
             report(item, LOST if lost else None)
@@ -227,7 +229,7 @@ def migrate_result(result: list[Any], mapping: OffsetMap, report) -> list[Any]:
                 out.append(item)
             continue
         move = moves.get(item.get("id"))
-        if move is None and item.get("type") != "labels":
+        if move is None and item.get("type") != LABELS:
             out.append(item)  # not attached to a span we moved
             continue
         if move is None or move.status == LOST:
@@ -236,7 +238,7 @@ def migrate_result(result: list[Any], mapping: OffsetMap, report) -> list[Any]:
         item = {**item, "value": value}
         if "start" in value:
             value["start"], value["end"] = move.start, move.end
-        if item.get("type") == "labels":
+        if item.get("type") == LABELS:
             value["text"] = move.text
         out.append(item)
     return out
@@ -245,7 +247,7 @@ def migrate_result(result: list[Any], mapping: OffsetMap, report) -> list[Any]:
 def migration_row(task, ann, match: DocumentMatch, item: dict, move) -> MigrationRow:
     new_id = match.new.id if match.new else None
     who = str(ann.get("completed_by"))
-    if item.get("type") == "relation":
+    if item.get("type") == RELATION:
         labels = item.get("labels") or []
         return MigrationRow(match.old_id, new_id, task["id"], ann["id"], who, f"{item.get('from_id')}->"
                             f"{item.get('to_id')}", "relation", labels[0] if labels else "",

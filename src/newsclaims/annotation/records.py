@@ -2,6 +2,11 @@
 
 One AnnotationRecord per (document, annotator) annotation, in annotations.jsonl of a snapshot.
 Offsets are Unicode code points into the corpus document text: text[start:end].
+
+A claim's attributes are whatever the taxonomy defines (`ClaimRecord.attributes`). On disk they
+sit next to the claim's own fields (`{"id", "start", "end", "text", "claim_type", ...}`), as
+snapshots have always stored them, so committed snapshots keep their bytes; the taxonomy
+forbids an attribute named like one of those fields.
 """
 
 from __future__ import annotations
@@ -27,17 +32,30 @@ class SpanRecord:
     text: str
 
 
+_CLAIM_FIELDS = ("id", "start", "end", "text")
+
+
 @dataclass(frozen=True)
 class ClaimRecord:
-    """A CLAIM span with its per-claim attributes (None where the annotator left one unset)."""
+    """A claim span with its per-claim attributes: attribute name -> value, None where the
+    annotator left it unset. The parser gives every taxonomy attribute a key, in taxonomy order."""
 
     id: str
     start: int
     end: int
     text: str
-    claim_type: str | None = None
-    checkworthy: str | None = None
-    attribution: str | None = None
+    attributes: dict[str, str | None] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored form: the attributes flat beside id/start/end/text."""
+        return {"id": self.id, "start": self.start, "end": self.end, "text": self.text, **self.attributes}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ClaimRecord:
+        """Every key besides the claim's own fields is an attribute (a snapshot pulled under an
+        older taxonomy simply lacks the newer attributes: readers use `.get`)."""
+        attributes = {k: v for k, v in d.items() if k not in _CLAIM_FIELDS}
+        return cls(id=d["id"], start=d["start"], end=d["end"], text=d["text"], attributes=attributes)
 
 
 @dataclass(frozen=True)
@@ -65,15 +83,16 @@ class AnnotationRecord:
         """What `dataclasses.asdict` gives, without its recursive deep copy (every field is a
         str/int/bool/None or a list of flat records: 4 s of a 5k-task pull went to asdict)."""
         d = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        for name in ("entities", "claims", "said_by"):
-            d[name] = [_flat(r) for r in d[name]]
+        d["entities"] = [_flat(r) for r in self.entities]
+        d["claims"] = [c.to_dict() for c in self.claims]
+        d["said_by"] = [_flat(r) for r in self.said_by]
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> AnnotationRecord:
         d = dict(d)
         d["entities"] = [SpanRecord(**s) for s in d.get("entities") or []]
-        d["claims"] = [ClaimRecord(**c) for c in d.get("claims") or []]
+        d["claims"] = [ClaimRecord.from_dict(c) for c in d.get("claims") or []]
         d["said_by"] = [SaidByLink(**link) for link in d.get("said_by") or []]
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in d.items() if k in known})

@@ -3,9 +3,9 @@
 Documents reuse the article generator of synth.py (a function of seed and index only). Spans
 sit on word boundaries of the document text, so every offset is valid for the taxonomy: entity
 spans are single words with an entity label, a CLAIM span is one whole sentence with its three
-attributes, and each claim is `said_by` a PERSON or ORG span of the same annotation. The same
-spans come out as Label Studio result items (to import as annotations) or as AnnotationRecords
-(to write a snapshot).
+attributes, and each claim is `said_by` a speaker span (a said_by target label) of the same
+annotation. The same spans come out as Label Studio result items (to import as annotations,
+through the codec) or as AnnotationRecords (to write a snapshot).
 """
 
 from __future__ import annotations
@@ -18,9 +18,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsclaims.annotation.records import AnnotationRecord, ClaimRecord, SaidByLink, SpanRecord
+from newsclaims.annotation import codec
+from newsclaims.annotation.records import (
+    AnnotationRecord,
+    ClaimRecord,
+    SaidByLink,
+    SpanRecord,
+)
 from newsclaims.bench.synth import SynthSpec, article
 from newsclaims.corpus.document import Document, Paragraph
+from newsclaims.schemas.controls import SAID_BY
 from newsclaims.schemas.taxonomy import Taxonomy
 
 _WORD = re.compile(r"\w+")
@@ -82,17 +89,17 @@ def annotate(doc: Document, tax: Taxonomy, spans: int, salt: str = "") -> Synthe
     sentences = list(_SENTENCE.finditer(doc.text))
     n_claims = min(len(sentences), spans // 3)
     n_entities = min(len(words), spans - n_claims)
-    speakers = ("PERSON", "ORG")
+    speakers = tax.relation(SAID_BY).to_labels
     entities = []
     for k, m in enumerate(sorted(rng.sample(words, n_entities), key=lambda m: m.start())):
-        label = speakers[k % 2] if k < 2 else rng.choice(tax.entity_names)
+        label = speakers[k % len(speakers)] if k < 2 else rng.choice(tax.entity_names)
         entities.append(SpanRecord(f"e{k}", m.start(), m.end(), label, m.group()))
     claims, links = [], []
     speaker_ids = [e.id for e in entities if e.label in speakers]
     for k, m in enumerate(sorted(rng.sample(sentences, n_claims), key=lambda m: m.start())):
         start = m.start() + (len(m.group()) - len(m.group().lstrip()))
         claims.append(ClaimRecord(f"c{k}", start, m.end(), doc.text[start:m.end()],
-                                  *(rng.choice(a.value_names) for a in tax.claim.attributes)))
+                                  {a.name: rng.choice(a.value_names) for a in tax.claim.attributes}))
         if speaker_ids:
             links.append(SaidByLink(f"c{k}", rng.choice(speaker_ids)))
     return SyntheticAnnotation(entities, claims, links)
@@ -100,20 +107,7 @@ def annotate(doc: Document, tax: Taxonomy, spans: int, salt: str = "") -> Synthe
 
 def label_studio_result(a: SyntheticAnnotation, tax: Taxonomy) -> list[dict]:
     """The annotation as Label Studio result items (spans, per-region choices, relations)."""
-    result = []
-    for e in a.entities:
-        result.append({"id": e.id, "from_name": "entities", "to_name": "text", "type": "labels",
-                       "value": {"start": e.start, "end": e.end, "text": e.text, "labels": [e.label]}})
-    for c in a.claims:
-        result.append({"id": c.id, "from_name": "claims", "to_name": "text", "type": "labels",
-                       "value": {"start": c.start, "end": c.end, "text": c.text, "labels": [tax.claim.name]}})
-        for attr in tax.claim.attributes:
-            result.append({"id": c.id, "from_name": attr.name, "to_name": "text", "type": "choices",
-                           "value": {"start": c.start, "end": c.end, "choices": [getattr(c, attr.name)]}})
-    for link in a.said_by:
-        result.append({"from_id": link.claim_id, "to_id": link.speaker_id, "type": "relation",
-                       "direction": "right", "labels": ["said_by"]})
-    return result
+    return codec.encode(codec.annotation_items(a.entities, a.claims, a.said_by, tax))
 
 
 def annotation_records(docs: list[Document], tax: Taxonomy, total_spans: int, second_share: float = 0.1,

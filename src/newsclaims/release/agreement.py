@@ -22,7 +22,12 @@ from dataclasses import asdict, dataclass, field
 import krippendorff
 import numpy as np
 
-from newsclaims.annotation.records import AnnotationRecord, newest_by_document
+from newsclaims.annotation.records import (
+    AnnotationRecord,
+    ClaimRecord,
+    newest_by_document,
+)
+from newsclaims.schemas.controls import SAID_BY
 from newsclaims.schemas.taxonomy import Taxonomy
 
 ALL_LABELS = "ALL"
@@ -156,7 +161,7 @@ def _span_agreement(
 def _attribute_agreement(shared, tax: Taxonomy) -> dict[str, AttributeAgreement]:
     annotators = sorted({n for by in shared.values() for n in by})
     # Units: claims (doc, start, end) marked with exactly these offsets by two or more annotators.
-    marks: dict[tuple, dict[str, object]] = defaultdict(dict)
+    marks: dict[tuple, dict[str, ClaimRecord]] = defaultdict(dict)
     for doc_id, by_annotator in shared.items():
         for name, a in by_annotator.items():
             for c in a.claims:
@@ -169,7 +174,7 @@ def _attribute_agreement(shared, tax: Taxonomy) -> dict[str, AttributeAgreement]
         for j, unit in enumerate(units):
             for i, name in enumerate(annotators):
                 claim = marks[unit].get(name)
-                value = getattr(claim, attr.name) if claim is not None else None
+                value = claim.attributes.get(attr.name) if claim is not None else None
                 if value in domain:
                     data[i, j] = domain.index(value)
         agree = total = 0
@@ -210,7 +215,7 @@ def measure_agreement(annotations: Iterable[AnnotationRecord], tax: Taxonomy) ->
     pairs = _pair_docs(shared)
     labels = [*tax.entity_names, tax.claim.name, ALL_LABELS]
     spans = _span_agreement(pairs, shared, lambda a: labelled_spans(a, tax.claim.name), labels)
-    said_by = _span_agreement(pairs, shared, lambda a: {(*p, "said_by") for p in said_by_pairs(a)}, [ALL_LABELS])[
+    said_by = _span_agreement(pairs, shared, lambda a: {(*p, SAID_BY) for p in said_by_pairs(a)}, [ALL_LABELS])[
         ALL_LABELS
     ]
     said_by.overlap_f1 = None  # said_by agreement is exact by definition

@@ -19,6 +19,7 @@ from newsclaims.annotation.records import AnnotationRecord
 from newsclaims.corpus.document import Document
 from newsclaims.errors import NewsclaimsError
 from newsclaims.schemas import tables
+from newsclaims.schemas.controls import SAID_BY
 from newsclaims.schemas.taxonomy import Taxonomy
 
 
@@ -38,7 +39,8 @@ class Failure:
     reason: str
 
 
-# Why a check failed, in words. Keyed by pandera check name; "{value}" is the failing value.
+# Why a check failed, in words. Keyed by pandera check name; "{value}" is the failing value, the
+# other fields are the row's columns and the taxonomy's names (`_taxonomy_words`).
 REASONS = {
     "start_not_negative": "offset out of range: start {start} < 0",
     "end_after_start": "empty or reversed span: end {end} <= start {start}",
@@ -48,8 +50,8 @@ REASONS = {
     "known_value": "unknown attribute value {value!r}",
     "not_nullable": "missing value",
     "multiple_fields_uniqueness": "duplicate span (same offsets and label twice in one annotation)",
-    "said_by_from": "said_by from a {value} region, not a CLAIM",
-    "said_by_to": "said_by to a {value} region, not PERSON/ORG",
+    "said_by_from": "said_by from a {value} region, not a {said_by_from}",
+    "said_by_to": "said_by to a {value} region, not {said_by_to}",
     "doc_in_corpus": "document is not in the corpus version",
     "same_text_as_corpus": "text_sha256 {text_sha256} differs from the corpus document's {corpus_text_sha256}",
     "doc_id_format": "document id {value!r} is not nc- + 16 hex digits",
@@ -108,7 +110,7 @@ def annotation_tables(
                     c.end,
                     c.text,
                     *_doc_facts(doc, c.start, c.end),
-                    *(getattr(c, n) for n in attr_names),
+                    *(c.attributes.get(n) for n in attr_names),
                 )
             )
         for link in a.said_by:
@@ -144,7 +146,13 @@ def _field(table: str, row: pd.Series, column) -> str:
     return column or "text"
 
 
-def _reason(check: str, row: pd.Series, column) -> str:
+def _taxonomy_words(tax: Taxonomy) -> dict[str, str]:
+    """The label names reasons mention, spelt as the taxonomy lists them."""
+    rel = tax.relation(SAID_BY)
+    return {"said_by_from": "/".join(rel.from_labels), "said_by_to": "/".join(rel.to_labels)}
+
+
+def _reason(check: str, row: pd.Series, column, words: dict[str, str]) -> str:
     key = check.split("(")[0]
     value = row[column] if isinstance(column, str) and column in row else None
     if column == "from_label" and key in ("said_by_from", "not_nullable") and pd.isna(value):
@@ -158,12 +166,13 @@ def _reason(check: str, row: pd.Series, column) -> str:
         return f"failed check {check} (value {value!r})"
     facts = {k: (None if pd.isna(v) else v) for k, v in row.items()} if row is not None else {}
     try:
-        return template.format(value=value, **facts)
+        return template.format(value=value, **{**words, **facts})
     except (KeyError, ValueError):
         return template
 
 
-def _failures_from(table: str, df: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Failure]:
+def _failures_from(table: str, df: pd.DataFrame, schema: pa.DataFrameSchema,
+                   words: dict[str, str] | None = None) -> list[Failure]:
     try:
         schema.validate(df, lazy=True)
     except SchemaErrors as e:
@@ -181,7 +190,7 @@ def _failures_from(table: str, df: pd.DataFrame, schema: pa.DataFrameSchema) -> 
         # A failed row-wise DataFrame check is reported once per column: it is about the whole row.
         column = None if case.schema_context == "DataFrameSchema" else case.column
         out.append(
-            Failure(str(row["doc_id"]), str(who), _field(table, row, column), _reason(str(case.check), row, column))
+            Failure(str(row["doc_id"]), str(who), _field(table, row, column), _reason(str(case.check), row, column, words or {}))
         )
     return out
 
@@ -198,7 +207,7 @@ def validate_records(documents: list[Document], annotations: list[AnnotationReco
         "said_by": tables.said_by_schema(tax),
     }
     for name, schema in schemas.items():
-        failures += _failures_from(name, frames[name], schema)
+        failures += _failures_from(name, frames[name], schema, _taxonomy_words(tax))
     # A pandera uniqueness failure lists every copy of a duplicate; several checks can flag one row.
     return sorted(set(failures))
 

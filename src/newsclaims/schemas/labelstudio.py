@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from newsclaims.schemas.controls import CLAIMS_NAME, ENTITIES_NAME, TEXT_NAME
 from newsclaims.schemas.taxonomy import LabelDef, Taxonomy
 
-# Names other stages rely on (see the config contract in briefs/common.md).
-TEXT_NAME = "text"
-ENTITIES_NAME = "entities"
-CLAIMS_NAME = "claims"
+__all__ = ["CLAIMS_NAME", "ENTITIES_NAME", "TEXT_NAME", "build_label_config", "render_label_config"]
 # Task data fields shown above the text, in order. Not `source`: the Label Studio frontend
 # resolves `$source` to the whole task as JSON (seen in the browser test), not to data.source.
 # `outlet` carries the same value as `source` for this reason.

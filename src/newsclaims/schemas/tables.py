@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from newsclaims.schemas.controls import SAID_BY
 from newsclaims.schemas.taxonomy import Taxonomy
 
 DOC_ID_PATTERN = r"^nc-[0-9a-f]{16}$"
@@ -80,7 +81,7 @@ def claim_spans_schema(tax: Taxonomy) -> pa.DataFrameSchema:
 
 def said_by_schema(tax: Taxonomy) -> pa.DataFrameSchema:
     """Links, with the labels of the regions they join (None: no such region in the annotation)."""
-    rel = tax.relation("said_by")
+    rel = tax.relation(SAID_BY)
     return pa.DataFrameSchema(
         {
             **_WHERE,

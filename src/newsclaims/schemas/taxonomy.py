@@ -12,6 +12,12 @@ import yaml
 
 from newsclaims.errors import NewsclaimsError
 from newsclaims.paths import TAXONOMY_FILE
+from newsclaims.schemas.controls import (
+    CLAIM_FIELDS,
+    CLAIMS_NAME,
+    ENTITIES_NAME,
+    SAID_BY,
+)
 
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -154,6 +160,14 @@ def _check(tax: Taxonomy) -> None:
         for lab in (*r.from_labels, *r.to_labels):
             if lab not in names:
                 raise TaxonomyError(f"relation {r.name} refers to unknown label {lab}")
+    attribute_names = [a.name for a in tax.claim.attributes]
+    if len(set(attribute_names)) != len(attribute_names):
+        raise TaxonomyError(f"duplicate claim attribute names in {attribute_names}")
+    for n in attribute_names:
+        if n in CLAIM_FIELDS or n in (ENTITIES_NAME, CLAIMS_NAME):
+            raise TaxonomyError(f"claim attribute {n!r} would clash with the claim field or control of that name")
+    if SAID_BY not in [r.name for r in tax.relations]:
+        raise TaxonomyError(f"the taxonomy must define the relation {SAID_BY!r} (a claim's speaker)")
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
