@@ -15,7 +15,8 @@ from label_studio_sdk.label_interface import LabelInterface
 
 from newsclaims.annotation.client import LabelStudioError, make_client
 from newsclaims.annotation.preannotate import MODEL_PREFIX
-from newsclaims.annotation.push import list_tasks, push
+from newsclaims.annotation.project_tasks import list_tasks
+from newsclaims.annotation.push import push
 from newsclaims.annotation.settings import LabelStudioSettings
 from newsclaims.paths import LABEL_CONFIG_FILE
 

@@ -6,12 +6,12 @@ the modules it imports when it runs, so `newsclaims --help` never loads the SDK.
 
 from __future__ import annotations
 
-import importlib
+import json
 import sys
 import time
 from pathlib import Path
 
-from newsclaims.annotation.defaults import DEFAULT_BATCH_BYTES, DEFAULT_PROJECT
+from newsclaims.annotation.defaults import DEFAULT_BATCH_BYTES, DEFAULT_PROJECT, PLACEHOLDER_DOMAIN
 from newsclaims.annotation.server_state import DEFAULT_DATA_DIR, DEFAULT_PORT, START_TIMEOUT
 from newsclaims.commands import CommandGroup, opt
 from newsclaims.errors import NewsclaimsError
@@ -23,19 +23,7 @@ server = annotate.group("server", "Start, stop or check the local Label Studio s
 PROJECT = opt("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
 DATA_DIR = opt("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="data dir (default: %(default)s)")
 
-# Modules that still declare their own parsers (`add_subcommand(subparsers)`).
-LEGACY_MODULES = (
-    "newsclaims.annotation.seed",  # annotate import-seed
-    "newsclaims.annotation.status",  # annotate status
-    "newsclaims.annotation.conflicts",  # annotate conflicts
-    "newsclaims.annotation.migrate",  # annotate migrate --snapshot S --to-corpus V
-)
-
-
-def register(subparsers) -> None:
-    target = annotate.register(subparsers)
-    for name in LEGACY_MODULES:
-        importlib.import_module(name).add_subcommand(target)
+register = annotate.register
 
 
 @server.command(
@@ -187,4 +175,87 @@ def pull(project: str, out: Path, versions_dir: Path, pseudonyms: Path | None) -
         print(f"wrote snapshot {snap.snapshot_id} to {snap.path}")
     else:
         print(f"unchanged: snapshot {snap.snapshot_id} already holds this export; nothing written")
+    return 0
+
+
+@annotate.command(
+    "import-seed", "import the maintainers' seed annotations (YAML) into Label Studio",
+    opt("file", type=Path, metavar="FILE", help="e.g. annotation/seed/seed_annotations.yaml"),
+    PROJECT,
+    opt("--annotator-email", default=None,
+        help=f"email of the annotator's account (default <annotator>@{PLACEHOLDER_DOMAIN})"),
+    opt("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory"),
+    description="Resolve every span of FILE in the pushed task texts and create one annotation per document by "
+                "the seed annotator's Label Studio account (re-runs create nothing new).",
+)
+def import_seed(file: Path, project: str, annotator_email: str | None, versions_dir: Path) -> int:
+    from newsclaims.annotation.client import connect
+    from newsclaims.annotation.seed import import_seed as import_seed_file
+    from newsclaims.annotation.seed_file import load_seed_file
+
+    seed = load_seed_file(file)  # checked against the project's taxonomy (schemas/taxonomy.yaml)
+    out = import_seed_file(connect(), seed, project, annotator_email=annotator_email, versions_dir=versions_dir)
+    print(f"{len(out.created)} annotation(s) created, {len(out.already)} already there, "
+          f"{len(out.conflicts)} left as is (annotated differently)")
+    for msg in out.conflicts:
+        print(f"  {msg}")
+    return 1 if out.conflicts else 0
+
+
+@annotate.command(
+    "status", "progress of the annotation round, per annotator, and agreement so far",
+    PROJECT,
+    opt("--json", action="store_true", dest="as_json", help="the same figures as JSON"),
+    opt("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory"),
+    opt("--pseudonyms", type=Path, default=None,
+        help="pseudonym map shared with `annotate pull` (default .labelstudio/pseudonyms.json)"),
+)
+def status(project: str, as_json: bool, versions_dir: Path, pseudonyms: Path | None) -> int:
+    from newsclaims.annotation.client import connect
+    from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE
+    from newsclaims.annotation.status import format_status, round_status
+
+    state = round_status(connect(), project, versions_dir=versions_dir, pseudonyms_file=pseudonyms or PSEUDONYMS_FILE)
+    print(json.dumps(state.to_dict(), indent=2, sort_keys=True) if as_json else format_status(state))
+    return 0
+
+
+@annotate.command(
+    "conflicts", "documents where annotators disagree, from the newest pull",
+    PROJECT,
+    opt("--exports-dir", type=Path, default=EXPORTS_DIR, help="snapshots directory (default annotation/exports)"),
+    opt("--json", action="store_true", dest="as_json", help="one JSON object per conflicting document"),
+)
+def conflicts(project: str, exports_dir: Path, as_json: bool) -> int:
+    from newsclaims.annotation.conflicts import format_conflicts, snapshot_conflicts
+    from newsclaims.annotation.settings import load_settings
+
+    meta, found = snapshot_conflicts(project, exports_dir)
+    try:
+        base_url = load_settings().url
+    except NewsclaimsError:  # no server configured: relative links still say which task
+        base_url = ""
+    if as_json:
+        for c in found:
+            print(json.dumps({**c.to_dict(), "link": c.link(meta.project_id, base_url)}, sort_keys=True,
+                             ensure_ascii=False))
+    else:
+        print(f"snapshot {meta.snapshot_id} (pulled {meta.pulled_at}):")
+        print(format_conflicts(found, meta.project_id, base_url))
+    return 0
+
+
+@annotate.command(
+    "migrate", "re-anchor a snapshot's annotations to another corpus version",
+    opt("--snapshot", required=True, help="the snapshot to migrate (it is never changed)"),
+    opt("--to-corpus", required=True, metavar="V", help="the corpus version to re-anchor to"),
+    opt("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory"),
+    opt("--exports-dir", type=Path, default=EXPORTS_DIR, help="snapshots directory (default annotation/exports)"),
+    opt("--out", type=Path, default=None, help="where the new snapshot goes (default: --exports-dir)"),
+)
+def migrate(snapshot: str, to_corpus: str, versions_dir: Path, exports_dir: Path, out: Path | None) -> int:
+    from newsclaims.annotation.migrate import migrate_snapshot
+
+    result = migrate_snapshot(snapshot, to_corpus, exports_dir=exports_dir, versions_dir=versions_dir, out_dir=out)
+    print(result.summary())
     return 0

@@ -13,7 +13,6 @@ newest snapshot's with the labelling-page link of each.
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -180,31 +179,3 @@ def format_conflicts(conflicts: list[DocumentConflict], project_id: int | None, 
             votes = "; ".join(f"{option}: {', '.join(who)}" for option, who in i.votes.items())
             lines.append(f"    {i.kind:<16}{i.label:<12}{i.start}:{i.end} {i.text[:60]!r}  {votes}")
     return "\n".join(lines)
-
-
-def add_subcommand(subparsers) -> None:
-    p = subparsers.add_parser("conflicts", help="documents where annotators disagree, from the newest pull")
-    from newsclaims.annotation.push import DEFAULT_PROJECT
-
-    p.add_argument("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
-    p.add_argument("--exports-dir", type=Path, default=EXPORTS_DIR, help="snapshots directory (default annotation/exports)")
-    p.add_argument("--json", action="store_true", help="one JSON object per conflicting document")
-    p.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    from newsclaims.annotation.settings import load_settings
-
-    meta, conflicts = snapshot_conflicts(args.project, args.exports_dir)
-    try:
-        base_url = load_settings().url
-    except NewsclaimsError:  # no server configured: relative links still say which task
-        base_url = ""
-    if args.json:
-        for c in conflicts:
-            print(json.dumps({**c.to_dict(), "link": c.link(meta.project_id, base_url)}, sort_keys=True,
-                             ensure_ascii=False))
-    else:
-        print(f"snapshot {meta.snapshot_id} (pulled {meta.pulled_at}):")
-        print(format_conflicts(conflicts, meta.project_id, base_url))
-    return 0

@@ -14,7 +14,6 @@ Nothing is dropped silently: a span that did not survive is a `lost` row of the 
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -24,7 +23,7 @@ from typing import Any
 from newsclaims.annotation.conflicts import conflicts_jsonl, find_conflicts
 from newsclaims.annotation.export_parser import parse_task, record_sort_key
 from newsclaims.annotation.records import AnnotationRecord
-from newsclaims.annotation.push import task_payload
+from newsclaims.annotation.push_plan import task_payload
 from newsclaims.annotation.reanchor import (
     GONE,
     KEPT,
@@ -220,20 +219,3 @@ def _records(migrated: list[dict[str, Any]], old_text: dict[str, str], new_docs:
 def _counts(rows: list[MigrationRow]) -> dict[str, int]:
     c = Counter(f"{r.kind}s_{r.status}" for r in rows)
     return dict(sorted(c.items()))
-
-
-def add_subcommand(subparsers) -> None:
-    p = subparsers.add_parser("migrate", help="re-anchor a snapshot's annotations to another corpus version")
-    p.add_argument("--snapshot", required=True, help="the snapshot to migrate (it is never changed)")
-    p.add_argument("--to-corpus", required=True, metavar="V", help="the corpus version to re-anchor to")
-    p.add_argument("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory")
-    p.add_argument("--exports-dir", type=Path, default=EXPORTS_DIR, help="snapshots directory (default annotation/exports)")
-    p.add_argument("--out", type=Path, default=None, help="where the new snapshot goes (default: --exports-dir)")
-    p.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    result = migrate_snapshot(args.snapshot, args.to_corpus, exports_dir=args.exports_dir,
-                              versions_dir=args.versions_dir, out_dir=args.out)
-    print(result.summary())
-    return 0

@@ -23,7 +23,7 @@ from newsclaims.annotation.client import LabelStudioError, client_url, find_proj
 from newsclaims.annotation.conflicts import DocumentConflict, conflicts_jsonl, find_conflicts
 from newsclaims.annotation.export_parser import TaskParse, parse_export
 from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE, open_registry, pseudonymize_export
-from newsclaims.annotation.push import DEFAULT_PROJECT
+from newsclaims.annotation.defaults import DEFAULT_PROJECT
 from newsclaims.annotation.push_migration import REVIEW_FIELD
 from newsclaims.annotation.snapshots import CONFLICTS_FILE, SnapshotWrite, write_snapshot
 from newsclaims.corpus.versions import list_versions, load_documents

@@ -24,7 +24,6 @@ from newsclaims.annotation.defaults import DEFAULT_BATCH_BYTES, DEFAULT_PROJECT
 from newsclaims.annotation.preannotate import MODEL_PREFIX, PredictionBuilder, lexicon_from_annotations
 from newsclaims.annotation.project_tasks import (
     ExistingTask,
-    batches_by_bytes,
     by_doc_id,
     delete_task,
     import_tasks,
@@ -51,17 +50,13 @@ from newsclaims.annotation.push_migration import (
     pending_plan,
     plan_migration,
 )
-from newsclaims.annotation.push_plan import Action, PushSummary, TaskPayload, plan_push, task_payload
+from newsclaims.annotation.push_plan import Action, PushSummary, plan_push, task_payload
 from newsclaims.annotation.round_settings import apply_round_settings, check_overlap
 from newsclaims.corpus.document import Document
 from newsclaims.errors import NewsclaimsError
 from newsclaims.fsutil import sha256_bytes
 from newsclaims.schemas.labelstudio import render_label_config
 from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
-
-# Re-exported for the modules and tests that import them from here.
-__all__ = ["DEFAULT_PROJECT", "ExistingTask", "PushSummary", "TaskPayload", "batches_by_bytes", "list_tasks",
-           "push", "task_count", "task_payload"]
 
 # Push locks live outside the checkout (keyed by server URL + project title), so two checkouts
 # pushing to the same project on one machine exclude each other too.

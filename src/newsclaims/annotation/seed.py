@@ -8,7 +8,6 @@ annotator's Label Studio user, with a deterministic unique_id so a re-run create
 
 from __future__ import annotations
 
-import argparse
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -22,22 +21,19 @@ from label_studio_sdk.label_interface import LabelInterface
 from newsclaims.annotation.client import (
     NO_RETRY,
     client_url,
-    connect,
     find_project,
     translated_errors,
 )
-from newsclaims.annotation.push import DEFAULT_PROJECT
+from newsclaims.annotation.defaults import DEFAULT_PROJECT, PLACEHOLDER_DOMAIN
 from newsclaims.annotation.seed_file import (
     SeedError,
     SeedFile,
     build_result,
-    load_seed_file,
 )
 from newsclaims.corpus.versions import list_versions, load_documents
 from newsclaims.paths import VERSIONS_DIR
 from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
 
-PLACEHOLDER_DOMAIN = "newsclaims.invalid"  # RFC 2606: never a real mailbox
 # uuid5 namespace of seed annotations: unique_id = uuid5(NS, "<task id>:<annotator>")
 SEED_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/newsclaims/seed-annotations")
 
@@ -170,29 +166,3 @@ def import_seed(
                 raise
         out.created.append(doc_id)
     return out
-
-
-def add_subcommand(subparsers) -> None:
-    p = subparsers.add_parser(
-        "import-seed",
-        help="import the maintainers' seed annotations (YAML) into Label Studio",
-        description="Resolve every span of FILE in the pushed task texts and create one annotation per "
-        "document by the seed annotator's Label Studio account (re-runs create nothing new).",
-    )
-    p.add_argument("file", type=Path, metavar="FILE", help="e.g. annotation/seed/seed_annotations.yaml")
-    p.add_argument("--project", default=DEFAULT_PROJECT, help=f"Label Studio project title (default {DEFAULT_PROJECT})")
-    p.add_argument("--annotator-email", default=None,
-                   help=f"email of the annotator's account (default <annotator>@{PLACEHOLDER_DOMAIN})")
-    p.add_argument("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory")
-    p.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    seed = load_seed_file(args.file)  # checked against the project's taxonomy (schemas/taxonomy.yaml)
-    client = connect()
-    out = import_seed(client, seed, args.project, annotator_email=args.annotator_email, versions_dir=args.versions_dir)
-    print(f"{len(out.created)} annotation(s) created, {len(out.already)} already there, "
-          f"{len(out.conflicts)} left as is (annotated differently)")
-    for msg in out.conflicts:
-        print(f"  {msg}")
-    return 1 if out.conflicts else 0

@@ -10,8 +10,6 @@ have two or more annotations. Nothing personal is printed: annotators are `annot
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -20,10 +18,10 @@ from typing import Any
 
 from label_studio_sdk import LabelStudio
 
-from newsclaims.annotation.client import client_url, connect, find_project
+from newsclaims.annotation.client import client_url, find_project
 from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE
 from newsclaims.annotation.pull import read_project
-from newsclaims.annotation.push import DEFAULT_PROJECT
+from newsclaims.annotation.defaults import DEFAULT_PROJECT
 from newsclaims.annotation.push_migration import REVIEW_FIELD
 from newsclaims.errors import NewsclaimsError
 from newsclaims.paths import VERSIONS_DIR
@@ -139,19 +137,3 @@ def format_status(s: RoundStatus) -> str:
         lines.append(f"  {len(s.problems)} problem(s) that `annotate pull` will refuse until they are fixed:")
         lines += [f"    {p}" for p in s.problems[:10]]
     return "\n".join(lines)
-
-
-def add_subcommand(subparsers) -> None:
-    p = subparsers.add_parser("status", help="progress of the annotation round, per annotator, and agreement so far")
-    p.add_argument("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
-    p.add_argument("--json", action="store_true", help="the same figures as JSON")
-    p.add_argument("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory")
-    p.add_argument("--pseudonyms", type=Path, default=PSEUDONYMS_FILE,
-                   help="pseudonym map shared with `annotate pull` (default .labelstudio/pseudonyms.json)")
-    p.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    status = round_status(connect(), args.project, versions_dir=args.versions_dir, pseudonyms_file=args.pseudonyms)
-    print(json.dumps(status.to_dict(), indent=2, sort_keys=True) if args.json else format_status(status))
-    return 0

@@ -18,7 +18,9 @@ from label_studio_sdk import LabelStudio
 
 from newsclaims.annotation.client import NO_RETRY, connect
 from newsclaims.annotation.pull import pull
-from newsclaims.annotation.push import batches_by_bytes, push, task_count, task_payload
+from newsclaims.annotation.project_tasks import batches_by_bytes, task_count
+from newsclaims.annotation.push import push
+from newsclaims.annotation.push_plan import task_payload
 from newsclaims.annotation.server import start_server, stop_server
 from newsclaims.annotation.server_state import free_port
 from newsclaims.annotation.settings import LabelStudioSettings
