@@ -127,8 +127,8 @@ bench-small: $(BIN)/.installed $(LS_VENV)/.installed ## The small benchmark (und
 test: lint $(LS_VENV)/.installed annotation/label_config.xml chromium ## Lint, then run the whole test suite (starts its own Label Studio server)
 	$(BIN)/python -m pytest
 
-test-fast: $(BIN)/.installed annotation/label_config.xml ## The tests that need neither Label Studio nor Chromium
-	$(BIN)/python -m pytest -m "not labelstudio and not browser"
+test-fast: $(BIN)/.installed annotation/label_config.xml ## The tests that need neither Label Studio nor Chromium (2 processes, ~2 min)
+	$(BIN)/python -m pytest -n 2 -m "not labelstudio and not browser"
 
 lint: $(BIN)/.installed ## ruff (lint and format check) and mypy, as configured in pyproject.toml
 	$(BIN)/ruff check src tests

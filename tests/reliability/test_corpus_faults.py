@@ -37,7 +37,7 @@ def reference(tmp_path_factory):
     base = tmp_path_factory.mktemp("corpus-faults")
     raw = base / "raw"
     raw.mkdir()
-    _articles(raw, 500)
+    _articles(raw, 250)
     t0 = time.monotonic()
     proc = run_cli("corpus", "build", "--raw", str(raw), "--out", str(base / "reference"))
     assert proc.returncode == 0, proc.stderr
