@@ -204,6 +204,7 @@ def migrate_result(result: list[Any], mapping: OffsetMap, report) -> list[Any]:
     choices and their relations are left out. `report(item, move)` is called per span and per
     relation (move None: the relation's ends survived; LOST: they did not)."""
     moves = {}
+    move: SpanMove | None
     for item in result:
         value = item.get("value") if isinstance(item, dict) else None
         if item.get("type") == LABELS and isinstance(value, dict) and isinstance(value.get("start"), int) \

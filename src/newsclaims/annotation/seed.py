@@ -114,7 +114,8 @@ def import_seed(
         raise SeedError(f"no project titled {project_title!r} at {url}: run `newsclaims annotate push` first")
     tasks = _project_tasks(client, project.id)
     by_doc = {(t.data or {}).get("doc_id"): t for t in tasks}
-    raw_paths = _doc_ids_by_raw_path({(t.meta or {}).get("corpus_version") for t in tasks} - {None}, versions_dir)
+    versions = {v for t in tasks if (v := (t.meta or {}).get("corpus_version")) is not None}
+    raw_paths = _doc_ids_by_raw_path(versions, versions_dir)
 
     # Resolve everything first: one bad item anywhere and nothing is imported.
     problems: list[str] = []

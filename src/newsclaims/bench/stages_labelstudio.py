@@ -39,6 +39,8 @@ EXPORT_TIMEOUT = 900.0
 def raw_export(client: LabelStudio, project_id: int) -> bytes:
     """The floor of a pull: exports.create, poll until completed, download the bytes (no parsing)."""
     export = client.projects.exports.create(id=project_id, title="bench floor", request_options=NO_RETRY)
+    if export.id is None:  # typed optional by the SDK; a created export always has one
+        raise BenchError(f"export of project {project_id}: the server returned no id")
     deadline = time.monotonic() + EXPORT_TIMEOUT
     status = export.status
     while status != "completed":
@@ -52,7 +54,10 @@ def raw_export(client: LabelStudio, project_id: int) -> bytes:
 
 
 def _project(client: LabelStudio, title: str, label_config: str) -> int:
-    return client.projects.create(title=title, label_config=label_config, request_options=NO_RETRY).id
+    project = client.projects.create(title=title, label_config=label_config, request_options=NO_RETRY)
+    if project.id is None:  # typed optional by the SDK; a created project always has one
+        raise BenchError(f"project {title!r}: the server returned no id")
+    return project.id
 
 
 def labelstudio(ctx: BenchContext) -> list[Measurement]:

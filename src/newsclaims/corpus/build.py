@@ -8,6 +8,7 @@ rejects and the manifest, then moves LATEST.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import Counter
@@ -182,7 +183,7 @@ def _write_manifest_and_rejects(tmp: Path, version: str, parent: str | None, out
         inputs=StreamedList(lambda: (CorpusInput(i.path, i.sha256, i.bytes, i.role) for i in files.inputs()),
                             len(files)),
         outputs={V.DOCUMENTS_FILE: documents_digest, V.REJECTS_FILE: rejects_digest},
-        diff={kind: StreamedList(lambda kind=kind: diff.ids(kind), n) for kind, n in diff.counts.items()},
+        diff={kind: StreamedList(functools.partial(diff.ids, kind), n) for kind, n in diff.counts.items()},
     )
     write_manifest(tmp / V.MANIFEST_FILE, manifest)
     return Summary(version, parent, True, f"corpus {version} written to {out_dir / version}",

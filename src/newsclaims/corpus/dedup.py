@@ -6,6 +6,7 @@ import array
 import contextlib
 import functools
 import hashlib
+import io
 import itertools
 import os
 import re
@@ -210,19 +211,19 @@ class SignatureCache:
         self.record = 32 + c.num_perm * self.dtype.itemsize
         # Looked up by the first 8 bytes of the digest (sorted, 16 bytes per record in memory);
         # the records stay in the file and are read one at a time, so memory stays small per record.
-        self._prefixes = np.zeros(0, dtype=np.uint64)
-        self._rows = np.zeros(0, dtype=np.int64)
-        self._file = None
+        self._prefixes: np.ndarray = np.zeros(0, dtype=np.uint64)
+        self._rows: np.ndarray = np.zeros(0, dtype=np.int64)
+        self._file: io.BufferedReader | None = None
 
     def load(self) -> SignatureCache:
         try:
-            self._file = open(self.path, "rb")  # noqa: SIM115 (closed by close())
+            self._file = file = open(self.path, "rb")  # noqa: SIM115 (closed by close())
         except OSError:
             return self
-        n = os.fstat(self._file.fileno()).st_size // self.record
+        n = os.fstat(file.fileno()).st_size // self.record
         prefixes = np.empty(n, dtype=np.uint64)
         for start in range(0, n, 4096):  # the digests' prefixes, read in blocks
-            block = np.frombuffer(self._file.read(min(4096, n - start) * self.record), dtype=np.uint8)
+            block = np.frombuffer(file.read(min(4096, n - start) * self.record), dtype=np.uint8)
             rows = block.reshape(-1, self.record)[:, :8]
             prefixes[start : start + len(rows)] = np.ascontiguousarray(rows).view("<u8").ravel()
         self._rows = np.argsort(prefixes, kind="stable")
@@ -234,6 +235,8 @@ class SignatureCache:
         prefix = np.uint64(int.from_bytes(digest[:8], "little"))
         at = int(np.searchsorted(self._prefixes, prefix))
         while at < len(self._prefixes) and self._prefixes[at] == prefix:
+            if self._file is None:  # closed (an empty cache never gets here: no prefixes)
+                raise ValueError(f"{self.path}: read after close()")
             record = os.pread(self._file.fileno(), self.record, int(self._rows[at]) * self.record)
             if record[:32] == digest:
                 return np.frombuffer(record, dtype=self.dtype, count=self.num_perm, offset=32)

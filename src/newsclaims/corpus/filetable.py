@@ -11,6 +11,7 @@ import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 from newsclaims.corpus.rawfolder import RawFile
 
@@ -59,6 +60,10 @@ class RawFiles:
     def role(self, i: int) -> str:
         return ROLES[self._kinds[i] >> 3]
 
+    @overload
+    def __getitem__(self, i: int) -> RawFile: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[RawFile]: ...
     def __getitem__(self, i: int | slice) -> RawFile | list[RawFile]:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]

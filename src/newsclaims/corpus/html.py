@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import trafilatura
+from trafilatura.settings import Document
 
 from newsclaims.corpus.document import Paragraph
 from newsclaims.corpus.normalize import normalize_text
@@ -51,9 +52,9 @@ def extract_html(html: str) -> HtmlArticle | None:
     result = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True, include_formatting=False
     )
-    body = getattr(result, "body", None) if result is not None else None
-    if body is None:
+    if not isinstance(result, Document):  # None: no main text (a dict only with as_dict=True)
         return None
+    body = result.body
     text, paragraphs = "", []
     for kind, block, separator in _blocks(body):
         if text:

@@ -66,14 +66,14 @@ def segment(text: str) -> list[Paragraph]:
     n_lines = sum(len(b) for b in blocks)
     for lines in blocks:
         if _hard_wrapped(text, lines):
-            current: list[int] | None = None
+            current: tuple[int, int, str] | None = None
             for s, e in lines:
                 if is_list_item(text[s:e]) or current is None:
                     if current:
                         paragraphs.append(Paragraph(current[0], current[1], current[2]))
-                    current = [s, e, "list_item" if is_list_item(text[s:e]) else "paragraph"]
+                    current = (s, e, "list_item" if is_list_item(text[s:e]) else "paragraph")
                 else:
-                    current[1] = e
+                    current = (current[0], e, current[2])
             if current:
                 paragraphs.append(Paragraph(current[0], current[1], current[2]))
             continue

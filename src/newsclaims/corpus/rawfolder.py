@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -116,13 +117,17 @@ def sidecar_target(rel: str, article_rels: set[str]) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def load_sidecars(files: list[RawFile], max_bytes: int) -> Sidecars:
+def load_sidecars(files: Iterable[RawFile], max_bytes: int) -> Sidecars:
     sidecars = Sidecars()
-    article_rels = {f.rel for f in files if f.role == "article"}
-    csv_rows: dict[str, SourceFields] = {}
+    article_rels: set[str] = set()
+    metadata: list[RawFile] = []  # one pass over the files: they may be a stream
     for f in files:
-        if f.role != "metadata":
-            continue
+        if f.role == "article":
+            article_rels.add(f.rel)
+        elif f.role == "metadata":
+            metadata.append(f)
+    csv_rows: dict[str, SourceFields] = {}
+    for f in metadata:
         if f.outside_link or f.size > max_bytes:
             sidecars.problems[f.rel] = "outside the raw dir or too large"
             continue

@@ -42,8 +42,8 @@ def build_label_config(taxonomy: Taxonomy) -> ET.Element:
     view = ET.Element("View")
     meta = ET.SubElement(view, "View", style="margin-bottom: 0.5em")
     for field in HEADER_FIELDS:
-        value = f"${field}" if field == "title" else f"{HEADER_CAPTIONS[field]}: ${field}"
-        ET.SubElement(meta, "Header", value=value, size="6" if field != "title" else "4")
+        header = f"${field}" if field == "title" else f"{HEADER_CAPTIONS[field]}: ${field}"
+        ET.SubElement(meta, "Header", value=header, size="6" if field != "title" else "4")
 
     ET.SubElement(view, "Header", value="Entities", size="5")
     _labels(view, ENTITIES_NAME, taxonomy.entities)
