@@ -31,7 +31,6 @@ from newsclaims.annotation.settings import (
 from newsclaims.schemas.labelstudio import render_label_config
 from newsclaims.schemas.taxonomy import load_taxonomy
 
-
 # A test that uses one of these fixtures needs the real server: it is marked `labelstudio` here,
 # so the mark follows what a test uses (`make test-fast` deselects it) and never sits on a
 # server-free test by a module-wide `pytestmark`. Tests that start a server themselves, or drive
@@ -73,8 +72,12 @@ class LabelStudioServer:
 def labelstudio(tmp_path_factory) -> Iterator[LabelStudioServer]:
     url, key = os.environ.get(URL_VAR), os.environ.get(API_KEY_VAR)
     if url and key:
-        server = LabelStudioServer(url=url.rstrip("/"), api_key=key, username=os.environ.get(USERNAME_VAR),
-                                   password=os.environ.get(PASSWORD_VAR))
+        server = LabelStudioServer(
+            url=url.rstrip("/"),
+            api_key=key,
+            username=os.environ.get(USERNAME_VAR),
+            password=os.environ.get(PASSWORD_VAR),
+        )
         server.client()  # raises LabelStudioError if unreachable or the token is wrong
         yield server
         return
@@ -83,8 +86,14 @@ def labelstudio(tmp_path_factory) -> Iterator[LabelStudioServer]:
     env_file = data_dir.parent / "labelstudio.env"
     handle = start_server(port=free_port(), data_dir=data_dir, env_file=env_file)
     login = read_env_file(env_file)
-    server = LabelStudioServer(handle.url, handle.api_key, username=login[USERNAME_VAR], password=login[PASSWORD_VAR],
-                               started_by_fixture=True, start_seconds=time.monotonic() - t0)
+    server = LabelStudioServer(
+        handle.url,
+        handle.api_key,
+        username=login[USERNAME_VAR],
+        password=login[PASSWORD_VAR],
+        started_by_fixture=True,
+        start_seconds=time.monotonic() - t0,
+    )
     try:
         yield server
     finally:

@@ -12,9 +12,27 @@ import sys
 
 import pytest
 
-HEAVY = ("label_studio_sdk", "pandas", "numpy", "scipy", "datasketch", "pyarrow", "datasets", "pandera",
-         "trafilatura", "lingua", "ftfy", "charset_normalizer", "httpx", "matplotlib", "dask", "yaml",
-         "diff_match_patch", "rapidfuzz", "markdown_it")
+HEAVY = (
+    "label_studio_sdk",
+    "pandas",
+    "numpy",
+    "scipy",
+    "datasketch",
+    "pyarrow",
+    "datasets",
+    "pandera",
+    "trafilatura",
+    "lingua",
+    "ftfy",
+    "charset_normalizer",
+    "httpx",
+    "matplotlib",
+    "dask",
+    "yaml",
+    "diff_match_patch",
+    "rapidfuzz",
+    "markdown_it",
+)
 
 COMMANDS = (
     ["--help"],
@@ -31,8 +49,9 @@ COMMANDS = (
 
 def imported_at_start(args: list[str]) -> dict[str, int]:
     """module -> cumulative microseconds, for one `newsclaims ARGS` run."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "newsclaims.cli", *args],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "newsclaims.cli", *args], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     modules = {}
     for line in proc.stderr.splitlines():

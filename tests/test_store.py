@@ -187,8 +187,13 @@ CHILD = textwrap.dedent("""
 
 def _child(root: Path, mode: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    return subprocess.Popen([sys.executable, "-c", CHILD, str(root), mode], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(root), mode],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def test_a_second_writer_is_refused_with_the_kinds_busy_error(tmp_path):
@@ -267,8 +272,16 @@ def test_every_committed_manifest_reads_into_its_record_and_writes_back_byte_for
 
 
 def test_a_record_keeps_unknown_keys_and_the_optional_keys_its_file_lacked():
-    old = {"snapshot_id": "p-aaaaaaaaaaaa", "project": "p", "corpus_version": None, "corpus_versions": [],
-           "taxonomy_sha256": "0" * 64, "counts": {}, "files": {}, "from_a_newer_toolkit": {"x": 1}}
+    old = {
+        "snapshot_id": "p-aaaaaaaaaaaa",
+        "project": "p",
+        "corpus_version": None,
+        "corpus_versions": [],
+        "taxonomy_sha256": "0" * 64,
+        "counts": {},
+        "files": {},
+        "from_a_newer_toolkit": {"x": 1},
+    }
     meta = snapshots.SnapshotMeta.from_json(old)
     assert meta.parent_snapshot is None and meta.checked_against_task_text == []
     assert meta.to_json() == old

@@ -60,8 +60,9 @@ class CommandGroup:
     help: str = ""
     commands: list[Command | CommandGroup] = field(default_factory=list)
 
-    def command(self, name: str, help: str, *options: Option, description: str | None = None,
-                epilog: str | None = None) -> Callable[[CommandFunc], CommandFunc]:
+    def command(
+        self, name: str, help: str, *options: Option, description: str | None = None, epilog: str | None = None
+    ) -> Callable[[CommandFunc], CommandFunc]:
         def decorate(func: CommandFunc) -> CommandFunc:
             self.commands.append(Command(name, help, options, func, description, epilog))
             return func
@@ -84,9 +85,13 @@ class CommandGroup:
             if isinstance(item, CommandGroup):
                 item.register(target)
                 continue
-            parser = target.add_parser(item.name, help=item.help, description=item.description or item.help,
-                                       epilog=item.epilog, formatter_class=argparse.RawDescriptionHelpFormatter
-                                       if item.epilog else argparse.HelpFormatter)
+            parser = target.add_parser(
+                item.name,
+                help=item.help,
+                description=item.description or item.help,
+                epilog=item.epilog,
+                formatter_class=argparse.RawDescriptionHelpFormatter if item.epilog else argparse.HelpFormatter,
+            )
             for option in item.options:
                 parser.add_argument(*option.flags, **option.kwargs)
             parser.set_defaults(func=item)

@@ -15,8 +15,14 @@ import threading
 
 
 class FlakyProxy:
-    def __init__(self, upstream_port: int, match: bytes = b"/import", drop_response_of: int | None = None,
-                 drop_request_after: int | None = None, method: bytes = b"POST"):
+    def __init__(
+        self,
+        upstream_port: int,
+        match: bytes = b"/import",
+        drop_response_of: int | None = None,
+        drop_request_after: int | None = None,
+        method: bytes = b"POST",
+    ):
         self.upstream = ("127.0.0.1", upstream_port)
         self.match = match
         self.method = method + b" "

@@ -29,8 +29,14 @@ from weakref import WeakSet
 from playwright.sync_api import Browser, Locator, Page, Playwright, Response, expect
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 TIMEOUT_MS = 60_000
 VIEWPORT = {"width": 1400, "height": 1000}
 NO_MORE_TASKS = "No More Tasks Left in Queue"
@@ -79,8 +85,9 @@ def _whoami(page: Page, base_url: str) -> dict[str, Any]:
     return r.json()
 
 
-def _submit_account_form(page: Page, base_url: str, url: str, email: str, password: str, failed_on: str,
-                         doing: str) -> int:
+def _submit_account_form(
+    page: Page, base_url: str, url: str, email: str, password: str, failed_on: str, doing: str
+) -> int:
     """Fill and post the email/password form at `url`; the server redirects into the app, or
     re-renders the form (its URL still holds `failed_on`) with errors. Returns the user id."""
     page.goto(url)
@@ -144,7 +151,9 @@ def _wait_task_or_finished(page: Page, old_task_id: int | None = None) -> ShownT
 
 def shown_task(page: Page) -> ShownTask:
     """The task on the labelling page (id and data), from the labelling store."""
-    t = page.evaluate("() => { const t = window.Htx && window.Htx.task; return t ? {id: t.id, data: t.dataObj} : null }")
+    t = page.evaluate(
+        "() => { const t = window.Htx && window.Htx.task; return t ? {id: t.id, data: t.dataObj} : null }"
+    )
     if not t:
         raise LabelStudioUIError("no task is shown")
     data = dict(t["data"] or {})
@@ -192,7 +201,8 @@ def _wait_task_loaded(page: Page, base_url: str, task_id: int) -> ShownTask:
           const tabs = [...document.querySelectorAll('.lsf-annotation-button')].map(e => Number(e.dataset.annotationId));
           return annotationIds.every(x => tabs.includes(x));
         }""",
-        arg=[task_id, annotation_ids])
+        arg=[task_id, annotation_ids],
+    )
     return shown_task(page)
 
 
@@ -260,13 +270,17 @@ def find_region(page: Page, needle: str, label: str | None = None, occurrence: i
     """The `occurrence`-th region (by start) whose text is `needle` (and has `label`)."""
     found = [r for r in regions(page) if r["text"] == needle and (label is None or label in r["labels"])]
     if len(found) <= occurrence:
-        raise LabelStudioUIError(f"no region #{occurrence} with text {needle!r} and label {label!r}: "
-                                 f"{[(r['text'], r['labels']) for r in regions(page)]}")
+        raise LabelStudioUIError(
+            f"no region #{occurrence} with text {needle!r} and label {label!r}: "
+            f"{[(r['text'], r['labels']) for r in regions(page)]}"
+        )
     return found[occurrence]
 
 
 def selected_region_id(page: Page) -> str | None:
-    return page.evaluate("() => { const n = window.Htx.annotationStore.selected.highlightedNode; return n ? n.id : null }")
+    return page.evaluate(
+        "() => { const n = window.Htx.annotationStore.selected.highlightedNode; return n ? n.id : null }"
+    )
 
 
 def unselect_regions(page: Page) -> None:
@@ -279,7 +293,9 @@ def unselect_regions(page: Page) -> None:
 
 
 def _label_chip(page: Page, label: str) -> Locator:
-    return page.locator(".lsf-label").filter(has=page.locator(".lsf-label__text", has_text=re.compile(f"^{re.escape(label)}$")))
+    return page.locator(".lsf-label").filter(
+        has=page.locator(".lsf-label__text", has_text=re.compile(f"^{re.escape(label)}$"))
+    )
 
 
 def label_span(page: Page, label: str, needle: str, occurrence: int = 0) -> dict[str, Any]:
@@ -297,8 +313,7 @@ def label_span(page: Page, label: str, needle: str, occurrence: int = 0) -> dict
     outcome = page.evaluate(_SELECT_TEXT_JS, [needle, occurrence])
     if "error" in outcome:
         raise LabelStudioUIError(outcome["error"])
-    page.wait_for_function(
-        "(n) => window.Htx.annotationStore.selected.regions.length > n", arg=len(before))
+    page.wait_for_function("(n) => window.Htx.annotationStore.selected.regions.length > n", arg=len(before))
     new = [r for r in regions(page) if r["id"] not in before]
     if len(new) != 1 or new[0]["text"] != needle or new[0]["labels"] != [label]:
         raise LabelStudioUIError(f"labelling {needle!r} as {label} made {new}")
@@ -319,7 +334,8 @@ def select_region(page: Page, needle: str, label: str | None = None, occurrence:
         _highlight(page, region).dispatch_event("click")
         page.wait_for_function(
             "(id) => { const n = window.Htx.annotationStore.selected.highlightedNode; return n && n.id === id }",
-            arg=region["id"])
+            arg=region["id"],
+        )
     return region
 
 
@@ -327,11 +343,13 @@ def _choice_values(page: Page, region_clean_id: str) -> dict[str, list[str]]:
     return page.evaluate(
         """(id) => Object.fromEntries(window.Htx.annotationStore.selected.serializeAnnotation()
              .filter(r => r.id === id && r.type === 'choices').map(r => [r.from_name, r.value.choices]))""",
-        region_clean_id)
+        region_clean_id,
+    )
 
 
-def set_claim_attributes(page: Page, claim_needle: str, attributes: dict[str, str], occurrence: int = 0,
-                         label: str = "CLAIM") -> dict[str, list[str]]:
+def set_claim_attributes(
+    page: Page, claim_needle: str, attributes: dict[str, str], occurrence: int = 0, label: str = "CLAIM"
+) -> dict[str, list[str]]:
     """Select the CLAIM region `claim_needle` and click one choice per attribute (per-region
     Choices: claim_type, checkworthy, attribution). Returns the region's choices afterwards."""
     region = select_region(page, claim_needle, label, occurrence)
@@ -348,7 +366,9 @@ def set_claim_attributes(page: Page, claim_needle: str, attributes: dict[str, st
               const i = groups.findIndex(g => g.offsetParent !== null && values.every(v =>
                 [...g.querySelectorAll('input')].some(inp => inp.name === v)));
               return i < 0 ? {error: `the choices of ${control} are not shown`} : {i};
-            }""", [control, value])
+            }""",
+            [control, value],
+        )
         if "error" in index:
             raise LabelStudioUIError(index["error"])
         group = page.locator(".lsf-choices").nth(index["i"])
@@ -363,7 +383,8 @@ def set_claim_attributes(page: Page, claim_needle: str, attributes: dict[str, st
         """([id, want]) => { const got = Object.fromEntries(window.Htx.annotationStore.selected.serializeAnnotation()
              .filter(r => r.id === id && r.type === 'choices').map(r => [r.from_name, r.value.choices]));
            return Object.entries(want).every(([k, v]) => got[k] && got[k].length === 1 && got[k][0] === v) }""",
-        arg=[region["clean_id"], attributes])
+        arg=[region["clean_id"], attributes],
+    )
     return _choice_values(page, region["clean_id"])
 
 
@@ -376,11 +397,19 @@ def _panel_tab(page: Page, name: str) -> None:
 
 def relations(page: Page) -> list[dict[str, Any]]:
     """The relations of the annotation shown, as Submit will send them."""
-    return page.evaluate("() => window.Htx.annotationStore.selected.serializeAnnotation().filter(r => r.type === 'relation')")
+    return page.evaluate(
+        "() => window.Htx.annotationStore.selected.serializeAnnotation().filter(r => r.type === 'relation')"
+    )
 
 
-def draw_relation(page: Page, from_needle: str, to_needle: str, relation_label: str | None = "said_by",
-                  from_label: str | None = "CLAIM", to_label: str | None = None) -> dict[str, Any]:
+def draw_relation(
+    page: Page,
+    from_needle: str,
+    to_needle: str,
+    relation_label: str | None = "said_by",
+    from_label: str | None = "CLAIM",
+    to_label: str | None = None,
+) -> dict[str, Any]:
     """Create a relation from one region to another through the UI ("Create Relation" in the
     selected region's panel, then a click on the target) and choose its label in the Relations
     panel (Label Studio leaves a new relation without a label). Returns the relation."""
@@ -393,14 +422,16 @@ def draw_relation(page: Page, from_needle: str, to_needle: str, relation_label: 
     page.wait_for_function(
         """([a, b]) => window.Htx.annotationStore.selected.serializeAnnotation()
              .some(r => r.type === 'relation' && r.from_id === a && r.to_id === b)""",
-        arg=[source["clean_id"], target["clean_id"]])
+        arg=[source["clean_id"], target["clean_id"]],
+    )
     if relation_label:
         _panel_tab(page, "Relations")
         # A relation row shows its two regions' indexes (the numbers in the region list).
         rows = page.locator(".lsf-relations__item")
         rows.first.wait_for()
         pairs = rows.evaluate_all(
-            "es => es.map(e => [...e.querySelectorAll('.lsf-detailed-region__index_value')].map(x => Number(x.textContent)))")
+            "es => es.map(e => [...e.querySelectorAll('.lsf-detailed-region__index_value')].map(x => Number(x.textContent)))"
+        )
         matching = [i for i, p in enumerate(pairs) if p == [source["index"], target["index"]]]
         if not matching:
             raise LabelStudioUIError(f"no row {source['index']} -> {target['index']} in the Relations panel: {pairs}")
@@ -445,8 +476,9 @@ def submit(page: Page) -> tuple[int, ShownTask | None]:
 def update(page: Page) -> dict[str, Any]:
     """Click Update on the annotation shown and wait for the server's answer (PATCH). Returns it."""
     pk = page.evaluate("() => window.Htx.annotationStore.selected.pk")
-    with page.expect_response(lambda r: r.request.method == "PATCH" and (m := _UPDATE_URL.search(r.url)) is not None
-                              and m.group(1) == str(pk)) as resp:
+    with page.expect_response(
+        lambda r: r.request.method == "PATCH" and (m := _UPDATE_URL.search(r.url)) is not None and m.group(1) == str(pk)
+    ) as resp:
         page.locator("button").filter(has_text=re.compile(r"^\s*Update\s*$")).click()
     return _ok(resp.value, f"updating annotation {pk}")
 
@@ -473,7 +505,8 @@ def annotation_tabs(page: Page) -> list[dict[str, Any]]:
               email: ((e.querySelector('img[alt]') || {}).alt || '').toLowerCase(),
               selected: e.classList.contains('lsf-annotation-button_selected'),
               ground_truth: e.classList.contains('lsf-annotation-button_groundTruth')})) }""",
-        arg=_PREDICTION_PIC).json_value()
+        arg=_PREDICTION_PIC,
+    ).json_value()
 
 
 def select_annotation(page: Page, annotation_id: int | None = None, user_email: str | None = None) -> int:
@@ -494,8 +527,9 @@ def select_annotation(page: Page, annotation_id: int | None = None, user_email: 
     return annotation_id
 
 
-def mark_ground_truth(page: Page, base_url: str, annotation_id: int | None = None, value: bool = True,
-                      verify_in_ui: bool = True) -> dict[str, Any]:
+def mark_ground_truth(
+    page: Page, base_url: str, annotation_id: int | None = None, value: bool = True, verify_in_ui: bool = True
+) -> dict[str, Any]:
     """Mark an annotation (default: the one shown) as the task's ground truth.
 
     Label Studio 1.23.2 Community shows no control for it: the annotation-tab menu offers
@@ -512,8 +546,11 @@ def mark_ground_truth(page: Page, base_url: str, annotation_id: int | None = Non
             page.get_by_text(re.compile(r"(Set|Unset)\s+as Ground Truth")).click()
     else:
         csrf = next((c["value"] for c in page.context.cookies(base_url) if c["name"] == "csrftoken"), "")
-        r = page.request.patch(f"{base_url}/api/annotations/{annotation_id}", data={"ground_truth": value},
-                               headers={"X-CSRFToken": csrf, "Referer": f"{base_url}/"})
+        r = page.request.patch(
+            f"{base_url}/api/annotations/{annotation_id}",
+            data={"ground_truth": value},
+            headers={"X-CSRFToken": csrf, "Referer": f"{base_url}/"},
+        )
         _ok(r, f"setting ground_truth of annotation {annotation_id}")
         if verify_in_ui:
             task_id = shown_task(page).id
@@ -522,7 +559,8 @@ def mark_ground_truth(page: Page, base_url: str, annotation_id: int | None = Non
     if verify_in_ui:
         expect(_annotation_tab(page, annotation_id)).to_have_class(
             re.compile(r"lsf-annotation-button_groundTruth") if value else re.compile(r"^(?!.*groundTruth)"),
-            timeout=TIMEOUT_MS)
+            timeout=TIMEOUT_MS,
+        )
     r = page.request.get(f"{base_url}/api/annotations/{annotation_id}")
     return _ok(r, f"reading annotation {annotation_id}")
 

@@ -24,10 +24,10 @@ import sys
 import uuid
 from pathlib import Path
 
+import ls_ui
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-import ls_ui
 from newsclaims.annotation.pseudonymize import find_emails
 from newsclaims.corpus.versions import latest_version, load_documents
 
@@ -38,13 +38,18 @@ NEWSCLAIMS = Path(sys.executable).parent / "newsclaims"
 ARTIFACTS = REPO / "test-artifacts"
 PROJECT = "newsclaims"  # the README's commands use the default project
 
-EMOJI_BODY = ("😀 Peace talks. Ambassador Albert Khorev said on Tuesday that Russia is making real progress toward "
-              "achieving peace in Ukraine. Calls for a full ceasefire sound hollow, he told reporters.")
+EMOJI_BODY = (
+    "😀 Peace talks. Ambassador Albert Khorev said on Tuesday that Russia is making real progress toward "
+    "achieving peace in Ukraine. Calls for a full ceasefire sound hollow, he told reporters."
+)
 EMOJI_RAW = "ISLAMABAD — " + EMOJI_BODY + "\n"
 TOPICS = ("budget", "transport", "housing", "library", "harbour", "school", "water", "park")
 SIDES = ("northern", "southern", "eastern", "western")
-FILLER = [f"The council reviewed the {TOPICS[i % 8]} report and discussed repairs in the {SIDES[i // 8 % 4]} "
-          f"district of the old town, as residents had asked." for i in range(270)]
+FILLER = [
+    f"The council reviewed the {TOPICS[i % 8]} report and discussed repairs in the {SIDES[i // 8 % 4]} "
+    f"district of the old town, as residents had asked."
+    for i in range(270)
+]
 LONG_LAST = "Mayor Maria Lopez said the city hired more nurses than any other city in the region."
 LONG_RAW = "\n\n".join([*FILLER, LONG_LAST]) + "\n"
 
@@ -85,13 +90,29 @@ def scratch_checkout(tmp: Path) -> Path:
     (root / "pyproject.toml").write_text("[project]\nname = 'scratch'\n", encoding="utf-8")
     raw = root / "corpus" / "raw"
     (raw / "khorev.txt").write_text(EMOJI_RAW, encoding="utf-8")
-    (raw / "khorev.txt.meta.json").write_text(json.dumps({
-        "title": "Khorev: real progress toward peace", "outlet": "Wire One", "date": "2025-08-19",
-        "url": "https://example.org/khorev"}), encoding="utf-8")
+    (raw / "khorev.txt.meta.json").write_text(
+        json.dumps(
+            {
+                "title": "Khorev: real progress toward peace",
+                "outlet": "Wire One",
+                "date": "2025-08-19",
+                "url": "https://example.org/khorev",
+            }
+        ),
+        encoding="utf-8",
+    )
     (raw / "nurses.txt").write_text(LONG_RAW, encoding="utf-8")
-    (raw / "nurses.txt.meta.json").write_text(json.dumps({
-        "title": "City council: the long report", "outlet": "Town Gazette", "date": "2025-08-20",
-        "url": "https://example.org/nurses"}), encoding="utf-8")
+    (raw / "nurses.txt.meta.json").write_text(
+        json.dumps(
+            {
+                "title": "City council: the long report",
+                "outlet": "Town Gazette",
+                "date": "2025-08-20",
+                "url": "https://example.org/nurses",
+            }
+        ),
+        encoding="utf-8",
+    )
     return root
 
 
@@ -104,8 +125,9 @@ class Maintainer:
         self.outputs: list[str] = []
 
     def run(self, *args: str) -> str:
-        cli = subprocess.run([str(NEWSCLAIMS), *args], cwd=self.root, env=self.env, capture_output=True, text=True,
-                             timeout=600)
+        cli = subprocess.run(
+            [str(NEWSCLAIMS), *args], cwd=self.root, env=self.env, capture_output=True, text=True, timeout=600
+        )
         out = cli.stdout + cli.stderr
         self.outputs.append(out)
         assert cli.returncode == 0, f"newsclaims {' '.join(args)} failed:\n{out}"
@@ -135,7 +157,8 @@ def label_stream_round(page, base_url: str, project_id: int, plans: dict, shots:
         ls_ui.label_span(page, "PERSON", plan["person"])
         ls_ui.label_span(page, "CLAIM", plan["claim"])
         assert ls_ui.set_claim_attributes(page, plan["claim"], plan["attributes"]) == {
-            k: [v] for k, v in plan["attributes"].items()}
+            k: [v] for k, v in plan["attributes"].items()
+        }
         ls_ui.draw_relation(page, plan["claim"], plan["person"], "said_by", to_label="PERSON")
         ls_ui.screenshot(page, ARTIFACTS / f"{shots}-{plan['name']}.png")
         annotation_id, shown = ls_ui.submit(page)
@@ -146,14 +169,39 @@ def label_stream_round(page, base_url: str, project_id: int, plans: dict, shots:
 
 def plans_for(docs: dict[str, object], emoji_claim: str, long_claim_type: str) -> dict[str, dict]:
     emoji, long = docs["khorev.txt"], docs["nurses.txt"]
-    header = {d.id: [(caption, value) for caption, value in (("Outlet", d.source), ("Date", d.date),
-                     ("Dateline", d.dateline), ("URL", d.url), ("Document", d.id)) if value] for d in (emoji, long)}
+    header = {
+        d.id: [
+            (caption, value)
+            for caption, value in (
+                ("Outlet", d.source),
+                ("Date", d.date),
+                ("Dateline", d.dateline),
+                ("URL", d.url),
+                ("Document", d.id),
+            )
+            if value
+        ]
+        for d in (emoji, long)
+    }
     return {
-        emoji.id: {"name": "emoji", "doc_id": emoji.id, "person": KHOREV, "claim": emoji_claim, "attributes": ATTRS,
-                   "prefilled": [("Tuesday", ["DATE"])], "header": header[emoji.id]},
-        long.id: {"name": "long", "doc_id": long.id, "person": LOPEZ, "claim": LONG_CLAIM,
-                  "attributes": {**ATTRS, "claim_type": long_claim_type}, "prefilled": [],
-                  "header": header[long.id]},
+        emoji.id: {
+            "name": "emoji",
+            "doc_id": emoji.id,
+            "person": KHOREV,
+            "claim": emoji_claim,
+            "attributes": ATTRS,
+            "prefilled": [("Tuesday", ["DATE"])],
+            "header": header[emoji.id],
+        },
+        long.id: {
+            "name": "long",
+            "doc_id": long.id,
+            "person": LOPEZ,
+            "claim": LONG_CLAIM,
+            "attributes": {**ATTRS, "claim_type": long_claim_type},
+            "prefilled": [],
+            "header": header[long.id],
+        },
     }
 
 
@@ -162,8 +210,10 @@ def assert_agreement(agreement: dict) -> None:
     spans = {label: (v["exact_f1"], v["overlap_f1"]) for label, v in agreement["spans"].items() if v["pairs"]}
     assert spans == EXPECTED_SPANS
     assert agreement["said_by"]["exact_f1"] == EXPECTED_SAID_BY
-    attrs = {name: (v["krippendorff_alpha"], v["observed_agreement"], v["matched_claims"])
-             for name, v in agreement["claim_attributes"].items()}
+    attrs = {
+        name: (v["krippendorff_alpha"], v["observed_agreement"], v["matched_claims"])
+        for name, v in agreement["claim_attributes"].items()
+    }
     assert attrs == EXPECTED_ATTRIBUTES
 
 
@@ -171,8 +221,9 @@ def assert_agreement(agreement: dict) -> None:
 def test_an_annotation_round_in_the_browser(labelstudio, tmp_path):
     assert labelstudio.username and labelstudio.password, "the adjudicator logs in as the server's admin"
     client = labelstudio.client()
-    assert not [p for p in client.projects.list(title=PROJECT) if p.title == PROJECT], \
+    assert not [p for p in client.projects.list(title=PROJECT) if p.title == PROJECT], (
         f"the test server already has a project titled {PROJECT!r}"
+    )
     root = scratch_checkout(tmp_path)
     maintainer = Maintainer(root, labelstudio.env(NEWSCLAIMS_ROOT=str(root)))
     maintainer.run("corpus", "build")
@@ -183,8 +234,10 @@ def test_an_annotation_round_in_the_browser(labelstudio, tmp_path):
     assert len(long.text) >= 30_000 and long.text.endswith(LONG_LAST)
     ARTIFACTS.mkdir(exist_ok=True)
     tag = uuid.uuid4().hex[:8]
-    people = [(f"annotator-one-{tag}@newsclaims.invalid", f"Pw-{uuid.uuid4().hex}"),
-              (f"annotator-two-{tag}@newsclaims.invalid", f"Pw-{uuid.uuid4().hex}")]
+    people = [
+        (f"annotator-one-{tag}@newsclaims.invalid", f"Pw-{uuid.uuid4().hex}"),
+        (f"annotator-two-{tag}@newsclaims.invalid", f"Pw-{uuid.uuid4().hex}"),
+    ]
     project_id = None
     try:
         # 1. push with overlap 2: settings on the server, instructions from the guidelines
@@ -217,16 +270,22 @@ def test_an_annotation_round_in_the_browser(labelstudio, tmp_path):
                 expect(guide).to_contain_text("newsclaims annotation guidelines")
                 expect(guide).to_contain_text("What you annotate")
                 ls_ui.screenshot(first, ARTIFACTS / "round-01-instructions.png")
-                ids_one = label_stream_round(first, labelstudio.url, project_id,
-                                             plans_for(docs, EMOJI_CLAIM_A, "quantity"), "round-02-annotator-1")
+                ids_one = label_stream_round(
+                    first,
+                    labelstudio.url,
+                    project_id,
+                    plans_for(docs, EMOJI_CLAIM_A, "quantity"),
+                    "round-02-annotator-1",
+                )
                 half = json.loads(maintainer.run("annotate", "status", "--json"))
                 assert (half["done"], half["in_progress"], half["remaining"]) == (0, 2, 0)
                 assert not half["agreement"]["measured"]
 
                 second = ls_ui.new_page(browser)
                 ls_ui.sign_up(second, labelstudio.url, invite_path, *people[1])
-                ids_two = label_stream_round(second, labelstudio.url, project_id,
-                                             plans_for(docs, EMOJI_CLAIM_B, "event"), "round-03-annotator-2")
+                ids_two = label_stream_round(
+                    second, labelstudio.url, project_id, plans_for(docs, EMOJI_CLAIM_B, "event"), "round-03-annotator-2"
+                )
                 ls_ui.screenshot(second, ARTIFACTS / "round-04-stream-finished.png")
                 assert set(ids_one) == set(ids_two) == {emoji.id, long.id}  # each got every task once
 
@@ -240,24 +299,31 @@ def test_an_annotation_round_in_the_browser(labelstudio, tmp_path):
                 assert "2 tasks, 4 annotations by 2 annotator(s)" in pulled
                 listed = maintainer.readme_step("newsclaims annotate conflicts")
                 assert "2 document(s) where annotators disagree" in listed
-                links = {c["doc_id"]: c for c in map(json.loads, maintainer.run("annotate", "conflicts", "--json")
-                                                      .splitlines())}
+                links = {
+                    c["doc_id"]: c
+                    for c in map(json.loads, maintainer.run("annotate", "conflicts", "--json").splitlines())
+                }
                 assert set(links) == {emoji.id, long.id}
                 kinds = {d: sorted((i["kind"], i["label"]) for i in c["disagreements"]) for d, c in links.items()}
-                assert kinds == {emoji.id: [("claim", "CLAIM"), ("claim", "CLAIM")],
-                                 long.id: [("claim_attribute", "claim_type")]}
+                assert kinds == {
+                    emoji.id: [("claim", "CLAIM"), ("claim", "CLAIM")],
+                    long.id: [("claim_attribute", "claim_type")],
+                }
                 maintainer.run("release", "--version", "0.2.0")
                 release = root / "releases" / "0.2.0"
                 assert_agreement(json.loads((release / "agreement.json").read_text(encoding="utf-8")))
                 review = [json.loads(line) for line in (release / "review.jsonl").read_text().splitlines()]
                 assert sorted((r["doc_id"], r["kind"]) for r in review) == sorted(
-                    [(emoji.id, "claim"), (emoji.id, "claim"), (long.id, "claim_attribute")])
+                    [(emoji.id, "claim"), (emoji.id, "claim"), (long.id, "claim_attribute")]
+                )
 
                 # 4. the adjudicator compares, fixes annotator 2's claim_type and marks it ground truth
                 admin = ls_ui.new_page(browser)
                 ls_ui.log_in(admin, labelstudio.url, labelstudio.username, labelstudio.password)
-                assert links[long.id]["link"] == f"{labelstudio.url}/projects/{project_id}/data?task=" \
-                                                 f"{links[long.id]['task_id']}"
+                assert (
+                    links[long.id]["link"] == f"{labelstudio.url}/projects/{project_id}/data?task="
+                    f"{links[long.id]['task_id']}"
+                )
                 ls_ui.open_task(admin, labelstudio.url, project_id, links[long.id]["task_id"])
                 ls_ui.open_compare_all(admin)
                 ls_ui.screenshot(admin, ARTIFACTS / "round-05-compare.png")
@@ -270,7 +336,8 @@ def test_an_annotation_round_in_the_browser(labelstudio, tmp_path):
                 admin.reload()
                 ls_ui.open_task(admin, labelstudio.url, project_id, links[long.id]["task_id"])
                 expect(admin.locator(f'.lsf-annotation-button[data-annotation-id="{fixed}"]')).to_have_class(
-                    re.compile(r"lsf-annotation-button_groundTruth"))
+                    re.compile(r"lsf-annotation-button_groundTruth")
+                )
                 ls_ui.screenshot(admin, ARTIFACTS / "round-06-ground-truth.png")
             finally:
                 browser.close()
@@ -297,19 +364,22 @@ def test_an_annotation_round_in_the_browser(labelstudio, tmp_path):
         (gold_claim,) = rows[long.id]["claims"]
         claim_types = claims.features["claims"].feature["claim_type"].names
         assert claim_types[gold_claim["claim_type"]] == "quantity"  # the adjudicator's fix
-        assert long.text[gold_claim["start"]:gold_claim["end"]] == gold_claim["text"] == LONG_CLAIM
+        assert long.text[gold_claim["start"] : gold_claim["end"]] == gold_claim["text"] == LONG_CLAIM
         assert gold_claim["speaker"]["text"] == LOPEZ
         assert rows[emoji.id]["claims"] == []  # no majority for either boundary: listed in review.jsonl
         for row in entities:
             text = row["text"]
-            assert row["entities"] and all(text[s["start"]:s["end"]] == s["text"] for s in row["entities"])
+            assert row["entities"] and all(text[s["start"] : s["end"]] == s["text"] for s in row["entities"])
         by_doc = {r["id"]: {s["text"] for s in r["entities"]} for r in entities}
         assert by_doc == {emoji.id: {KHOREV, "Tuesday"}, long.id: {LOPEZ}}
 
         # nobody's email or name anywhere the maintainer looks or publishes
         written = "\n".join(maintainer.outputs)
-        for path in [*(root / "annotation" / "exports").rglob("*"), *(root / "releases").rglob("*"),
-                     root / "DATA_CARD.md"]:
+        for path in [
+            *(root / "annotation" / "exports").rglob("*"),
+            *(root / "releases").rglob("*"),
+            root / "DATA_CARD.md",
+        ]:
             if path.is_file() and path.suffix in {".json", ".jsonl", ".md", ""}:
                 written += path.read_text(encoding="utf-8", errors="replace")
         assert find_emails(written) == []

@@ -19,10 +19,15 @@ from newsclaims.corpus.document import Document
 from newsclaims.fsutil import sha256_bytes
 from newsclaims.schemas.taxonomy import load_taxonomy
 
-
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TEXT = (
     "😀 ISLAMABAD: Ambassador of Russia to Pakistan, Albert P. Khorev on Tuesday said that Russia is "
@@ -63,9 +68,19 @@ def test_labelling_page_shows_text_and_every_label(labelstudio, ls_project):
     assert CHROMIUM.is_file(), f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
     client = labelstudio.client()
     digest = sha256_bytes(TEXT.encode())
-    doc = Document(id="nc-" + digest[:16], text=TEXT, raw_path="browser.txt", raw_sha256=digest, text_sha256=digest,
-                   title="Khorev: real progress toward peace", source="UrduPoint", date="2025-08-19",
-                   dateline="ISLAMABAD", url="https://example.org/khorev", language="en")
+    doc = Document(
+        id="nc-" + digest[:16],
+        text=TEXT,
+        raw_path="browser.txt",
+        raw_sha256=digest,
+        text_sha256=digest,
+        title="Khorev: real progress toward peace",
+        source="UrduPoint",
+        date="2025-08-19",
+        dateline="ISLAMABAD",
+        url="https://example.org/khorev",
+        language="en",
+    )
     push(client, [doc], "v1", ls_project.title)
     (task,) = list(client.tasks.list(project=ls_project.id, fields="all"))
     taxonomy = load_taxonomy()

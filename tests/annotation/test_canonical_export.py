@@ -41,17 +41,25 @@ scalars = (
 )
 json_values = st.recursive(
     scalars,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=6) | st.sampled_from(["created_ago", "id", "é", "😀", "a\"b"]), children,
-                      max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.text(max_size=6) | st.sampled_from(["created_ago", "id", "é", "😀", 'a"b']), children, max_size=4
+        )
+    ),
     max_leaves=20,
 )
-annotation = st.dictionaries(st.sampled_from(["id", "result", "created_ago", "prediction", "lead_time", "x"]),
-                             json_values, max_size=5)
+annotation = st.dictionaries(
+    st.sampled_from(["id", "result", "created_ago", "prediction", "lead_time", "x"]), json_values, max_size=5
+)
 task = st.fixed_dictionaries(
     {"id": st.integers(0, 50), "data": json_values},
-    optional={"annotations": st.lists(annotation, max_size=3), "predictions": st.lists(annotation, max_size=2),
-              "created_ago": st.text(max_size=5), "meta": json_values},
+    optional={
+        "annotations": st.lists(annotation, max_size=3),
+        "predictions": st.lists(annotation, max_size=2),
+        "created_ago": st.text(max_size=5),
+        "meta": json_values,
+    },
 )
 
 
@@ -61,8 +69,25 @@ def test_canonical_export_is_byte_identical_to_json_dumps(tasks):
     assert canonical_export(tasks) == json_dumps_reference(tasks)
 
 
-@pytest.mark.parametrize("value", [1e-05, 1.5e-07, -3.25e-09, 0.00001234, 5e-324, 1e16, 1.5e17, 2**63, 2**64, 2**70,
-                                   -(2**63) - 1, 0.0001, 0.1, 123456.789])
+@pytest.mark.parametrize(
+    "value",
+    [
+        1e-05,
+        1.5e-07,
+        -3.25e-09,
+        0.00001234,
+        5e-324,
+        1e16,
+        1.5e17,
+        2**63,
+        2**64,
+        2**70,
+        -(2**63) - 1,
+        0.0001,
+        0.1,
+        123456.789,
+    ],
+)
 def test_numbers_orjson_writes_differently_still_come_out_as_json_writes_them(value):
     tasks = [{"id": 1, "annotations": [{"lead_time": value, "result": [value]}], "data": {"v": [value, {"w": value}]}}]
     assert canonical_export(tasks) == json_dumps_reference(tasks)
@@ -77,11 +102,24 @@ def test_the_committed_snapshot_takes_the_fast_path_and_is_reproduced():
 
 def test_a_typical_export_takes_the_fast_path():
     """So the property test above compares the orjson path, not json with itself."""
-    tasks = [{"id": i, "data": {"text": f"Doc {i} said 0.5 and 1e-3", "doc_id": f"nc-{i}"},
-              "annotations": [{"id": i, "created_ago": "3 minutes", "lead_time": 12.5, "created_at": "2026-11-22T13:24:56Z",
-                               "unique_id": "231fc2b7-3e16-4971-ae6e-1ac448dfcc4f", "prediction": {"created_ago": "x"},
-                               "result": [{"value": {"start": 0, "end": 3, "labels": ["ORG"]}}]}]}
-             for i in range(3)]
+    tasks = [
+        {
+            "id": i,
+            "data": {"text": f"Doc {i} said 0.5 and 1e-3", "doc_id": f"nc-{i}"},
+            "annotations": [
+                {
+                    "id": i,
+                    "created_ago": "3 minutes",
+                    "lead_time": 12.5,
+                    "created_at": "2026-11-22T13:24:56Z",
+                    "unique_id": "231fc2b7-3e16-4971-ae6e-1ac448dfcc4f",
+                    "prediction": {"created_ago": "x"},
+                    "result": [{"value": {"start": 0, "end": 3, "labels": ["ORG"]}}],
+                }
+            ],
+        }
+        for i in range(3)
+    ]
     fast = fast_canonical_export(tasks)
     assert fast is not None and fast == json_dumps_reference(tasks)
     assert b"created_ago" not in fast
@@ -112,14 +150,27 @@ def test_annotation_record_to_dict_is_what_asdict_gives():
     from newsclaims.annotation.records import AnnotationRecord, ClaimRecord, SaidByLink, SpanRecord
 
     record = AnnotationRecord(
-        "nc-0123456789abcdef", "annotator-1", 7, 9, corpus_version="v1", text_sha256="ab" * 32, ground_truth=True,
+        "nc-0123456789abcdef",
+        "annotator-1",
+        7,
+        9,
+        corpus_version="v1",
+        text_sha256="ab" * 32,
+        ground_truth=True,
         entities=[SpanRecord("e1", 0, 5, "PERSON", "Khorev"), SpanRecord("e2", 9, 14, "ORG", "Mínfin 🙂")],
-        claims=[ClaimRecord("c1", 20, 40, "the deficit fell", {"claim_type": "statistical"}), ClaimRecord("c2", 41, 50, "x")],
-        said_by=[SaidByLink("c1", "e1")])
+        claims=[
+            ClaimRecord("c1", 20, 40, "the deficit fell", {"claim_type": "statistical"}),
+            ClaimRecord("c2", 41, 50, "x"),
+        ],
+        said_by=[SaidByLink("c1", "e1")],
+    )
+
     def flat_claims(d: dict) -> dict:
         # On disk a claim's attributes sit beside its own fields (records.py): asdict nests them.
-        return {**d, "claims": [{**{k: v for k, v in c.items() if k != "attributes"}, **c["attributes"]}
-                                for c in d["claims"]]}
+        return {
+            **d,
+            "claims": [{**{k: v for k, v in c.items() if k != "attributes"}, **c["attributes"]} for c in d["claims"]],
+        }
 
     for r in (record, AnnotationRecord("nc-0000000000000000", "annotator-2", 1, 2)):
         d = r.to_dict()

@@ -46,8 +46,12 @@ def test_choices_and_relations_decode_to_what_was_encoded():
 
 
 def test_structural_problems_are_reported_not_raised():
-    bad_offsets = {"id": "x", "from_name": ENTITIES_NAME, "type": codec.LABELS,
-                   "value": {"start": 5, "end": 2, "labels": [TAX.entity_names[0]]}}
+    bad_offsets = {
+        "id": "x",
+        "from_name": ENTITIES_NAME,
+        "type": codec.LABELS,
+        "value": {"start": 5, "end": 2, "labels": [TAX.entity_names[0]]},
+    }
     assert "out of range" in codec.decode_region(bad_offsets, TEXT).message
     two_labels = {"id": "x", "type": codec.LABELS, "value": {"start": 0, "end": 2, "labels": ["A", "B"]}}
     assert "exactly one label" in codec.decode_region(two_labels, TEXT).message
@@ -55,10 +59,16 @@ def test_structural_problems_are_reported_not_raised():
     unknown = {"id": "c1", "from_name": attr.name, "type": codec.CHOICES, "value": {"choices": ["nope"]}}
     assert codec.decode_choice(unknown, {attr.name: set(attr.value_names)}).message.startswith(f"{attr.name} must be")
     assert "from_id and to_id" in codec.decode_relation({"type": codec.RELATION, "from_id": 3}, SAID_BY).message
-    kinds = [e if isinstance(e, codec.ItemProblem) else e[0] for e in codec.items_in_order(
-        [{"type": codec.RELATION}, 7, {"type": codec.CHOICES}, {"type": "rectangle"}, {"type": codec.LABELS}])]
-    assert kinds[:2] == [codec.ItemProblem(None, "unexpected result item of type 'int'"),
-                         codec.ItemProblem(None, "unexpected result item of type 'rectangle'")]
+    kinds = [
+        e if isinstance(e, codec.ItemProblem) else e[0]
+        for e in codec.items_in_order(
+            [{"type": codec.RELATION}, 7, {"type": codec.CHOICES}, {"type": "rectangle"}, {"type": codec.LABELS}]
+        )
+    ]
+    assert kinds[:2] == [
+        codec.ItemProblem(None, "unexpected result item of type 'int'"),
+        codec.ItemProblem(None, "unexpected result item of type 'rectangle'"),
+    ]
     assert kinds[2:] == [codec.LABELS, codec.CHOICES, codec.RELATION]
 
 
@@ -71,8 +81,11 @@ def test_annotation_items_fit_the_config_and_parse_back_to_the_same_records(inde
     assert a.claims and a.said_by and all(c.attributes for c in a.claims)
     result = codec.encode(codec.annotation_items(a.entities, a.claims, a.said_by, TAX), origin="manual")
     assert LabelInterface(render_label_config(TAX)).validate_prediction({"result": result}, return_errors=True) == []
-    task = {"id": 1, "data": {"text": doc.text, "doc_id": doc.id},
-            "annotations": [{"id": 2, "completed_by": "annotator-1", "result": result}]}
+    task = {
+        "id": 1,
+        "data": {"text": doc.text, "doc_id": doc.id},
+        "annotations": [{"id": 2, "completed_by": "annotator-1", "result": result}],
+    }
     parsed = parse_task(task, doc.text, TAX)
     assert parsed.problems == []
     [record] = parsed.records

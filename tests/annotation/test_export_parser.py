@@ -30,8 +30,13 @@ def span(rid, control, label, sub, with_text=True):
 
 def choice(rid, control, value, sub=CLAIM):
     start, end = off(sub)
-    return {"id": rid, "from_name": control, "to_name": "text", "type": "choices",
-            "value": {"start": start, "end": end, "choices": [value]}}
+    return {
+        "id": rid,
+        "from_name": control,
+        "to_name": "text",
+        "type": "choices",
+        "value": {"start": start, "end": end, "choices": [value]},
+    }
 
 
 def relation(a, b, direction="right", labels=("said_by",)):
@@ -85,11 +90,15 @@ def test_spans_attributes_and_reversed_relation_after_emoji(tax):
         SpanRecord("e1", s, e, "PERSON", PERSON),
         SpanRecord("e2", *off(ORG), "ORG", ORG),
     ]
-    assert rec.claims == [ClaimRecord("c1", *off(CLAIM), CLAIM, {"claim_type": "event", "checkworthy": "yes", "attribution": "reported_speech"})]
+    assert rec.claims == [
+        ClaimRecord(
+            "c1", *off(CLAIM), CLAIM, {"claim_type": "event", "checkworthy": "yes", "attribution": "reported_speech"}
+        )
+    ]
     # normalized: from the CLAIM to its speaker, although the arrow was drawn PERSON -> CLAIM
     assert rec.said_by == [SaidByLink(claim_id="c1", speaker_id="e1")]
     for sp in rec.entities + rec.claims:
-        assert TEXT[sp.start:sp.end] == sp.text
+        assert TEXT[sp.start : sp.end] == sp.text
 
 
 def test_cancelled_drafts_and_predictions_are_not_annotations(tax):
@@ -151,16 +160,29 @@ def test_escaped_newline_in_value_text_is_not_a_mismatch(tax):
 @pytest.mark.parametrize(
     "result, expected",
     [
-        ([span("e1", "entities", "PERSON", PERSON), span("e2", "entities", "ORG", ORG), relation("e1", "e2")],
-         "must link a CLAIM and a PERSON/ORG span, got PERSON and ORG"),
-        ([span("c1", "claims", "CLAIM", CLAIM), span("g1", "entities", "GPE", "Russia"), relation("c1", "g1")],
-         "speaker must be ORG/PERSON, got GPE"),
+        (
+            [span("e1", "entities", "PERSON", PERSON), span("e2", "entities", "ORG", ORG), relation("e1", "e2")],
+            "must link a CLAIM and a PERSON/ORG span, got PERSON and ORG",
+        ),
+        (
+            [span("c1", "claims", "CLAIM", CLAIM), span("g1", "entities", "GPE", "Russia"), relation("c1", "g1")],
+            "speaker must be ORG/PERSON, got GPE",
+        ),
         ([span("c1", "claims", "CLAIM", CLAIM), relation("c1", "nope")], "got CLAIM and missing region"),
-        ([span("c1", "claims", "CLAIM", CLAIM), span("e1", "entities", "PERSON", PERSON), relation("c1", "e1", labels=())],
-         "exactly the label 'said_by'"),
+        (
+            [
+                span("c1", "claims", "CLAIM", CLAIM),
+                span("e1", "entities", "PERSON", PERSON),
+                relation("c1", "e1", labels=()),
+            ],
+            "exactly the label 'said_by'",
+        ),
         ([span("x1", "entities", "CLAIM", CLAIM)], "not in the taxonomy"),
         ([span("x1", "claims", "PERSON", PERSON)], "not in the taxonomy"),
-        ([span("e1", "entities", "PERSON", PERSON), choice("e1", "claim_type", "event", PERSON)], "attached to an entity span"),
+        (
+            [span("e1", "entities", "PERSON", PERSON), choice("e1", "claim_type", "event", PERSON)],
+            "attached to an entity span",
+        ),
         ([span("c1", "claims", "CLAIM", CLAIM), choice("c1", "claim_type", "gossip")], "claim_type must be one of"),
     ],
 )

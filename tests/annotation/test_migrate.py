@@ -19,8 +19,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from corpus_factory import make_document, write_version
+
 from newsclaims.annotation.migrate import MIGRATION_FILE, migrate_snapshot
 from newsclaims.annotation.snapshots import load_annotations, load_snapshot_meta, write_snapshot
 from newsclaims.corpus.versions import load_documents
@@ -33,8 +33,14 @@ NOTE = "Correction, 24 September: an earlier version of this report misspelt a w
 
 
 def _run(root: Path, *args: str) -> str:
-    cli = subprocess.run([str(NEWSCLAIMS), *args], cwd=root, env={**os.environ, "NEWSCLAIMS_ROOT": str(root)},
-                         capture_output=True, text=True, timeout=300)
+    cli = subprocess.run(
+        [str(NEWSCLAIMS), *args],
+        cwd=root,
+        env={**os.environ, "NEWSCLAIMS_ROOT": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert cli.returncode == 0, cli.stdout + cli.stderr
     return cli.stdout
 
@@ -72,7 +78,8 @@ def test_the_corrected_seed_article_keeps_every_span_but_the_deleted_paragraph(c
     assert len(spans) == sum(len(r.entities) + len(r.claims) for r in old_records.values()) == 220 + 86
     lost = {r["region_id"] for r in spans if r["status"] == "lost"}
     assert lost == {"e30", "e31", "e32", "e33", "e34", "c11", "c12"} and all(
-        r["doc_id"] == doc_000 for r in spans if r["status"] == "lost")
+        r["doc_id"] == doc_000 for r in spans if r["status"] == "lost"
+    )
     (changed,) = [r for r in spans if r["status"] == "changed"]
     assert changed["region_id"] == "c19" and "stance against the" in changed["new_text"]
     assert "agains the" in changed["old_text"] and changed["similarity"] >= 0.8
@@ -88,21 +95,26 @@ def test_the_corrected_seed_article_keeps_every_span_but_the_deleted_paragraph(c
     typo = old_000.index("stance agains the") + len("stance agains")
     for r in spans:
         if r["status"] in ("unchanged", "moved"):
-            assert new_text[r["new_doc_id"]][r["new_start"]:r["new_end"]] == r["old_text"]
+            assert new_text[r["new_doc_id"]][r["new_start"] : r["new_end"]] == r["old_text"]
         if r["status"] == "moved":
             shift = len(NOTE) - (cut_end - cut_start if r["old_start"] >= cut_end else 0) + (r["old_start"] >= typo)
             assert r["new_start"] - r["old_start"] == shift, r
     relations = Counter(r["status"] for r in rows if r["kind"] == "relation")
     assert relations == {"kept": 79, "lost": 2}
     assert sorted(r["region_id"] for r in rows if r["kind"] == "relation" and r["status"] == "lost") == [
-        "c11->e11", "c12->e11"]
+        "c11->e11",
+        "c12->e11",
+    ]
 
     # The new snapshot validates against v2 and a release built on it records the lineage.
     assert "valid" in _run(root, "validate")
     _run(root, "release", "--version", "0.3.0")
     manifest = json.loads((root / "releases" / "0.3.0" / "manifest.json").read_text())
-    assert manifest["inputs"]["lineage"] == {"parent_snapshot": SEED_SNAPSHOT, "from_corpus_versions": ["v1"],
-                                             "to_corpus_versions": ["v2"]}
+    assert manifest["inputs"]["lineage"] == {
+        "parent_snapshot": SEED_SNAPSHOT,
+        "from_corpus_versions": ["v1"],
+        "to_corpus_versions": ["v2"],
+    }
     assert any("re-anchored from snapshot " + SEED_SNAPSHOT in line for line in manifest["changelog"])
     # re-running writes nothing new: the same migration is the same snapshot
     assert "unchanged:" in _run(root, "annotate", "migrate", "--snapshot", SEED_SNAPSHOT, "--to-corpus", "v2")
@@ -112,14 +124,41 @@ def _task(task_id: int, doc, version: str, regions: list[tuple[str, str, str, st
     result = []
     for rid, control, label, needle in regions:
         start = doc.text.index(needle)
-        result.append({"id": rid, "from_name": control, "to_name": "text", "type": "labels",
-                       "value": {"start": start, "end": start + len(needle), "text": needle, "labels": [label]}})
+        result.append(
+            {
+                "id": rid,
+                "from_name": control,
+                "to_name": "text",
+                "type": "labels",
+                "value": {"start": start, "end": start + len(needle), "text": needle, "labels": [label]},
+            }
+        )
     if relation:
-        result.append({"type": "relation", "from_id": relation[0], "to_id": relation[1], "direction": "right",
-                       "labels": ["said_by"]})
-    return {"id": task_id, "data": {"doc_id": doc.id, "text": doc.text}, "meta": {"corpus_version": version},
-            "annotations": [{"id": 100 + task_id, "completed_by": "annotator-1", "was_cancelled": False,
-                             "ground_truth": False, "result": result}], "predictions": [], "drafts": []}
+        result.append(
+            {
+                "type": "relation",
+                "from_id": relation[0],
+                "to_id": relation[1],
+                "direction": "right",
+                "labels": ["said_by"],
+            }
+        )
+    return {
+        "id": task_id,
+        "data": {"doc_id": doc.id, "text": doc.text},
+        "meta": {"corpus_version": version},
+        "annotations": [
+            {
+                "id": 100 + task_id,
+                "completed_by": "annotator-1",
+                "was_cancelled": False,
+                "ground_truth": False,
+                "result": result,
+            }
+        ],
+        "predictions": [],
+        "drafts": [],
+    }
 
 
 def test_emoji_renamed_and_deleted_documents(tmp_path):
@@ -128,10 +167,17 @@ def test_emoji_renamed_and_deleted_documents(tmp_path):
     renamed = make_document("old-name.txt", "Kiev said prisoners were exchanged in the spring.", title="t")
     gone = make_document("gone.txt", "The council met and agreed on nothing at all.", title="t")
     write_version(versions, "v1", [emoji, renamed, gone])
-    tasks = [_task(1, emoji, "v1", [("p", "entities", "PERSON", "Ana Ruiz"),
-                                    ("c", "claims", "CLAIM", "🇷🇺 the city hired nurses")], relation=("c", "p")),
-             _task(2, renamed, "v1", [("k", "entities", "GPE", "Kiev")]),
-             _task(3, gone, "v1", [("o", "entities", "ORG", "council")])]
+    tasks = [
+        _task(
+            1,
+            emoji,
+            "v1",
+            [("p", "entities", "PERSON", "Ana Ruiz"), ("c", "claims", "CLAIM", "🇷🇺 the city hired nurses")],
+            relation=("c", "p"),
+        ),
+        _task(2, renamed, "v1", [("k", "entities", "GPE", "Kiev")]),
+        _task(3, gone, "v1", [("o", "entities", "ORG", "council")]),
+    ]
     from newsclaims.annotation.export_parser import parse_export
     from newsclaims.schemas.taxonomy import load_taxonomy
 
@@ -154,15 +200,17 @@ def test_emoji_renamed_and_deleted_documents(tmp_path):
     assert set(records) == {emoji_v2.id, moved_file.id}
     for doc, record in ((emoji_v2, records[emoji_v2.id]), (moved_file, records[moved_file.id])):
         for s in [*record.entities, *record.claims]:
-            assert doc.text[s.start:s.end] == s.text
+            assert doc.text[s.start : s.end] == s.text
 
 
 def test_the_report_is_each_row_as_json_even_with_json_inside_the_texts():
     from newsclaims.annotation.reanchor import MigrationRow, rows_jsonl
 
-    texts = ['plain', '},{"doc_id":"x"}', 'a "quoted" },{ brace', "😀\nline", "\\"]
-    rows = [MigrationRow("nc-1", None, i, i, "annotator-1", f"r{i}", "span", "CLAIM", "lost", 0, len(t), t)
-            for i, t in enumerate(texts)]
+    texts = ["plain", '},{"doc_id":"x"}', 'a "quoted" },{ brace', "😀\nline", "\\"]
+    rows = [
+        MigrationRow("nc-1", None, i, i, "annotator-1", f"r{i}", "span", "CLAIM", "lost", 0, len(t), t)
+        for i, t in enumerate(texts)
+    ]
     assert rows_jsonl(rows) == b"".join(r.to_json() for r in rows)
     assert [json.loads(line)["old_text"] for line in rows_jsonl(rows).decode().splitlines()] == texts
     assert rows_jsonl([]) == b""

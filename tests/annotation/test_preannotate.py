@@ -18,7 +18,7 @@ TAX = load_taxonomy()
 
 
 def found(text: str, lexicon: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    return [(s.label, text[s.start:s.end]) for s in suggest(text, lexicon or {})]
+    return [(s.label, text[s.start : s.end]) for s in suggest(text, lexicon or {})]
 
 
 @pytest.mark.parametrize(
@@ -50,11 +50,21 @@ def test_lexicon_matches_whole_words_only_and_wins_over_rules():
 
 def test_lexicon_comes_from_submitted_entity_annotations_only():
     text = "Albert P. Khorev met NATO officials. Claim here."
+
     def span(start, end, label, control="entities"):
-        return {"id": f"{start}", "from_name": control, "to_name": "text", "type": "labels",
-                "value": {"start": start, "end": end, "labels": [label], "text": "IGNORED"}}
+        return {
+            "id": f"{start}",
+            "from_name": control,
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": start, "end": end, "labels": [label], "text": "IGNORED"},
+        }
+
     annotations = [
-        {"was_cancelled": False, "result": [span(0, 16, "PERSON"), span(21, 25, "ORG"), span(37, 48, "CLAIM", "claims")]},
+        {
+            "was_cancelled": False,
+            "result": [span(0, 16, "PERSON"), span(21, 25, "ORG"), span(37, 48, "CLAIM", "claims")],
+        },
         {"was_cancelled": True, "result": [span(37, 42, "ORG")]},  # cancelled: ignored
         {"was_cancelled": False, "result": [span(21, 25, "GPE"), span(21, 25, "ORG"), span(0, 999, "PERSON")]},
     ]
@@ -73,7 +83,7 @@ def test_predictions_validate_against_the_config_and_name_their_version():
     values = [(r["value"]["labels"][0], r["value"]["text"]) for r in prediction["result"]]
     assert values == [("DATE", "Tuesday"), ("PERSON", "Khorev"), ("QUANTITY", "122"), ("MONEY", "$5 million")]
     for r in prediction["result"]:
-        assert text[r["value"]["start"]:r["value"]["end"]] == r["value"]["text"]
+        assert text[r["value"]["start"] : r["value"]["end"]] == r["value"]["text"]
     assert builder.build("nothing to see here") is None
 
 

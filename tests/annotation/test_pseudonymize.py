@@ -17,13 +17,29 @@ def raw_export():
             "id": 2,
             "data": {"text": "Article text quoting press@agency.example for context.", "doc_id": "nc-2"},
             "annotations": [
-                {"id": 30, "completed_by": {"id": 9, "email": "bob@uni.example.edu", "first_name": "Bob",
-                                            "last_name": "Jones"},
-                 "created_username": "bob@uni.example.edu, 9", "updated_by": 1, "result": [],
-                 "last_action": "submitted", "was_cancelled": False},
+                {
+                    "id": 30,
+                    "completed_by": {
+                        "id": 9,
+                        "email": "bob@uni.example.edu",
+                        "first_name": "Bob",
+                        "last_name": "Jones",
+                    },
+                    "created_username": "bob@uni.example.edu, 9",
+                    "updated_by": 1,
+                    "result": [],
+                    "last_action": "submitted",
+                    "was_cancelled": False,
+                },
             ],
-            "drafts": [{"id": 4, "user": "alice.smith@example.org", "created_username": "alice.smith@example.org, 5",
-                        "result": []}],
+            "drafts": [
+                {
+                    "id": 4,
+                    "user": "alice.smith@example.org",
+                    "created_username": "alice.smith@example.org, 5",
+                    "result": [],
+                }
+            ],
             "predictions": [],
             "comment_authors": [{"id": 1, "email": "admin@example.com", "first_name": "Ad", "last_name": "Min"}],
             "updated_by": 1,
@@ -32,11 +48,21 @@ def raw_export():
             "id": 1,
             "data": {"text": "Another article.", "doc_id": "nc-1"},
             "annotations": [
-                {"id": 10, "completed_by": 5, "updated_by": 5, "result": [
-                    {"id": "r1", "from_name": "entities", "type": "labels",
-                     "value": {"start": 0, "end": 7, "text": "Another", "labels": ["ORG"]},
-                     "meta": {"note": "asked carol@example.net about this"}}],
-                 "was_cancelled": False},
+                {
+                    "id": 10,
+                    "completed_by": 5,
+                    "updated_by": 5,
+                    "result": [
+                        {
+                            "id": "r1",
+                            "from_name": "entities",
+                            "type": "labels",
+                            "value": {"start": 0, "end": 7, "text": "Another", "labels": ["ORG"]},
+                            "meta": {"note": "asked carol@example.net about this"},
+                        }
+                    ],
+                    "was_cancelled": False,
+                },
                 {"id": 11, "completed_by": 9, "result": [], "was_cancelled": True},
             ],
             "drafts": [],
@@ -88,7 +114,9 @@ def test_pseudonyms_are_stable_across_pulls_and_new_users_get_the_next_number(tm
     with open_registry(path) as reg:
         second = pseudonymize_export(later, reg, {**USERS, 77: "dora@example.com"})
     assert second[0]["annotations"][1]["completed_by"] == first[0]["annotations"][0]["completed_by"] == "annotator-1"
-    assert second[0]["annotations"][0]["completed_by"] == "annotator-5"  # 1-4: alice, bob, carol, admin  # new person: next free number
+    assert (
+        second[0]["annotations"][0]["completed_by"] == "annotator-5"
+    )  # 1-4: alice, bob, carol, admin  # new person: next free number
     # same person on a reinstalled server (new user id, same email) keeps their pseudonym
     moved = raw_export()
     moved[1]["annotations"][0]["completed_by"] = 123  # raw_export()[1] is task 1

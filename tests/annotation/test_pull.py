@@ -15,7 +15,6 @@ import pytest
 from newsclaims.annotation.client import NO_RETRY
 from newsclaims.annotation.pseudonymize import find_emails
 from newsclaims.annotation.pull import PullError, pull
-from newsclaims.schemas.taxonomy import load_taxonomy
 from newsclaims.annotation.push import push
 from newsclaims.annotation.records import ClaimRecord, SaidByLink, SpanRecord
 from newsclaims.annotation.snapshots import (
@@ -28,7 +27,7 @@ from newsclaims.annotation.snapshots import (
 )
 from newsclaims.corpus.document import Document
 from newsclaims.fsutil import sha256_bytes
-
+from newsclaims.schemas.taxonomy import load_taxonomy
 
 # Emoji (one code point each, but two UTF-16 units) before every span of the first document.
 EMOJI_TEXT = (
@@ -40,8 +39,15 @@ PLAIN_TEXT = "Kiev said over 1,000 prisoners of war have been exchanged since Ma
 
 
 def make_doc(doc_id: str, text: str, raw_path: str) -> Document:
-    return Document(id=doc_id, text=text, raw_path=raw_path, raw_sha256=sha256_bytes(text.encode()),
-                    text_sha256=sha256_bytes(text.encode()), title=f"Title of {raw_path}", language="en")
+    return Document(
+        id=doc_id,
+        text=text,
+        raw_path=raw_path,
+        raw_sha256=sha256_bytes(text.encode()),
+        text_sha256=sha256_bytes(text.encode()),
+        title=f"Title of {raw_path}",
+        language="en",
+    )
 
 
 def write_version(versions_dir: Path, version: str, docs: list[Document]) -> None:
@@ -61,14 +67,26 @@ def ui_span(rid: str, text: str, sub: str, label: str, control: str, occurrence:
     start = -1
     for _ in range(occurrence):
         start = text.index(sub, start + 1)
-    return {"id": rid, "from_name": control, "to_name": "text", "type": "labels", "origin": "manual",
-            "value": {"start": start, "end": start + len(sub), "text": sub, "labels": [label]}}
+    return {
+        "id": rid,
+        "from_name": control,
+        "to_name": "text",
+        "type": "labels",
+        "origin": "manual",
+        "value": {"start": start, "end": start + len(sub), "text": sub, "labels": [label]},
+    }
 
 
 def ui_choice(span: dict, control: str, value: str) -> dict:
     v = span["value"]
-    return {"id": span["id"], "from_name": control, "to_name": "text", "type": "choices", "origin": "manual",
-            "value": {"start": v["start"], "end": v["end"], "choices": [value]}}
+    return {
+        "id": span["id"],
+        "from_name": control,
+        "to_name": "text",
+        "type": "choices",
+        "origin": "manual",
+        "value": {"start": v["start"], "end": v["end"], "choices": [value]},
+    }
 
 
 def ui_relation(a: str, b: str, direction: str) -> dict:
@@ -89,7 +107,7 @@ class Annotation:
         item = ui_span(region_id(), self.text, sub, label, "entities")
         self.result.append(item)
         v = item["value"]
-        self.entities.append(SpanRecord(item["id"], v["start"], v["end"], label, self.text[v["start"]:v["end"]]))
+        self.entities.append(SpanRecord(item["id"], v["start"], v["end"], label, self.text[v["start"] : v["end"]]))
         return item["id"]
 
     def claim(self, sub: str, speaker: str | None = None, reverse: bool = False, **attrs: str) -> str:
@@ -99,18 +117,22 @@ class Annotation:
             self.result.append(ui_choice(item, name, value))
         v = item["value"]
         every = {a.name: attrs.get(a.name) for a in load_taxonomy().claim.attributes}  # unset: None
-        self.claims.append(ClaimRecord(item["id"], v["start"], v["end"], self.text[v["start"]:v["end"]], every))
+        self.claims.append(ClaimRecord(item["id"], v["start"], v["end"], self.text[v["start"] : v["end"]], every))
         if speaker:
             # the arrow drawn from the speaker to the claim is still claim --said_by--> speaker
-            self.result.append(ui_relation(speaker, item["id"], "left") if reverse
-                               else ui_relation(item["id"], speaker, "right"))
+            self.result.append(
+                ui_relation(speaker, item["id"], "left") if reverse else ui_relation(item["id"], speaker, "right")
+            )
             self.said_by.append(SaidByLink(item["id"], speaker))
         return item["id"]
 
     def expected(self) -> tuple:
         key = lambda s: (s.start, s.end, s.id)  # noqa: E731
-        return (sorted(self.entities, key=key), sorted(self.claims, key=key),
-                sorted(self.said_by, key=lambda x: (x.claim_id, x.speaker_id)))
+        return (
+            sorted(self.entities, key=key),
+            sorted(self.claims, key=key),
+            sorted(self.said_by, key=lambda x: (x.claim_id, x.speaker_id)),
+        )
 
 
 @pytest.fixture
@@ -118,8 +140,10 @@ def annotated(labelstudio, ls_project, tmp_path):
     """A pushed two-document corpus annotated by two annotator accounts (plus noise to ignore)."""
     client = labelstudio.client()
     tag = uuid.uuid4().hex[:8]
-    docs = [make_doc(f"nc-{tag}00000001", EMOJI_TEXT, f"emoji-{tag}.txt"),
-            make_doc(f"nc-{tag}00000002", PLAIN_TEXT, f"plain-{tag}.txt")]
+    docs = [
+        make_doc(f"nc-{tag}00000001", EMOJI_TEXT, f"emoji-{tag}.txt"),
+        make_doc(f"nc-{tag}00000002", PLAIN_TEXT, f"plain-{tag}.txt"),
+    ]
     versions = tmp_path / "versions"
     write_version(versions, "v1", docs)
     push(client, docs, "v1", ls_project.title)  # with rule-based predictions: must not become annotations
@@ -130,13 +154,19 @@ def annotated(labelstudio, ls_project, tmp_path):
     person_tag = uuid.uuid4().hex[:8]  # in emails, usernames and surnames only: must not reach the output
     for who in ("alice", "bob"):
         email = f"{who}.{person_tag}@example.org"
-        user = client.users.create(username=f"{who}{person_tag}", email=email, first_name=who.title(),
-                                   last_name=f"Surname{person_tag}", request_options=NO_RETRY)
+        user = client.users.create(
+            username=f"{who}{person_tag}",
+            email=email,
+            first_name=who.title(),
+            last_name=f"Surname{person_tag}",
+            request_options=NO_RETRY,
+        )
         people[who] = (user.id, email)
 
     def submit(task, who, ann: Annotation, **extra):
-        created = client.annotations.create(id=task.id, result=ann.result, completed_by=people[who][0],
-                                            request_options=NO_RETRY, **extra)
+        created = client.annotations.create(
+            id=task.id, result=ann.result, completed_by=people[who][0], request_options=NO_RETRY, **extra
+        )
         return created.id
 
     alice_emoji = Annotation(EMOJI_TEXT)
@@ -144,8 +174,14 @@ def annotated(labelstudio, ls_project, tmp_path):
     alice_emoji.entity("Tuesday", "DATE")
     alice_emoji.entity("Russia", "GPE")
     alice_emoji.entity("NATO", "ORG")
-    alice_emoji.claim("Russia is making real progress toward peace", khorev, reverse=True,
-                      claim_type="event", checkworthy="yes", attribution="reported_speech")
+    alice_emoji.claim(
+        "Russia is making real progress toward peace",
+        khorev,
+        reverse=True,
+        claim_type="event",
+        checkworthy="yes",
+        attribution="reported_speech",
+    )
     bob_emoji = Annotation(EMOJI_TEXT)
     bob_khorev = bob_emoji.entity("Khorev", "PERSON")
     bob_emoji.claim("Russia is making real progress toward peace", bob_khorev, claim_type="opinion_or_other")
@@ -153,33 +189,53 @@ def annotated(labelstudio, ls_project, tmp_path):
     kiev = alice_plain.entity("Kiev", "ORG")
     alice_plain.entity("over 1,000", "QUANTITY")
     alice_plain.entity("May 2025", "DATE")
-    alice_plain.claim("over 1,000 prisoners of war have been exchanged since May 2025", kiev,
-                      claim_type="quantity", checkworthy="yes", attribution="reported_speech")
+    alice_plain.claim(
+        "over 1,000 prisoners of war have been exchanged since May 2025",
+        kiev,
+        claim_type="quantity",
+        checkworthy="yes",
+        attribution="reported_speech",
+    )
 
     ids = {
         ("alice", docs[0].id): submit(emoji_task, "alice", alice_emoji, ground_truth=True),
         ("bob", docs[0].id): submit(emoji_task, "bob", bob_emoji),
         ("alice", docs[1].id): submit(plain_task, "alice", alice_plain),
     }
-    expected = {("alice", docs[0].id): alice_emoji, ("bob", docs[0].id): bob_emoji,
-                ("alice", docs[1].id): alice_plain}
+    expected = {("alice", docs[0].id): alice_emoji, ("bob", docs[0].id): bob_emoji, ("alice", docs[1].id): alice_plain}
     # Noise that is not an annotation: bob skips the plain document, the admin leaves a draft.
-    client.annotations.create(id=plain_task.id, result=[], was_cancelled=True, completed_by=people["bob"][0],
-                              request_options=NO_RETRY)
+    client.annotations.create(
+        id=plain_task.id, result=[], was_cancelled=True, completed_by=people["bob"][0], request_options=NO_RETRY
+    )
     draft = client._client_wrapper.httpx_client.request(
-        f"api/tasks/{plain_task.id}/drafts", method="POST",
-        json={"result": [ui_span(region_id(), PLAIN_TEXT, "Kiev", "GPE", "entities")], "lead_time": 3.0})
+        f"api/tasks/{plain_task.id}/drafts",
+        method="POST",
+        json={"result": [ui_span(region_id(), PLAIN_TEXT, "Kiev", "GPE", "entities")], "lead_time": 3.0},
+    )
     assert draft.status_code == 201, draft.text
     return {
-        "client": client, "project": ls_project, "docs": docs, "versions": versions, "people": people,
-        "ids": ids, "expected": expected, "tasks": (emoji_task, plain_task),
-        "exports": tmp_path / "exports", "pseudonyms": tmp_path / "pseudonyms.json", "env": labelstudio.env(),
+        "client": client,
+        "project": ls_project,
+        "docs": docs,
+        "versions": versions,
+        "people": people,
+        "ids": ids,
+        "expected": expected,
+        "tasks": (emoji_task, plain_task),
+        "exports": tmp_path / "exports",
+        "pseudonyms": tmp_path / "pseudonyms.json",
+        "env": labelstudio.env(),
     }
 
 
 def run_pull(a):
-    return pull(a["client"], a["project"].title, exports_dir=a["exports"], versions_dir=a["versions"],
-                pseudonyms_file=a["pseudonyms"])
+    return pull(
+        a["client"],
+        a["project"].title,
+        exports_dir=a["exports"],
+        versions_dir=a["versions"],
+        pseudonyms_file=a["pseudonyms"],
+    )
 
 
 def assert_no_personal_data(root: Path, people: dict) -> None:
@@ -213,11 +269,12 @@ def test_pull_records_equal_what_was_annotated(annotated):
         assert r.ground_truth is (who == "alice" and r.doc_id == a["docs"][0].id)
         for span in [*r.entities, *r.claims]:
             text = exp.text
-            assert text[span.start:span.end] == span.text
+            assert text[span.start : span.end] == span.text
     assert len(set(pseudonym.values())) == 2
     # sorted by (doc_id, annotator, annotation_id)
     assert [(r.doc_id, r.annotator, r.annotation_id) for r in records] == sorted(
-        (r.doc_id, r.annotator, r.annotation_id) for r in records)
+        (r.doc_id, r.annotator, r.annotation_id) for r in records
+    )
 
     c = result.counts
     assert (c["tasks"], c["annotations"], c["annotators"]) == (2, 3, 2)
@@ -254,22 +311,41 @@ def test_repull_is_unchanged_and_new_work_makes_a_new_snapshot(annotated):
 
     # The command line says so, and prints neither the token nor an email.
     cli = subprocess.run(
-        [sys.executable, "-m", "newsclaims.cli", "annotate", "pull", "--project", a["project"].title,
-         "--out", str(a["exports"]), "--versions-dir", str(a["versions"]), "--pseudonyms", str(a["pseudonyms"])],
-        env=a["env"], capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "newsclaims.cli",
+            "annotate",
+            "pull",
+            "--project",
+            a["project"].title,
+            "--out",
+            str(a["exports"]),
+            "--versions-dir",
+            str(a["versions"]),
+            "--pseudonyms",
+            str(a["pseudonyms"]),
+        ],
+        env=a["env"],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert cli.returncode == 0, cli.stderr
     assert "unchanged" in cli.stdout and first.snapshot_id in cli.stdout
     assert "2 tasks, 3 annotations by 2 annotator(s)" in cli.stdout
-    assert find_emails(cli.stdout + cli.stderr) == [] and a["env"]["LABEL_STUDIO_API_KEY"] not in cli.stdout + cli.stderr
+    assert (
+        find_emails(cli.stdout + cli.stderr) == [] and a["env"]["LABEL_STUDIO_API_KEY"] not in cli.stdout + cli.stderr
+    )
 
     # bob comes back to the plain document: a new snapshot, same pseudonyms for the same people
     emoji_task, plain_task = a["tasks"]
     late = Annotation(PLAIN_TEXT)
     late.entity("Kiev", "GPE")
     client = a["client"]
-    client.annotations.create(id=plain_task.id, result=late.result, completed_by=a["people"]["bob"][0],
-                              request_options=NO_RETRY)
+    client.annotations.create(
+        id=plain_task.id, result=late.result, completed_by=a["people"]["bob"][0], request_options=NO_RETRY
+    )
     third = run_pull(a).snapshot
     assert third.written and third.snapshot_id != first.snapshot_id
     assert latest_snapshot(a["exports"]) == third.snapshot_id
@@ -287,15 +363,26 @@ def test_bad_offsets_fail_the_pull_listing_every_region_and_write_nothing(annota
     emoji_task, plain_task = a["tasks"]
     # What a UTF-16 offset bug in a client would send: shifted by the surrogate pairs before it.
     start = EMOJI_TEXT.index("Khorev")
-    shifted = {"id": "shifted001", "from_name": "entities", "to_name": "text", "type": "labels",
-               "value": {"start": start + 3, "end": start + 9, "text": "Khorev", "labels": ["PERSON"]}}
-    outside = {"id": "outside001", "from_name": "entities", "to_name": "text", "type": "labels",
-               "value": {"start": len(PLAIN_TEXT) - 2, "end": len(PLAIN_TEXT) + 10, "labels": ["ORG"]}}
+    shifted = {
+        "id": "shifted001",
+        "from_name": "entities",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": start + 3, "end": start + 9, "text": "Khorev", "labels": ["PERSON"]},
+    }
+    outside = {
+        "id": "outside001",
+        "from_name": "entities",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": len(PLAIN_TEXT) - 2, "end": len(PLAIN_TEXT) + 10, "labels": ["ORG"]},
+    }
     # A third annotator (alice and bob already submitted the emoji task: a second submission of
     # theirs would be its own problem, see test_round_faults.py).
     tag = uuid.uuid4().hex[:8]
-    carol = a["client"].users.create(username=f"carol{tag}", email=f"carol.{tag}@example.org",
-                                     request_options=NO_RETRY).id
+    carol = (
+        a["client"].users.create(username=f"carol{tag}", email=f"carol.{tag}@example.org", request_options=NO_RETRY).id
+    )
     a["client"].annotations.create(id=emoji_task.id, result=[shifted], completed_by=carol, request_options=NO_RETRY)
     a["client"].annotations.create(id=plain_task.id, result=[outside], completed_by=carol, request_options=NO_RETRY)
     with pytest.raises(PullError) as err:
@@ -313,20 +400,31 @@ def test_offsets_are_checked_against_the_corpus_text_not_the_task(annotated, tmp
     other = tmp_path / "other-versions"
     write_version(other, "v1", [make_doc(d.id, d.text.replace("Khorev", "Chorev"), d.raw_path) for d in a["docs"]])
     with pytest.raises(PullError, match="differs from the corpus text"):
-        pull(a["client"], a["project"].title, exports_dir=a["exports"], versions_dir=other,
-             pseudonyms_file=a["pseudonyms"])
+        pull(
+            a["client"],
+            a["project"].title,
+            exports_dir=a["exports"],
+            versions_dir=other,
+            pseudonyms_file=a["pseudonyms"],
+        )
     missing = tmp_path / "no-versions"
     missing.mkdir()
-    result = pull(a["client"], a["project"].title, exports_dir=a["exports"], versions_dir=missing,
-                  pseudonyms_file=a["pseudonyms"])
+    result = pull(
+        a["client"], a["project"].title, exports_dir=a["exports"], versions_dir=missing, pseudonyms_file=a["pseudonyms"]
+    )
     assert result.corpus.missing_versions == {"v1"}
     assert load_snapshot_meta(exports_dir=a["exports"]).checked_against_task_text == sorted(d.id for d in a["docs"])
 
 
 def test_pull_of_unknown_project_is_a_clear_error(labelstudio, tmp_path):
     with pytest.raises(PullError, match="no Label Studio project titled 'no-such-project-.*annotate push"):
-        pull(labelstudio.client(), f"no-such-project-{uuid.uuid4().hex[:6]}", exports_dir=tmp_path,
-             versions_dir=tmp_path, pseudonyms_file=tmp_path / "p.json")
+        pull(
+            labelstudio.client(),
+            f"no-such-project-{uuid.uuid4().hex[:6]}",
+            exports_dir=tmp_path,
+            versions_dir=tmp_path,
+            pseudonyms_file=tmp_path / "p.json",
+        )
     assert list(tmp_path.iterdir()) == [] or all(p.name.startswith("p.json") for p in tmp_path.iterdir())
 
 
@@ -347,10 +445,22 @@ def test_interrupted_snapshot_write_leaves_nothing(tmp_path, monkeypatch):
 
 def test_snapshot_id_ignores_clock_derived_fields(tmp_path):
     """Label Studio embeds "created_ago" in exports; a later re-pull of the same data is still unchanged."""
+
     def export(ago):
-        return [{"id": 1, "data": {"doc_id": "nc-1", "text": "x"},
-                 "annotations": [{"id": 2, "completed_by": "annotator-1", "result": [],
-                                  "prediction": {"id": 3, "created_ago": ago, "result": []}}]}]
+        return [
+            {
+                "id": 1,
+                "data": {"doc_id": "nc-1", "text": "x"},
+                "annotations": [
+                    {
+                        "id": 2,
+                        "completed_by": "annotator-1",
+                        "result": [],
+                        "prediction": {"id": 3, "created_ago": ago, "result": []},
+                    }
+                ],
+            }
+        ]
 
     first = write_snapshot(export("0 minutes"), [], project="p", taxonomy_sha256="0", counts={}, exports_dir=tmp_path)
     again = write_snapshot(export("2 hours"), [], project="p", taxonomy_sha256="0", counts={}, exports_dir=tmp_path)
@@ -358,5 +468,7 @@ def test_snapshot_id_ignores_clock_derived_fields(tmp_path):
     assert "created_ago" not in (first.path / EXPORT_FILE).read_text()
     changed = export("0 minutes")
     changed[0]["annotations"][0]["result"] = [{"id": "a"}]
-    assert write_snapshot(changed, [], project="p", taxonomy_sha256="0", counts={},
-                          exports_dir=tmp_path).snapshot_id != first.snapshot_id
+    assert (
+        write_snapshot(changed, [], project="p", taxonomy_sha256="0", counts={}, exports_dir=tmp_path).snapshot_id
+        != first.snapshot_id
+    )

@@ -21,14 +21,14 @@ from newsclaims.annotation.settings import LabelStudioSettings
 from newsclaims.paths import LABEL_CONFIG_FILE
 
 
-
 def doc_counts(client, project_id) -> Counter:
     return Counter(t.doc_id for t in list_tasks(client, project_id))
 
 
 def cli(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "newsclaims.cli", *args], capture_output=True, text=True,
-                          env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "newsclaims.cli", *args], capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def annotate(client, task, result):
@@ -38,8 +38,13 @@ def annotate(client, task, result):
 
 def entity(text, surface, label, rid="e1"):
     start = text.index(surface)
-    return {"id": rid, "from_name": "entities", "to_name": "text", "type": "labels",
-            "value": {"start": start, "end": start + len(surface), "text": surface, "labels": [label]}}
+    return {
+        "id": rid,
+        "from_name": "entities",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": start, "end": start + len(surface), "text": surface, "labels": [label]},
+    }
 
 
 def test_push_seed_corpus_twice_gives_one_task_per_document(labelstudio, ls_project):
@@ -115,9 +120,22 @@ def test_import_cut_mid_request_then_repush(labelstudio, ls_project):
 def test_push_killed_mid_batch_then_repush(labelstudio, ls_project, tmp_path):
     docs = synthetic_documents(60, words=300, prefix="kill")
     write_version(tmp_path, "v1", docs)
-    args = ("annotate", "push", "--versions-dir", str(tmp_path), "--project", ls_project.title, "--batch-bytes", "30000")
-    proc = subprocess.Popen([sys.executable, "-m", "newsclaims.cli", *args], env=labelstudio.env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    args = (
+        "annotate",
+        "push",
+        "--versions-dir",
+        str(tmp_path),
+        "--project",
+        ls_project.title,
+        "--batch-bytes",
+        "30000",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsclaims.cli", *args],
+        env=labelstudio.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     client = labelstudio.client()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
@@ -186,7 +204,7 @@ def test_changed_text_updates_unannotated_tasks_and_re_anchors_annotated_ones(la
         text = after[doc.id].data["text"]
         assert any(r["value"]["text"] == "Friday" for r in pred.result)
         for r in pred.result:
-            assert text[r["value"]["start"]:r["value"]["end"]] == r["value"]["text"]
+            assert text[r["value"]["start"] : r["value"]["end"]] == r["value"]["text"]
 
 
 def test_predictions_are_uploaded_once_and_follow_the_project_lexicon(labelstudio, ls_project):
@@ -218,8 +236,11 @@ def test_predictions_are_uploaded_once_and_follow_the_project_lexicon(labelstudi
 
 def test_label_config_round_trip(labelstudio, ls_project):
     client = labelstudio.client()
-    client.projects.update(id=ls_project.id, label_config='<View><Text name="text" value="$text"/>'
-                           '<Labels name="entities" toName="text"><Label value="PERSON"/></Labels></View>')
+    client.projects.update(
+        id=ls_project.id,
+        label_config='<View><Text name="text" value="$text"/>'
+        '<Labels name="entities" toName="text"><Label value="PERSON"/></Labels></View>',
+    )
     push(client, seed_documents()[:1], "v1", ls_project.title, preannotate=False)
     on_server = client.projects.get(id=ls_project.id).label_config
     assert on_server.strip() == LABEL_CONFIG_FILE.read_text(encoding="utf-8").strip()
@@ -230,8 +251,15 @@ def test_label_config_round_trip(labelstudio, ls_project):
 def test_bad_token_is_a_clear_error_without_the_token(labelstudio, ls_project, tmp_path):
     write_version(tmp_path, "v1", seed_documents())
     bad = "wrong-token-" + "7" * 28
-    r = cli("annotate", "push", "--versions-dir", str(tmp_path), "--project", ls_project.title,
-            env=labelstudio.env(LABEL_STUDIO_API_KEY=bad))
+    r = cli(
+        "annotate",
+        "push",
+        "--versions-dir",
+        str(tmp_path),
+        "--project",
+        ls_project.title,
+        env=labelstudio.env(LABEL_STUDIO_API_KEY=bad),
+    )
     assert r.returncode != 0
     assert "rejected the API token" in r.stderr and labelstudio.url in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
@@ -302,7 +330,9 @@ def test_unchanged_repush_trusts_the_confirmed_ledger_without_listing(labelstudi
     assert doc_counts(client, ls_project.id) == Counter({d.id: 1 for d in docs})
 
 
-def test_edits_deletions_and_additions_in_label_studio_are_seen_despite_the_ledger(labelstudio, ls_project, monkeypatch):
+def test_edits_deletions_and_additions_in_label_studio_are_seen_despite_the_ledger(
+    labelstudio, ls_project, monkeypatch
+):
     client = labelstudio.client()
     docs = synthetic_documents(10, words=60, prefix="drift")
     push(client, docs, "v1", ls_project.title, preannotate=False)
@@ -324,8 +354,11 @@ def test_edits_deletions_and_additions_in_label_studio_are_seen_despite_the_ledg
     assert push(client, docs, "v1", ls_project.title, preannotate=False).unchanged == len(docs)
     victim = after[docs[2].id]
     client.tasks.delete(id=str(victim.id))
-    client.projects.import_tasks(id=ls_project.id, request=[{"data": after[docs[3].id].data, "meta": after[docs[3].id].meta}],
-                                 request_options={"max_retries": 0})
+    client.projects.import_tasks(
+        id=ls_project.id,
+        request=[{"data": after[docs[3].id].data, "meta": after[docs[3].id].meta}],
+        request_options={"max_retries": 0},
+    )
     summary = push(client, docs, "v1", ls_project.title, preannotate=False)
     assert (summary.created, summary.duplicates_removed) == (1, 1)
     assert doc_counts(client, ls_project.id) == Counter({d.id: 1 for d in docs})
@@ -344,9 +377,8 @@ def test_a_changed_corpus_is_pushed_although_the_ledger_matches_the_server(label
 
 def test_no_ledger_is_written_when_someone_else_saved_a_task_during_the_push(labelstudio, ls_project, tmp_path):
     from newsclaims.annotation.client import find_project
-    from newsclaims.annotation.push_ledger import record_ledger
+    from newsclaims.annotation.push_ledger import newest_update, payloads_digest, read_ledger, record_ledger
     from newsclaims.annotation.push_plan import PushSummary
-    from newsclaims.annotation.push_ledger import newest_update, payloads_digest, read_ledger
 
     client = labelstudio.client()
     docs = synthetic_documents(4, words=40, prefix="race")

@@ -9,40 +9,57 @@ import json
 import uuid
 
 import pytest
-
 from corpus_factory import make_document, write_version
 from flaky_proxy import FlakyProxy
+
 from newsclaims.annotation.client import NO_RETRY, LabelStudioError, make_client
 from newsclaims.annotation.pull import pull
 from newsclaims.annotation.push import push
-from newsclaims.annotation.push_migration import finish_report
-from newsclaims.annotation.push_migration import PLAN_KEY, REVIEW_FIELD
+from newsclaims.annotation.push_migration import PLAN_KEY, REVIEW_FIELD, finish_report
 from newsclaims.annotation.settings import LabelStudioSettings
 from newsclaims.annotation.snapshots import load_annotations
 from newsclaims.annotation.status import format_status, round_status
 
-
-OLD = ("😀 Mayor Ana Ruiz said the city hired 300 nurses agains all odds.\n\n"
-       "The council disagreed with the mayor.\n\n"
-       "Kiev said prisoners were exchanged.")
-NEW = ("Correction: a word was misspelt.\n\n😀 Mayor Ana Ruiz said the city hired 300 nurses against all odds.\n\n"
-       "Kiev said prisoners were exchanged.")
+OLD = (
+    "😀 Mayor Ana Ruiz said the city hired 300 nurses agains all odds.\n\n"
+    "The council disagreed with the mayor.\n\n"
+    "Kiev said prisoners were exchanged."
+)
+NEW = (
+    "Correction: a word was misspelt.\n\n😀 Mayor Ana Ruiz said the city hired 300 nurses against all odds.\n\n"
+    "Kiev said prisoners were exchanged."
+)
 
 
 def _span(rid, text, needle, label, control="entities"):
     start = text.index(needle)
-    return {"id": rid, "from_name": control, "to_name": "text", "type": "labels",
-            "value": {"start": start, "end": start + len(needle), "text": needle, "labels": [label]}}
+    return {
+        "id": rid,
+        "from_name": control,
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": start, "end": start + len(needle), "text": needle, "labels": [label]},
+    }
 
 
 def _result(text):
     claim = _span("c1", text, "the city hired 300 nurses agains all odds", "CLAIM", "claims")
-    choice = {"id": "c1", "from_name": "claim_type", "to_name": "text", "type": "choices",
-              "value": {"start": claim["value"]["start"], "end": claim["value"]["end"], "choices": ["quantity"]}}
-    return [_span("p1", text, "Ana Ruiz", "PERSON"), claim, choice, _span("o1", text, "The council", "ORG"),
-            _span("k1", text, "Kiev", "GPE"),
-            {"type": "relation", "from_id": "c1", "to_id": "p1", "direction": "right", "labels": ["said_by"]},
-            {"type": "relation", "from_id": "c1", "to_id": "o1", "direction": "right", "labels": ["said_by"]}]
+    choice = {
+        "id": "c1",
+        "from_name": "claim_type",
+        "to_name": "text",
+        "type": "choices",
+        "value": {"start": claim["value"]["start"], "end": claim["value"]["end"], "choices": ["quantity"]},
+    }
+    return [
+        _span("p1", text, "Ana Ruiz", "PERSON"),
+        claim,
+        choice,
+        _span("o1", text, "The council", "ORG"),
+        _span("k1", text, "Kiev", "GPE"),
+        {"type": "relation", "from_id": "c1", "to_id": "p1", "direction": "right", "labels": ["said_by"]},
+        {"type": "relation", "from_id": "c1", "to_id": "o1", "direction": "right", "labels": ["said_by"]},
+    ]
 
 
 def _annotated_project(labelstudio, title, doc_key):
@@ -50,8 +67,9 @@ def _annotated_project(labelstudio, title, doc_key):
     old = make_document(doc_key, OLD, title="t")
     push(client, [old], "v1", title, preannotate=False)
     (task,) = list(client.tasks.list(project=_project_id(client, title)))
-    user = client.users.create(username=f"u{uuid.uuid4().hex[:8]}", email=f"u{uuid.uuid4().hex[:8]}@example.org",
-                               request_options=NO_RETRY)
+    user = client.users.create(
+        username=f"u{uuid.uuid4().hex[:8]}", email=f"u{uuid.uuid4().hex[:8]}@example.org", request_options=NO_RETRY
+    )
     client.annotations.create(id=task.id, result=_result(OLD), completed_by=user.id, request_options=NO_RETRY)
     new = make_document(doc_key, NEW, title="t")
     assert new.id == old.id  # the same raw file, corrected
@@ -64,8 +82,21 @@ def _project_id(client, title):
 
 def _state(client, title):
     tasks = list(client.tasks.list(project=_project_id(client, title), fields="all"))
-    return [(t.data["text"], t.data.get(REVIEW_FIELD), sorted(((r.get("id"), r["type"], json.dumps(r.get("value"),
-             sort_keys=True)) for a in t.annotations for r in a["result"]), key=str)) for t in tasks]
+    return [
+        (
+            t.data["text"],
+            t.data.get(REVIEW_FIELD),
+            sorted(
+                (
+                    (r.get("id"), r["type"], json.dumps(r.get("value"), sort_keys=True))
+                    for a in t.annotations
+                    for r in a["result"]
+                ),
+                key=str,
+            ),
+        )
+        for t in tasks
+    ]
 
 
 def test_push_re_anchors_annotations_in_place(labelstudio, tmp_path):
@@ -76,8 +107,14 @@ def test_push_re_anchors_annotations_in_place(labelstudio, tmp_path):
         summary = push(client, [new], "v2", title, preannotate=False, migration_report=report)
         assert summary.migrated == [new.id] and summary.drifted == [] and summary.created == 0
         statuses = {r["region_id"]: r["status"] for r in summary.migration_rows}
-        assert statuses == {"p1": "moved", "c1": "changed", "o1": "lost", "k1": "moved", "c1->p1": "kept",
-                            "c1->o1": "lost"}
+        assert statuses == {
+            "p1": "moved",
+            "c1": "changed",
+            "o1": "lost",
+            "k1": "moved",
+            "c1->p1": "kept",
+            "c1->o1": "lost",
+        }
         assert finish_report(report) == 6
         task = client.tasks.get(id=task_id)
         assert task.data["text"] == NEW and PLAN_KEY not in (task.meta or {})
@@ -87,7 +124,7 @@ def test_push_re_anchors_annotations_in_place(labelstudio, tmp_path):
         assert set(regions) == {"p1", "c1", "k1"}
         for r in regions.values():
             v = r["value"]
-            assert NEW[v["start"]:v["end"]] == v["text"]
+            assert NEW[v["start"] : v["end"]] == v["text"]
         assert regions["c1"]["value"]["text"] == "the city hired 300 nurses against all odds"
         (choice,) = [r for r in ann.result if r["type"] == "choices"]
         assert (choice["value"]["start"], choice["value"]["choices"]) == (regions["c1"]["value"]["start"], ["quantity"])
@@ -110,8 +147,9 @@ def test_push_re_anchors_annotations_in_place(labelstudio, tmp_path):
         settled = _state(client, title)
         assert push(client, [new], "v2", title, preannotate=False).unchanged == 1 and _state(client, title) == settled
 
-        result = pull(client, title, exports_dir=tmp_path / "exports", versions_dir=versions,
-                      pseudonyms_file=tmp_path / "p.json")
+        result = pull(
+            client, title, exports_dir=tmp_path / "exports", versions_dir=versions, pseudonyms_file=tmp_path / "p.json"
+        )
         assert result.counts["needs_review"] == 0  # the annotator updated it above: the note was cleared
         (record,) = load_annotations(result.snapshot.snapshot_id, tmp_path / "exports")
         assert [s.text for s in record.entities] == ["Ana Ruiz", "Kiev"]
@@ -126,12 +164,18 @@ def test_an_interrupted_push_ends_where_an_uninterrupted_one_does(labelstudio, t
     push(client, [new], "v2", control, preannotate=False)
     client2, task_id, new2 = _annotated_project(labelstudio, broken, "a.txt")
     # The connection dies under every annotation PATCH: the plan is stored, no annotation moved.
-    proxy = FlakyProxy(int(labelstudio.url.rsplit(":", 1)[1]), match=b"/api/annotations/", method=b"PATCH",
-                       drop_request_after=200)
+    proxy = FlakyProxy(
+        int(labelstudio.url.rsplit(":", 1)[1]), match=b"/api/annotations/", method=b"PATCH", drop_request_after=200
+    )
     try:
         with pytest.raises(LabelStudioError):
-            push(make_client(LabelStudioSettings(proxy.url, labelstudio.api_key)), [new2], "v2", broken,
-                 preannotate=False)
+            push(
+                make_client(LabelStudioSettings(proxy.url, labelstudio.api_key)),
+                [new2],
+                "v2",
+                broken,
+                preannotate=False,
+            )
         assert proxy.dropped >= 1
     finally:
         proxy.close()

@@ -10,16 +10,24 @@ from newsclaims.fsutil import sha256_bytes
 
 
 def doc(doc_id: str, text: str) -> Document:
-    return Document(id=doc_id, text=text, raw_path=f"{doc_id}.txt", raw_sha256="0" * 64,
-                    text_sha256=sha256_bytes(text.encode()), title="T", source="Outlet")
+    return Document(
+        id=doc_id,
+        text=text,
+        raw_path=f"{doc_id}.txt",
+        raw_sha256="0" * 64,
+        text_sha256=sha256_bytes(text.encode()),
+        title="T",
+        source="Outlet",
+    )
 
 
 def task(task_id: int, payload, *, text: str | None = None, annotations=(), draft=False, **data) -> ExistingTask:
     d = dict(payload.data, **data)
     if text is not None:
         d.update(text=text, text_sha256=sha256_bytes(text.encode()))
-    return ExistingTask(id=task_id, data=d, meta=dict(payload.meta), annotations=list(annotations),
-                        has_draft=draft, model_versions=[])
+    return ExistingTask(
+        id=task_id, data=d, meta=dict(payload.meta), annotations=list(annotations), has_draft=draft, model_versions=[]
+    )
 
 
 def test_each_kind_of_task_gets_its_action():
@@ -36,8 +44,12 @@ def test_each_kind_of_task_gets_its_action():
     plan = {p.payload.doc_id: p for p in plan_push(payloads, existing)}
     assert list(plan) == list(payloads)  # the payloads' order
     assert {n: p.action for n, p in plan.items()} == {
-        "new": Action.CREATE, "same": Action.UNCHANGED, "retitled": Action.UPDATE, "edited": Action.UPDATE,
-        "drafted": Action.DRIFT, "annotated": Action.MIGRATE,
+        "new": Action.CREATE,
+        "same": Action.UNCHANGED,
+        "retitled": Action.UPDATE,
+        "edited": Action.UPDATE,
+        "drafted": Action.DRIFT,
+        "annotated": Action.MIGRATE,
     }
     assert plan["edited"].text_changed and not plan["retitled"].text_changed
     assert plan["new"].task is None

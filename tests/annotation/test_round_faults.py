@@ -8,8 +8,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
 from corpus_factory import write_version
+
 from newsclaims.annotation.client import NO_RETRY
 from newsclaims.annotation.conflicts import snapshot_conflicts
 from newsclaims.annotation.pull import PullError, pull
@@ -19,22 +19,33 @@ from newsclaims.corpus.document import Document
 from newsclaims.errors import NewsclaimsError
 from newsclaims.fsutil import sha256_bytes
 
-
 TEXT = "Mayor Ana Ruiz said the city hired 300 nurses in May. The council disagreed."
 
 
 def _span(rid: str, needle: str, label: str, control: str = "entities", start: int | None = None) -> dict:
     start = TEXT.index(needle) if start is None else start
-    return {"id": rid, "from_name": control, "to_name": "text", "type": "labels",
-            "value": {"start": start, "end": start + len(needle), "text": needle, "labels": [label]}}
+    return {
+        "id": rid,
+        "from_name": control,
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": start, "end": start + len(needle), "text": needle, "labels": [label]},
+    }
 
 
 @pytest.fixture
 def round_project(labelstudio, ls_project, tmp_path):
     client = labelstudio.client()
     digest = sha256_bytes(TEXT.encode())
-    doc = Document(id="nc-" + uuid.uuid4().hex[:16], text=TEXT, raw_path="faults.txt", raw_sha256=digest,
-                   text_sha256=digest, title="Nurses", language="en")
+    doc = Document(
+        id="nc-" + uuid.uuid4().hex[:16],
+        text=TEXT,
+        raw_path="faults.txt",
+        raw_sha256=digest,
+        text_sha256=digest,
+        title="Nurses",
+        language="en",
+    )
     versions = tmp_path / "versions"
     write_version(versions, "v1", [doc])
     summary = push(client, [doc], "v1", ls_project.title, preannotate=False, overlap=2)
@@ -43,10 +54,19 @@ def round_project(labelstudio, ls_project, tmp_path):
     people = {}
     for who in ("alice", "bob"):
         tag = uuid.uuid4().hex[:8]
-        people[who] = client.users.create(username=f"{who}{tag}", email=f"{who}.{tag}@example.org",
-                                          request_options=NO_RETRY).id
-    return {"client": client, "project": ls_project, "task": task, "people": people, "versions": versions,
-            "exports": tmp_path / "exports", "pseudonyms": tmp_path / "pseudonyms.json", "doc": doc}
+        people[who] = client.users.create(
+            username=f"{who}{tag}", email=f"{who}.{tag}@example.org", request_options=NO_RETRY
+        ).id
+    return {
+        "client": client,
+        "project": ls_project,
+        "task": task,
+        "people": people,
+        "versions": versions,
+        "exports": tmp_path / "exports",
+        "pseudonyms": tmp_path / "pseudonyms.json",
+        "doc": doc,
+    }
 
 
 def _status(r):
@@ -54,8 +74,13 @@ def _status(r):
 
 
 def _pull(r):
-    return pull(r["client"], r["project"].title, exports_dir=r["exports"], versions_dir=r["versions"],
-                pseudonyms_file=r["pseudonyms"])
+    return pull(
+        r["client"],
+        r["project"].title,
+        exports_dir=r["exports"],
+        versions_dir=r["versions"],
+        pseudonyms_file=r["pseudonyms"],
+    )
 
 
 def test_status_and_conflicts_on_an_empty_then_half_annotated_round(round_project):
@@ -67,8 +92,12 @@ def test_status_and_conflicts_on_an_empty_then_half_annotated_round(round_projec
     with pytest.raises(NewsclaimsError, match="no snapshot of project"):
         snapshot_conflicts(r["project"].title, r["exports"])
 
-    r["client"].annotations.create(id=r["task"].id, result=[_span("p1", "Ana Ruiz", "PERSON")],
-                                   completed_by=r["people"]["alice"], request_options=NO_RETRY)
+    r["client"].annotations.create(
+        id=r["task"].id,
+        result=[_span("p1", "Ana Ruiz", "PERSON")],
+        completed_by=r["people"]["alice"],
+        request_options=NO_RETRY,
+    )
     status = _status(r)
     assert (status.done, status.in_progress, status.remaining, status.submissions_missing) == (0, 1, 0, 1)
     assert [(p.annotator, p.submitted) for p in status.annotators] == [("annotator-1", 1)]
@@ -82,13 +111,13 @@ def test_pull_names_every_bad_annotation_and_writes_nothing(round_project):
     r = round_project
     client, task = r["client"], r["task"]
     outside = _span("out1", "disagreed.", "ORG", start=len(TEXT) - 5)  # runs 5 past the end
-    client.annotations.create(id=task.id, result=[outside], completed_by=r["people"]["alice"],
-                              request_options=NO_RETRY)
+    client.annotations.create(id=task.id, result=[outside], completed_by=r["people"]["alice"], request_options=NO_RETRY)
     claim = _span("c1", "the city hired 300 nurses", "CLAIM", control="claims")
     dangling = {"from_id": "c1", "to_id": "deleted1", "type": "relation", "direction": "right", "labels": ["said_by"]}
     unknown = _span("u1", "council", "COMMITTEE")
-    client.annotations.create(id=task.id, result=[claim, dangling, unknown], completed_by=r["people"]["bob"],
-                              request_options=NO_RETRY)
+    client.annotations.create(
+        id=task.id, result=[claim, dangling, unknown], completed_by=r["people"]["bob"], request_options=NO_RETRY
+    )
     client.annotations.create(id=task.id, result=[], completed_by=r["people"]["bob"], request_options=NO_RETRY)
 
     with pytest.raises(PullError) as err:
@@ -96,8 +125,9 @@ def test_pull_names_every_bad_annotation_and_writes_nothing(round_project):
     lines = [line.strip() for line in str(err.value).splitlines()[1:]]
     assert "4 problem(s)" in str(err.value) and "nothing was written" in str(err.value)
     assert all(line.startswith(f"task {task.id}, doc {r['doc'].id}, annotator-") for line in lines), lines
-    by_problem = {next(w for w in ("out of range", "missing region", "COMMITTEE", "twice") if w in line): line
-                  for line in lines}
+    by_problem = {
+        next(w for w in ("out of range", "missing region", "COMMITTEE", "twice") if w in line): line for line in lines
+    }
     assert "annotator-1" in by_problem["out of range"] and "region out1" in by_problem["out of range"]
     assert "annotator-2" in by_problem["missing region"] and "annotator-2" in by_problem["COMMITTEE"]
     assert "annotator-2 submitted this task twice" in by_problem["twice"]

@@ -14,12 +14,11 @@ import yaml
 from newsclaims.annotation.pull import pull
 from newsclaims.annotation.push import push
 from newsclaims.annotation.records import ClaimRecord, SaidByLink, SpanRecord
-from newsclaims.annotation.snapshots import load_annotations
 from newsclaims.annotation.seed import import_seed
 from newsclaims.annotation.seed_file import SeedError, find_occurrence, load_seed_file, parse_seed
+from newsclaims.annotation.snapshots import load_annotations
 from newsclaims.corpus.document import Document
 from newsclaims.fsutil import sha256_bytes
-
 
 SEED_FILE = Path(__file__).parent / "data" / "seed_small.yaml"
 EMOJI_TEXT = (
@@ -27,17 +26,24 @@ EMOJI_TEXT = (
     "Russia is making real progress toward achieving peace in Ukraine.\n"
     "“Calls for a full ceasefire sound hollow,” Khorev told reporters."
 )
-PLAIN_TEXT = (
-    "According to the UN Secretariat, these attacks claimed seven civilian lives and injured 122 others."
-)
+PLAIN_TEXT = "According to the UN Secretariat, these attacks claimed seven civilian lives and injured 122 others."
 
 
 def make_docs() -> list[Document]:
     docs = []
     for raw_path, text in (("seed-emoji.txt", EMOJI_TEXT), ("seed-plain.txt", PLAIN_TEXT)):
         digest = sha256_bytes(text.encode())
-        docs.append(Document(id="nc-" + sha256_bytes(raw_path.encode())[:16], text=text, raw_path=raw_path,
-                             raw_sha256=digest, text_sha256=digest, title=raw_path, language="en"))
+        docs.append(
+            Document(
+                id="nc-" + sha256_bytes(raw_path.encode())[:16],
+                text=text,
+                raw_path=raw_path,
+                raw_sha256=digest,
+                text_sha256=digest,
+                title=raw_path,
+                language="en",
+            )
+        )
     return sorted(docs, key=lambda d: d.id)
 
 
@@ -45,7 +51,8 @@ def write_version(versions_dir: Path, docs: list[Document]) -> None:
     vdir = versions_dir / "v1"
     vdir.mkdir(parents=True)
     (vdir / "documents.jsonl").write_text(
-        "".join(json.dumps(d.to_dict(), sort_keys=True, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+        "".join(json.dumps(d.to_dict(), sort_keys=True, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8"
+    )
     (vdir / "manifest.json").write_text(json.dumps({"version": "v1"}), encoding="utf-8")
 
 
@@ -57,8 +64,15 @@ def pushed(labelstudio, ls_project, tmp_path):
     write_version(versions, docs)
     push(client, docs, "v1", ls_project.title)
     email = f"maintainer-test-{uuid.uuid4().hex[:8]}@newsclaims.invalid"
-    return {"client": client, "project": ls_project, "docs": {d.raw_path: d for d in docs}, "versions": versions,
-            "email": email, "env": labelstudio.env(), "tmp": tmp_path}
+    return {
+        "client": client,
+        "project": ls_project,
+        "docs": {d.raw_path: d for d in docs},
+        "versions": versions,
+        "email": email,
+        "env": labelstudio.env(),
+        "tmp": tmp_path,
+    }
 
 
 def annotations_of(client, project_id):
@@ -82,14 +96,25 @@ def expected_records(seed_path: Path, docs: dict[str, Document]):
             return start, start + len(item["text"])
 
         entities = [SpanRecord(e["id"], *locate(e), e["label"], e["text"]) for e in d["entities"]]
-        claims = [ClaimRecord(c["id"], *locate(c), c["text"], {
-                      "claim_type": c["claim_type"],
-                      "checkworthy": {True: "yes", False: "no"}.get(c["checkworthy"], c["checkworthy"]),
-                      "attribution": c["attribution"]})
-                  for c in d["claims"]]
+        claims = [
+            ClaimRecord(
+                c["id"],
+                *locate(c),
+                c["text"],
+                {
+                    "claim_type": c["claim_type"],
+                    "checkworthy": {True: "yes", False: "no"}.get(c["checkworthy"], c["checkworthy"]),
+                    "attribution": c["attribution"],
+                },
+            )
+            for c in d["claims"]
+        ]
         links = [SaidByLink(c["id"], c["said_by"]) for c in d["claims"] if c.get("said_by")]
-        out[docs[d["raw_path"]].id] = (sorted(entities, key=lambda s: (s.start, s.end)),
-                                      sorted(claims, key=lambda s: (s.start, s.end)), sorted(links, key=str))
+        out[docs[d["raw_path"]].id] = (
+            sorted(entities, key=lambda s: (s.start, s.end)),
+            sorted(claims, key=lambda s: (s.start, s.end)),
+            sorted(links, key=str),
+        )
     return out
 
 
@@ -105,8 +130,13 @@ def test_import_then_pull_gives_the_seed_and_a_rerun_adds_nothing(pushed):
     per_doc = annotations_of(p["client"], p["project"].id)
     assert {d: len(a) for d, a in per_doc.items()} == {d.id: 1 for d in p["docs"].values()}
 
-    result = pull(p["client"], p["project"].title, exports_dir=p["tmp"] / "exports", versions_dir=p["versions"],
-                  pseudonyms_file=p["tmp"] / "pseudonyms.json")
+    result = pull(
+        p["client"],
+        p["project"].title,
+        exports_dir=p["tmp"] / "exports",
+        versions_dir=p["versions"],
+        pseudonyms_file=p["tmp"] / "pseudonyms.json",
+    )
     assert result.counts["annotations"] == 2 and result.counts["annotators"] == 1
     expected = expected_records(SEED_FILE, p["docs"])
     records = load_annotations(exports_dir=p["tmp"] / "exports")
@@ -115,7 +145,7 @@ def test_import_then_pull_gives_the_seed_and_a_rerun_adds_nothing(pushed):
     # the emoji document's spans land on the right characters
     emoji = p["docs"]["seed-emoji.txt"]
     rec = next(r for r in records if r.doc_id == emoji.id)
-    assert [emoji.text[s.start:s.end] for s in rec.entities] == [s.text for s in rec.entities]
+    assert [emoji.text[s.start : s.end] for s in rec.entities] == [s.text for s in rec.entities]
     e3 = next(s for s in rec.entities if s.id == "e3")  # the 2nd "Russia": "said that Russia is ..."
     assert e3.start == EMOJI_TEXT.index("Russia", EMOJI_TEXT.index("Russia") + 1)
     assert "maintainer" not in (p["tmp"] / "exports" / result.snapshot.snapshot_id / "export.json").read_text()
@@ -123,8 +153,20 @@ def test_import_then_pull_gives_the_seed_and_a_rerun_adds_nothing(pushed):
 
 def test_cli_import_seed_and_rerun(pushed):
     p = pushed
-    cmd = [sys.executable, "-m", "newsclaims.cli", "annotate", "import-seed", str(SEED_FILE),
-           "--project", p["project"].title, "--annotator-email", p["email"], "--versions-dir", str(p["versions"])]
+    cmd = [
+        sys.executable,
+        "-m",
+        "newsclaims.cli",
+        "annotate",
+        "import-seed",
+        str(SEED_FILE),
+        "--project",
+        p["project"].title,
+        "--annotator-email",
+        p["email"],
+        "--versions-dir",
+        str(p["versions"]),
+    ]
     first = subprocess.run(cmd, env=p["env"], capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
     assert "2 annotation(s) created, 0 already there" in first.stdout
@@ -137,8 +179,9 @@ def test_cli_import_seed_and_rerun(pushed):
     changed["documents"][1]["entities"][0]["label"] = "GPE"
     changed_file = p["tmp"] / "changed.yaml"
     changed_file.write_text(yaml.safe_dump(changed, allow_unicode=True))
-    third = subprocess.run([*cmd[:5], str(changed_file), *cmd[6:]], env=p["env"], capture_output=True, text=True,
-                           timeout=300)
+    third = subprocess.run(
+        [*cmd[:5], str(changed_file), *cmd[6:]], env=p["env"], capture_output=True, text=True, timeout=300
+    )
     assert third.returncode == 1
     assert "1 left as is" in third.stdout and "already has a different annotation" in third.stdout
     per_doc = annotations_of(p["client"], p["project"].id)
@@ -157,8 +200,9 @@ def test_every_unresolvable_item_is_listed_and_nothing_is_imported(pushed):
     plain["claims"][0]["claim_type"] = "rumour"
     bad["documents"].append({"raw_path": "never-pushed.txt", "entities": [], "claims": []})
     with pytest.raises(SeedError) as err:
-        import_seed(p["client"], parse_seed(bad), p["project"].title, annotator_email=p["email"],
-                    versions_dir=p["versions"])
+        import_seed(
+            p["client"], parse_seed(bad), p["project"].title, annotator_email=p["email"], versions_dir=p["versions"]
+        )
     msg = str(err.value)
     assert "6 problem(s)" in msg and "nothing imported" in msg
     assert "seed-emoji.txt c2: said_by 'e2' names an entity that could not be resolved" in msg
@@ -176,19 +220,34 @@ def test_unknown_project_tells_to_push_first(labelstudio):
 
 
 def test_seed_file_parsing(tmp_path):
-    seed = parse_seed(yaml.safe_load("""
+    seed = parse_seed(
+        yaml.safe_load("""
 annotator: m1
 documents:
   - raw_path: a.txt
     claims:
       - {id: c1, text: "x", occurrence: 1, checkworthy: no}
-"""))
-    assert seed.annotator == "m1" and seed.documents[0].claims[0].attributes["checkworthy"] == "no"  # YAML's `no` is False
+""")
+    )
+    assert (
+        seed.annotator == "m1" and seed.documents[0].claims[0].attributes["checkworthy"] == "no"
+    )  # YAML's `no` is False
     with pytest.raises(SeedError) as err:
-        parse_seed({"annotator": "m1", "documents": [
-            {"raw_path": "a.txt", "entities": [{"id": "e1", "text": "x", "label": "ORG", "occurrence": 0},
-                                               {"id": "e2", "txt": "x", "label": "ORG"}]},
-            {"entities": []}]})
+        parse_seed(
+            {
+                "annotator": "m1",
+                "documents": [
+                    {
+                        "raw_path": "a.txt",
+                        "entities": [
+                            {"id": "e1", "text": "x", "label": "ORG", "occurrence": 0},
+                            {"id": "e2", "txt": "x", "label": "ORG"},
+                        ],
+                    },
+                    {"entities": []},
+                ],
+            }
+        )
     msg = str(err.value)
     assert "occurrence must be a positive integer" in msg and "unknown key(s) txt" in msg
     assert "document 2: needs raw_path" in msg

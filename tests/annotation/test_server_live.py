@@ -5,11 +5,12 @@ from __future__ import annotations
 import httpx
 
 
-
 def _form_post(client: httpx.Client, path: str, data: dict) -> httpx.Response:
     client.get(path)
     csrf = client.cookies.get("csrftoken")
-    return client.post(path, data={**data, "csrfmiddlewaretoken": csrf}, headers={"Referer": f"{client.base_url}{path}"})
+    return client.post(
+        path, data={**data, "csrfmiddlewaretoken": csrf}, headers={"Referer": f"{client.base_url}{path}"}
+    )
 
 
 def test_admin_login_works_and_sign_up_without_invite_is_refused(labelstudio):

@@ -12,8 +12,7 @@ import sys
 import pytest
 
 from newsclaims.annotation.server import ServerError, start_server, stop_server
-from newsclaims.annotation.settings import write_env_values
-from newsclaims.annotation.settings import SettingsError, load_settings
+from newsclaims.annotation.settings import SettingsError, load_settings, write_env_values
 
 
 def test_environment_wins_over_env_file_and_repr_masks_the_token(tmp_path):
@@ -34,7 +33,10 @@ def test_env_file_update_keeps_other_lines_and_is_private(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text("# mine\nHF_TOKEN=keep-me\nLABEL_STUDIO_URL=http://old\n")
     write_env_values(env_file, {"LABEL_STUDIO_URL": "http://127.0.0.1:9", "LABEL_STUDIO_API_KEY": "abc"})
-    assert env_file.read_text() == "# mine\nHF_TOKEN=keep-me\nLABEL_STUDIO_URL=http://127.0.0.1:9\nLABEL_STUDIO_API_KEY=abc\n"
+    assert (
+        env_file.read_text()
+        == "# mine\nHF_TOKEN=keep-me\nLABEL_STUDIO_URL=http://127.0.0.1:9\nLABEL_STUDIO_API_KEY=abc\n"
+    )
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == [".env"]
 
@@ -58,8 +60,12 @@ def test_missing_label_studio_install_is_a_clear_error(tmp_path):
 
 
 def test_status_of_a_data_dir_without_server(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "newsclaims.cli", "annotate", "server", "status", "--data-dir", str(tmp_path)],
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "newsclaims.cli", "annotate", "server", "status", "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 3 and "not running" in r.stdout
 
 

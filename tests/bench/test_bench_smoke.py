@@ -19,8 +19,9 @@ NEWSCLAIMS = Path(sys.executable).parent / "newsclaims"
 @pytest.mark.labelstudio  # its Label Studio stage starts a server of its own
 def test_small_bench_writes_every_stage_with_floor_measured_and_ratio(tmp_path):
     out = tmp_path / "results"
-    run = subprocess.run([str(NEWSCLAIMS), "bench", "--size", "small", "--out", str(out)],
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [str(NEWSCLAIMS), "bench", "--size", "small", "--out", str(out)], capture_output=True, text=True, timeout=600
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     (path,) = out.glob("*-small.json")
     result = json.loads(path.read_text(encoding="utf-8"))
@@ -40,9 +41,14 @@ def test_small_bench_writes_every_stage_with_floor_measured_and_ratio(tmp_path):
     assert "corpus.build_throughput" in run.stdout and str(path) in run.stdout  # the printed table
     # Label Studio and release stages: each case has a floor, a measured value and their ratio.
     cases = {(m["stage"], m["case"].split()[0]): m for m in result["stages"]}
-    for key in [("labelstudio.push_pull", "push"), ("labelstudio.push_pull", "re-push"),
-                ("labelstudio.push_pull", "pull"), ("release.build", f"{stages_release.SIZES['small'][0]}"),
-                ("release.load_dataset", "seconds,"), ("release.load_dataset", "peak")]:
+    for key in [
+        ("labelstudio.push_pull", "push"),
+        ("labelstudio.push_pull", "re-push"),
+        ("labelstudio.push_pull", "pull"),
+        ("release.build", f"{stages_release.SIZES['small'][0]}"),
+        ("release.load_dataset", "seconds,"),
+        ("release.load_dataset", "peak"),
+    ]:
         m = cases[key]
         assert m["floor"] > 0 and m["measured"] > 0 and m["ratio"] > 0 and m["floor_is"], key
     assert cases[("labelstudio.push_pull", "re-push")]["details"]["new_tasks"] == 0

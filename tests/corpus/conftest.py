@@ -11,6 +11,7 @@ from newsclaims import paths
 
 from .samples import SEED_000, SEED_002
 
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     d = paths.ROOT / "corpus" / "raw"

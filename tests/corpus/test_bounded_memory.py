@@ -28,7 +28,8 @@ from newsclaims.corpus.spool import Spool
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
-    max_leaves=20)
+    max_leaves=20,
+)
 
 
 def _streamed(value):
@@ -77,8 +78,15 @@ def test_merge_diff_is_the_set_diff(tmp_path_factory, before, after, changed):
 
 def test_raw_files_table_gives_back_the_same_files(tmp_path):
     raw = tmp_path / "raw"
-    for rel, data in {"a/b.txt": b"x" * 7, "a/b.txt.meta.json": b"{}", "c.html": b"<p>", "d.jsonl": b"",
-                      "\u00e9t\u00e9/\u65e5\u672c.txt": b"yy", "notes.md": b"n", "sources.csv": b"path\n"}.items():
+    for rel, data in {
+        "a/b.txt": b"x" * 7,
+        "a/b.txt.meta.json": b"{}",
+        "c.html": b"<p>",
+        "d.jsonl": b"",
+        "\u00e9t\u00e9/\u65e5\u672c.txt": b"yy",
+        "notes.md": b"n",
+        "sources.csv": b"path\n",
+    }.items():
         (raw / rel).parent.mkdir(parents=True, exist_ok=True)
         (raw / rel).write_bytes(data)
     (raw / "outside.txt").symlink_to(tmp_path / "elsewhere.txt")
@@ -90,12 +98,17 @@ def test_raw_files_table_gives_back_the_same_files(tmp_path):
     for i, f in enumerate(table):
         table.set_sha256(i, f.sha256())
     inputs = list(table.inputs())
-    assert [(i.path, i.sha256, i.bytes, i.role) for i in inputs] == [(f.rel, f.sha256(), f.size, f.role) for f in listed]
+    assert [(i.path, i.sha256, i.bytes, i.role) for i in inputs] == [
+        (f.rel, f.sha256(), f.size, f.role) for f in listed
+    ]
     assert any(i.sha256 is None for i in inputs)  # the link outside the raw dir
     # The digest is the one json.dumps of the whole payload gives.
     s = BuildSettings()
-    payload = {"normalizer_version": NORMALIZER_VERSION, "settings": s.recorded(),
-               "inputs": [[i.path, i.sha256] for i in inputs]}
+    payload = {
+        "normalizer_version": NORMALIZER_VERSION,
+        "settings": s.recorded(),
+        "inputs": [[i.path, i.sha256] for i in inputs],
+    }
     expected = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
     assert input_digest(table, s) == expected
 
@@ -121,12 +134,25 @@ def test_spool_gives_lines_back_in_python_sort_order(tmp_path):
 def _drafts(n: int, every: int = 50):
     for i in range(n):
         text = f"Report {i}: the council met on day {i % 97} and approved {i * 7 % 1000} projects for district {i}."
-        doc = Document(f"nc-{i:016x}", text, f"{i:06d}.txt", "0" * 64, hashlib.sha256(text.encode()).hexdigest(),
-                       paragraphs=[Paragraph(0, len(text))], language="en")
+        doc = Document(
+            f"nc-{i:016x}",
+            text,
+            f"{i:06d}.txt",
+            "0" * 64,
+            hashlib.sha256(text.encode()).hexdigest(),
+            paragraphs=[Paragraph(0, len(text))],
+            language="en",
+        )
         yield Draft(doc, None, signature=None)
         if i % every == 0:  # an exact duplicate of it, and an id seen before
-            dup = Document(f"nc-{i + 10**9:016x}", text, f"dup-{i}.txt", "0" * 64, doc.text_sha256,
-                           paragraphs=[Paragraph(0, len(text))])
+            dup = Document(
+                f"nc-{i + 10**9:016x}",
+                text,
+                f"dup-{i}.txt",
+                "0" * 64,
+                doc.text_sha256,
+                paragraphs=[Paragraph(0, len(text))],
+            )
             yield Draft(dup, None, signature=None)
             yield Draft(doc, None, signature=None)
 
@@ -141,8 +167,10 @@ def test_deduplicate_rejects_duplicates_and_repeated_ids(tmp_path):
         spool.close()
     assert len(lines) == 30
     reasons = sorted((r.reason, r.raw_path, r.duplicate_of) for r in result.rejects)
-    assert reasons == sorted([("duplicate", f"dup-{i}.txt", f"nc-{i:016x}") for i in range(0, 30, 10)]
-                             + [("id_collision", f"{i:06d}.txt", None) for i in range(0, 30, 10)])
+    assert reasons == sorted(
+        [("duplicate", f"dup-{i}.txt", f"nc-{i:016x}") for i in range(0, 30, 10)]
+        + [("id_collision", f"{i:06d}.txt", None) for i in range(0, 30, 10)]
+    )
 
 
 def _peak_of_deduplicate(tmp_path, n: int) -> int:

@@ -34,9 +34,11 @@ HTML = """<!doctype html><html><head><title>Talks stall in Geneva | The Daily Wi
 
 
 def _article(n: int) -> str:
-    return (f"Report number {n}: the regional council met on Monday to discuss the budget for the coming year. "
-            f"Members approved {n + 3} new projects and rejected a proposal to raise local taxes. "
-            "The mayor said the decisions would help schools and hospitals across the district.")
+    return (
+        f"Report number {n}: the regional council met on Monday to discuss the budget for the coming year. "
+        f"Members approved {n + 3} new projects and rejected a proposal to raise local taxes. "
+        "The mayor said the decisions would help schools and hospitals across the district."
+    )
 
 
 @pytest.fixture
@@ -60,18 +62,30 @@ def messy_raw(raw_dir, tmp_path):
     (r / "page.html").write_text(HTML, encoding="utf-8")
     (r / "page.html.meta.json").write_text(json.dumps({"license": "CC-BY-4.0", "retrieved": "2025-09-25"}))
     (r / "records.jsonl").write_text(
-        json.dumps({"id": "a", "text": _article(4), "title": "Council budget", "url": "https://x.example/a",
-                    "date": "2025-09-20T10:00:00Z"}) + "\n"
-        + "this is not json\n"
-        + json.dumps({"id": "b", "title": "no text field"}) + "\n"
-        + json.dumps({"id": "a", "text": "Same key again."}) + "\n"
+        json.dumps(
+            {
+                "id": "a",
+                "text": _article(4),
+                "title": "Council budget",
+                "url": "https://x.example/a",
+                "date": "2025-09-20T10:00:00Z",
+            }
+        )
         + "\n"
-        + json.dumps({"text": _article(5), "date": "last Tuesday"}) + "\n",
+        + "this is not json\n"
+        + json.dumps({"id": "b", "title": "no text field"})
+        + "\n"
+        + json.dumps({"id": "a", "text": "Same key again."})
+        + "\n"
+        + "\n"
+        + json.dumps({"text": _article(5), "date": "last Tuesday"})
+        + "\n",
         encoding="utf-8",
     )
     (r / "broken.meta.json").write_text("{not json")
-    (r / "sources.csv").write_text("path,url,outlet,license,retrieved\n"
-                                   f"{SEED_002},https://example.org/002,Example Outlet,,2025-09-24\n")
+    (r / "sources.csv").write_text(
+        f"path,url,outlet,license,retrieved\n{SEED_002},https://example.org/002,Example Outlet,,2025-09-24\n"
+    )
     outside = tmp_path / "outside.txt"
     outside.write_text("secret text outside the raw folder", encoding="utf-8")
     os.symlink(outside, r / "link.txt")
@@ -243,16 +257,20 @@ def test_nothing_changed_writes_nothing(raw_dir, out_dir):
 def test_next_version_has_parent_diff_and_stable_ids(raw_dir, out_dir):
     build_corpus(raw_dir, out_dir)
     v1 = {d.id: d for d in load_documents("v1", out_dir)}
-    (raw_dir / SEED_000).write_text((raw_dir / SEED_000).read_text(encoding="utf-8") + "\nOne more line.\n",
-                                    encoding="utf-8")
+    (raw_dir / SEED_000).write_text(
+        (raw_dir / SEED_000).read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8"
+    )
     (raw_dir / SEED_002).unlink()
     (raw_dir / "new.txt").write_text(_article(9), encoding="utf-8")
     summary = build_corpus(raw_dir, out_dir)
     assert summary.version == "v2" and summary.parent == "v1"
     m = read_manifest("v2", out_dir)
     assert m["parent"] == "v1"
-    assert m["diff"] == {"added": [document_id("new.txt")], "removed": [document_id(SEED_002)],
-                         "changed": [document_id(SEED_000)]}
+    assert m["diff"] == {
+        "added": [document_id("new.txt")],
+        "removed": [document_id(SEED_002)],
+        "changed": [document_id(SEED_000)],
+    }
     v2 = {d.id: d for d in load_documents("v2", out_dir)}
     assert v2[document_id(SEED_000)].text.endswith("One more line.")
     assert v1[document_id(SEED_000)].id == document_id(SEED_000)

@@ -60,8 +60,11 @@ def _many_articles(raw: Path, n: int) -> None:
 def test_a_killed_build_leaves_no_partial_version(raw_dir, out_dir):
     articles = 400
     _many_articles(raw_dir, articles)
-    proc = subprocess.Popen([str(NEWSCLAIMS), "corpus", "build", "--raw", str(raw_dir), "--out", str(out_dir)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(NEWSCLAIMS), "corpus", "build", "--raw", str(raw_dir), "--out", str(out_dir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     try:
         # Kill once documents are being processed into the version directory (its spool has grown).

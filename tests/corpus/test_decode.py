@@ -1,6 +1,7 @@
 import pytest
 
 from newsclaims.corpus.decode import Decoded, DecodeFailure, decode_bytes
+
 from .samples import FOREIGN
 
 

@@ -25,8 +25,10 @@ FILES = ("documents.jsonl", "rejects.jsonl", "manifest.json")
 
 @pytest.fixture(scope="module")
 def cluster():
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c, \
-            Client(c) as client:
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c,
+        Client(c) as client,
+    ):
         yield c.scheduler_address, client
 
 
@@ -47,8 +49,9 @@ def test_dask_build_is_byte_identical_to_the_local_build(messy_raw, tmp_path, cl
     local, dask = tmp_path / "local", tmp_path / "dask"
     build_corpus(messy_raw, local, settings=BuildSettings(max_bytes=MAX_BYTES))
     with get_task_stream(client) as tasks:
-        summary = build_corpus(messy_raw, dask, settings=BuildSettings(max_bytes=MAX_BYTES, engine="dask",
-                                                                       scheduler=address))
+        summary = build_corpus(
+            messy_raw, dask, settings=BuildSettings(max_bytes=MAX_BYTES, engine="dask", scheduler=address)
+        )
     # The per-file steps ran as cluster tasks: one per chunk of files.
     ran = [t for t in tasks.data if t["key"].startswith("run_chunk")]
     assert len(ran) == math.ceil(summary.raw_files / executors.CHUNK_FILES)
@@ -71,8 +74,9 @@ def test_small_tasks_keep_file_order_across_workers(messy_raw, tmp_path, cluster
     local, dask = tmp_path / "local", tmp_path / "dask"
     build_corpus(messy_raw, local, settings=BuildSettings(max_bytes=MAX_BYTES, workers=2))
     with get_task_stream(client) as tasks:
-        summary = build_corpus(messy_raw, dask, settings=BuildSettings(max_bytes=MAX_BYTES, engine="dask",
-                                                                       scheduler=address))
+        summary = build_corpus(
+            messy_raw, dask, settings=BuildSettings(max_bytes=MAX_BYTES, engine="dask", scheduler=address)
+        )
     ran = [t for t in tasks.data if t["key"].startswith("run_chunk")]
     assert len(ran) == summary.raw_files and len({t["worker"] for t in ran}) == 2
     assert _outputs(dask) == _outputs(local)
@@ -101,19 +105,41 @@ def test_cli_engine_dask_starts_a_local_cluster_and_writes_the_same_bytes(messy_
     common = ["corpus", "build", "--raw", str(messy_raw), "--max-bytes", str(MAX_BYTES)]
     run = subprocess.run([str(NEWSCLAIMS), *common, "--out", str(local)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
-    run = subprocess.run([str(NEWSCLAIMS), *common, "--out", str(dask), "--engine", "dask", "--workers", "2"],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [str(NEWSCLAIMS), *common, "--out", str(dask), "--engine", "dask", "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert f"corpus v1 written to {dask / 'v1'}" in run.stdout
     assert _outputs(dask) == _outputs(local)
 
 
 def test_cli_refuses_an_unknown_engine_and_scheduler_without_dask(raw_dir, out_dir):
-    ray = subprocess.run([str(NEWSCLAIMS), "corpus", "build", "--raw", str(raw_dir), "--out", str(out_dir),
-                          "--engine", "ray"], capture_output=True, text=True, timeout=60)
+    ray = subprocess.run(
+        [str(NEWSCLAIMS), "corpus", "build", "--raw", str(raw_dir), "--out", str(out_dir), "--engine", "ray"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert ray.returncode == 2 and "invalid choice: 'ray'" in ray.stderr
-    lone = subprocess.run([str(NEWSCLAIMS), "corpus", "build", "--raw", str(raw_dir), "--out", str(out_dir),
-                           "--scheduler", "tcp://127.0.0.1:8786"], capture_output=True, text=True, timeout=60)
+    lone = subprocess.run(
+        [
+            str(NEWSCLAIMS),
+            "corpus",
+            "build",
+            "--raw",
+            str(raw_dir),
+            "--out",
+            str(out_dir),
+            "--scheduler",
+            "tcp://127.0.0.1:8786",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert lone.returncode != 0 and "--scheduler needs --engine dask" in lone.stderr
     assert "Traceback" not in lone.stderr and not out_dir.exists()
 

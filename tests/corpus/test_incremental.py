@@ -60,8 +60,9 @@ def test_rebuild_on_a_parent_equals_a_build_from_scratch(messy_raw, tmp_path, la
     first_record["text"] += " The council will meet again in March."
     (raw / "records.jsonl").write_text("\n".join([json.dumps(first_record), *records[1:]]) + "\n", encoding="utf-8")
     (raw / "sub dir" / "report.txt").unlink()
-    (raw / "Москва.txt").write_text("Совет утвердил бюджет на следующий год после долгого обсуждения. " * 3,
-                                    encoding="utf-8")
+    (raw / "Москва.txt").write_text(
+        "Совет утвердил бюджет на следующий год после долгого обсуждения. " * 3, encoding="utf-8"
+    )
 
     language_calls.clear()
     second = build_corpus(raw, incremental, settings=BuildSettings(max_bytes=MAX_BYTES, workers=workers))
@@ -77,8 +78,11 @@ def test_rebuild_on_a_parent_equals_a_build_from_scratch(messy_raw, tmp_path, la
     assert _outputs(incremental, "v2") == _outputs(scratch, "v1")
     rejects = [json.loads(line) for line in _outputs(incremental, "v2")[1].splitlines()]
     assert any(r["reason"] == "duplicate" and r["raw_path"] == SEED_002 for r in rejects)
-    near = [json.loads(line) for line in _outputs(incremental, "v2")[0].splitlines()
-            if json.loads(line)["raw_path"] == "wire.txt"]
+    near = [
+        json.loads(line)
+        for line in _outputs(incremental, "v2")[0].splitlines()
+        if json.loads(line)["raw_path"] == "wire.txt"
+    ]
     assert [n["similarity"] >= 0.8 for n in near[0]["near_duplicates"]] == [True]
 
 

@@ -17,7 +17,7 @@ WORDS = "council budget minister talks ceasefire border prices energy court vote
 def _texts(seed: int) -> list[str]:
     rng = random.Random(seed)
     texts = []
-    for i in range(120):
+    for _ in range(120):
         if texts and rng.random() < 0.35:  # a near copy of an earlier text: a few words changed
             words = rng.choice(texts).split()
             for _ in range(rng.randint(0, max(1, len(words) // 25))):
@@ -77,8 +77,26 @@ def _reference_signature(text: str):
     return m.hashvalues
 
 
-_WORDS = st.sampled_from(["the", "council", "met", "Straße", "İstanbul", "ﬁnal", "совет", "бюджет", "東京", "42",
-                          "x", "ǅemal", "café", "naïve", "ΣΊΣΥΦΟΣ", "😀"])
+_WORDS = st.sampled_from(
+    [
+        "the",
+        "council",
+        "met",
+        "Straße",
+        "İstanbul",
+        "ﬁnal",
+        "совет",
+        "бюджет",
+        "東京",
+        "42",
+        "x",
+        "ǅemal",
+        "café",
+        "naïve",
+        "ΣΊΣΥΦΟΣ",
+        "😀",
+    ]
+)
 _SEPARATORS = st.sampled_from([" ", "\n", ", ", " — ", "...", "\n\n", "-"])
 
 

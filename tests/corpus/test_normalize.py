@@ -88,8 +88,10 @@ def test_arbitrary_bytes_never_raise(data):
 
 
 # ---- the fast paths (issue 5) must not change what normalize_text returns ------------------
-_MOJIBAKE_PRONE = st.sampled_from(list("ÃÂâ€™œž\x80\x85\x9d\r\u2028\ufeff\u206a\ufffc\x1b[\x0b\x0c\t\n ") +
-                                  ["Ã ", "â€œ", "Ð¿Ñ€Ð¸", "РїСЂРё", "e\u0301", "\ud83d", "\ud83d\ude00", "\x1b[31m"])
+_MOJIBAKE_PRONE = st.sampled_from(
+    list("ÃÂâ€™œž\x80\x85\x9d\r\u2028\ufeff\u206a\ufffc\x1b[\x0b\x0c\t\n ")
+    + ["Ã ", "â€œ", "Ð¿Ñ€Ð¸", "РїСЂРё", "e\u0301", "\ud83d", "\ud83d\ude00", "\x1b[31m"]
+)
 _TEXTS = st.lists(st.one_of(st.text(max_size=8), _MOJIBAKE_PRONE), max_size=30).map("".join)
 
 
@@ -116,8 +118,10 @@ def test_control_regex_removes_exactly_cc_cs_and_noncharacters(text):
 
 
 # ftfy's badness regex is tried only near non-ASCII characters (normalize.looks_bad).
-_BADNESS_PRONE = st.sampled_from(list("ab Z.,!?\n\t ÃÂÎÐØÙ€œŠš¢£Ÿž\xa0\xad®©°·»–—´ВГРСўЂΒΓΞΟβāà²µ√≈‚Äâó×Œ“”‘’•«¦¤¨¬¯¸ƒ\x85\x9fаж")
-                                 + ["Ã©", "â€™", "вЂ", "ГўВЂВ", "√±", "Ã ", "a Â ", "\u2028"])
+_BADNESS_PRONE = st.sampled_from(
+    list("ab Z.,!?\n\t ÃÂÎÐØÙ€œŠš¢£Ÿž\xa0\xad®©°·»–—´ВГРСўЂΒΓΞΟβāà²µ√≈‚Äâó×Œ“”‘’•«¦¤¨¬¯¸ƒ\x85\x9fаж")
+    + ["Ã©", "â€™", "вЂ", "ГўВЂВ", "√±", "Ã ", "a Â ", "\u2028"]
+)
 _BADNESS_TEXTS = st.lists(st.one_of(st.text(max_size=12), _BADNESS_PRONE), max_size=40).map("".join)
 
 
@@ -148,9 +152,13 @@ def test_badness_is_found_far_from_the_start_and_between_ascii():
 
 
 # Texts that pass the layout pre-check must be exactly those the layout steps leave alone.
-_LAYOUT_PRONE = st.sampled_from(list("ab Z.\n\t\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2003\u3000\u2028\u2029\x00\x7f\x9f"
-                                     "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\ufe0fé\u0301😀“—")
-                                + ["\n\n", "\n\n\n", "  ", "\r\n", "😀\u200d😀"])
+_LAYOUT_PRONE = st.sampled_from(
+    list(
+        "ab Z.\n\t\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2003\u3000\u2028\u2029\x00\x7f\x9f"
+        "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\ufe0fé\u0301😀“—"
+    )
+    + ["\n\n", "\n\n\n", "  ", "\r\n", "😀\u200d😀"]
+)
 _LAYOUT_TEXTS = st.lists(st.one_of(st.text(max_size=6), _LAYOUT_PRONE), max_size=30).map("".join)
 
 

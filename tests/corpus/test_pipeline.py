@@ -107,8 +107,20 @@ def test_step_counts_add_up_on_the_messy_folder(messy_raw, tmp_path):  # noqa: F
     out = tmp_path / "versions"
     summary = build_corpus(messy_raw, out, settings=BuildSettings(max_bytes=MAX_BYTES))
     steps = {s.name: s for s in summary.steps}
-    assert list(steps) == ["read", "decode", "extract_html", "normalize", "extract_header", "segment",
-                           "apply_metadata", "detect_language", "sign", "validate", "dedup", "write"]
+    assert list(steps) == [
+        "read",
+        "decode",
+        "extract_html",
+        "normalize",
+        "extract_header",
+        "segment",
+        "apply_metadata",
+        "detect_language",
+        "sign",
+        "validate",
+        "dedup",
+        "write",
+    ]
     assert steps["read"].items_in == _files_under(messy_raw)
     for s in summary.steps[1:]:
         assert s.items_in == s.items_out + s.rejects, s
@@ -118,8 +130,12 @@ def test_step_counts_add_up_on_the_messy_folder(messy_raw, tmp_path):  # noqa: F
     # From the fixture: notes.docx, big.txt, the link, broken.meta.json and three bad records are
     # refused when read; image.txt, nul.txt and undecodable.txt when decoded; empty.txt and
     # whitespace.txt on normalizing; the copy of seed 000 in dedup.
-    assert (steps["read"].rejects, steps["decode"].rejects, steps["normalize"].rejects, steps["dedup"].rejects) \
-        == (7, 3, 2, 1)
+    assert (steps["read"].rejects, steps["decode"].rejects, steps["normalize"].rejects, steps["dedup"].rejects) == (
+        7,
+        3,
+        2,
+        1,
+    )
     assert sum(s.rejects for s in summary.steps) == len(load_rejects("v1", out))
     assert steps["write"].items_out == read_manifest("v1", out)["counts"]["documents"] == summary.accepted
     assert all(s.seconds >= 0 for s in summary.steps)
@@ -151,15 +167,30 @@ def test_every_reason_that_can_be_written_is_an_enum_member():
     for where, reason in written:
         # Either a member spelled out, or passed on from a typed field (DecodeFailure.reason) or parameter.
         prefix, _, member = reason.partition(".")
-        assert (prefix in ("R", "RejectReason") and member in RejectReason.__members__) \
-            or reason in ("reason", "decoded.reason"), (where, reason)
+        assert (prefix in ("R", "RejectReason") and member in RejectReason.__members__) or reason in (
+            "reason",
+            "decoded.reason",
+        ), (where, reason)
     spelled = {reason.partition(".")[2] for _, reason in written if "." in reason and not reason.startswith("decoded")}
     assert spelled == set(RejectReason.__members__)  # and no member is left unused
     # The strings in rejects.jsonl, as every version so far has them.
     assert {r.value for r in RejectReason} == {
-        "bad_sidecar", "symlink_outside_raw", "unknown_extension", "too_large", "unreadable", "bad_record",
-        "duplicate_record_id", "empty", "binary", "nul_bytes", "undecodable", "no_main_text", "invalid_document",
-        "id_collision", "duplicate"}
+        "bad_sidecar",
+        "symlink_outside_raw",
+        "unknown_extension",
+        "too_large",
+        "unreadable",
+        "bad_record",
+        "duplicate_record_id",
+        "empty",
+        "binary",
+        "nul_bytes",
+        "undecodable",
+        "no_main_text",
+        "invalid_document",
+        "id_collision",
+        "duplicate",
+    }
     for reason in RejectReason:
         record = Reject("x.txt", reason).to_dict()
         assert type(record["reason"]) is str and Reject.from_dict(record).reason is reason

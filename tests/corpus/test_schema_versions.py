@@ -14,8 +14,13 @@ from newsclaims.corpus.versions import latest_version, list_versions, load_docum
 def _doc(**changes) -> Document:
     text = "A valid document.\nSecond line."
     fields = dict(
-        id="nc-0123456789abcdef", text=text, raw_path="a.txt", raw_sha256="0" * 64,
-        text_sha256=hashlib.sha256(text.encode()).hexdigest(), language="en", date="2025-09-23",
+        id="nc-0123456789abcdef",
+        text=text,
+        raw_path="a.txt",
+        raw_sha256="0" * 64,
+        text_sha256=hashlib.sha256(text.encode()).hexdigest(),
+        language="en",
+        date="2025-09-23",
         paragraphs=[Paragraph(0, 17), Paragraph(18, 30)],
     )
     fields.update(changes)

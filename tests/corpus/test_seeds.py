@@ -70,8 +70,10 @@ def test_seed_002_headings_and_list_items_are_recognized(seed_docs):
 
 def test_seed_titles_are_derived_and_marked_as_such(seed_docs):
     d0, d2 = seed_docs[SEED_000], seed_docs[SEED_002]
-    assert d2.title == ("Russia has reaffirmed its commitment to Russia Ukraine peace talks, while accusing "
-                        "Kiev of violating ceasefires and obstructing meaningful negotiations.")
+    assert d2.title == (
+        "Russia has reaffirmed its commitment to Russia Ukraine peace talks, while accusing "
+        "Kiev of violating ceasefires and obstructing meaningful negotiations."
+    )
     assert d2.title_source == d0.title_source == "first_sentence"
     assert d0.title.startswith("Ambassador of Russia to Pakistan, Albert P. Khorev") and d0.title.endswith("…")
     assert len(d0.title) <= 160

@@ -56,8 +56,10 @@ def test_headings_list_items_and_paragraphs():
 
 
 def test_hard_wrapped_block_is_one_paragraph():
-    text = ("This is a hard wrapped paragraph that goes on and on\nacross several lines because "
-            "someone used an email\nclient with a fixed width of about fifty characters.\n\nSecond one.")
+    text = (
+        "This is a hard wrapped paragraph that goes on and on\nacross several lines because "
+        "someone used an email\nclient with a fixed width of about fifty characters.\n\nSecond one."
+    )
     assert _kinds(text) == [("paragraph", text.split("\n\n")[0]), ("paragraph", "Second one.")]
 
 
@@ -76,8 +78,11 @@ def test_title_is_the_first_sentence_without_breaking_at_initials():
     text = "Albert P. Khorev spoke on Tuesday. He said more."
     assert derive_title(text, segment(text)) == ("Albert P. Khorev spoke on Tuesday.", "first_sentence")
 
+
 _LINES = st.lists(
-    st.one_of(st.text(max_size=80), st.sampled_from(["", "- item", "A Heading", "Sentence one. Two.", "ISLAMABAD — X"])),
+    st.one_of(
+        st.text(max_size=80), st.sampled_from(["", "- item", "A Heading", "Sentence one. Two.", "ISLAMABAD — X"])
+    ),
     max_size=12,
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from newsclaims.release.agreement import measure_agreement, overlap_f1
 from newsclaims.schemas.taxonomy import load_taxonomy
 
@@ -165,9 +166,9 @@ def _overlap_f1_by_definition(a, b):
 
 
 _spans = st.sets(
-    st.tuples(st.sampled_from(["d1", "d2"]), st.integers(0, 12), st.integers(1, 6), st.sampled_from(["PERSON", "ORG"])).map(
-        lambda t: (t[0], t[1], t[1] + t[2], t[3])
-    ),
+    st.tuples(
+        st.sampled_from(["d1", "d2"]), st.integers(0, 12), st.integers(1, 6), st.sampled_from(["PERSON", "ORG"])
+    ).map(lambda t: (t[0], t[1], t[1] + t[2], t[3])),
     max_size=8,
 )
 

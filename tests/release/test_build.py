@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from newsclaims.cli import main
 from newsclaims.fsutil import sha256_file
 from newsclaims.release import plots

@@ -27,16 +27,31 @@ pytestmark = pytest.mark.labelstudio
 REPO = Path(__file__).resolve().parents[2]
 NEWSCLAIMS = Path(sys.executable).parent / "newsclaims"
 
-RAW = ("MOSCOW — Russia said on Tuesday that its forces had used Iskander missiles only against military "
-       "targets. Officials in Kyiv disputed the account.\n")
+RAW = (
+    "MOSCOW — Russia said on Tuesday that its forces had used Iskander missiles only against military "
+    "targets. Officials in Kyiv disputed the account.\n"
+)
 SPEAKER, WEAPON_TEXT = "Russia", "Iskander missiles"
 CLAIM = "its forces had used Iskander missiles only against military targets"
 # The new pieces, as a maintainer would add them to the taxonomy.
-NEW_LABEL = {"name": "WEAPON", "description": "A named weapon or weapon system.",
-             "example": "the army fired [Iskander missiles]", "color": "#6d597a"}
-NEW_ATTRIBUTE = {"name": "evidence", "description": "Does the article give evidence for the claim?", "values": [
-    {"name": "cited", "description": "The article cites a source or a document.", "example": "according to the report"},
-    {"name": "none_given", "description": "No evidence is given.", "example": "Russia said ..."}]}
+NEW_LABEL = {
+    "name": "WEAPON",
+    "description": "A named weapon or weapon system.",
+    "example": "the army fired [Iskander missiles]",
+    "color": "#6d597a",
+}
+NEW_ATTRIBUTE = {
+    "name": "evidence",
+    "description": "Does the article give evidence for the claim?",
+    "values": [
+        {
+            "name": "cited",
+            "description": "The article cites a source or a document.",
+            "example": "according to the report",
+        },
+        {"name": "none_given", "description": "No evidence is given.", "example": "Russia said ..."},
+    ],
+}
 NEW_TARGET = "GPE"
 ANNOTATED = {"claim_type": "event", "checkworthy": "yes", "attribution": "reported_speech", "evidence": "none_given"}
 
@@ -55,23 +70,37 @@ def extended_checkout(tmp: Path) -> Path:
     shutil.copy(REPO / "annotation" / "GUIDELINES.md", root / "annotation")
     (root / "pyproject.toml").write_text("[project]\nname = 'scratch'\n", encoding="utf-8")
     (root / "corpus" / "raw" / "iskander.txt").write_text(RAW, encoding="utf-8")
-    (root / "corpus" / "raw" / "iskander.txt.meta.json").write_text(json.dumps({
-        "title": "Moscow on its strikes", "outlet": "Wire One", "date": "2025-09-01",
-        "url": "https://example.org/iskander"}), encoding="utf-8")
+    (root / "corpus" / "raw" / "iskander.txt.meta.json").write_text(
+        json.dumps(
+            {
+                "title": "Moscow on its strikes",
+                "outlet": "Wire One",
+                "date": "2025-09-01",
+                "url": "https://example.org/iskander",
+            }
+        ),
+        encoding="utf-8",
+    )
     return root
 
 
 def run(root: Path, env: dict[str, str], *args: str) -> str:
-    cli = subprocess.run([str(NEWSCLAIMS), *args], cwd=root, env=env, capture_output=True, text=True, timeout=600,
-                         check=False)  # the assertion below shows the output
+    cli = subprocess.run(
+        [str(NEWSCLAIMS), *args], cwd=root, env=env, capture_output=True, text=True, timeout=600, check=False
+    )  # the assertion below shows the output
     assert cli.returncode == 0, f"newsclaims {' '.join(args)} failed:\n{cli.stdout}{cli.stderr}"
     return cli.stdout
 
 
 def span(region_id: str, control: str, label: str, text: str, needle: str) -> dict:
     start = text.index(needle)
-    return {"id": region_id, "from_name": control, "to_name": "text", "type": "labels",
-            "value": {"start": start, "end": start + len(needle), "text": needle, "labels": [label]}}
+    return {
+        "id": region_id,
+        "from_name": control,
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": start, "end": start + len(needle), "text": needle, "labels": [label]},
+    }
 
 
 def test_new_attribute_label_and_relation_target_reach_the_release(labelstudio, tmp_path, hf_cache):
@@ -91,13 +120,22 @@ def test_new_attribute_label_and_relation_target_reach_the_release(labelstudio, 
         assert 'name="evidence"' in client.projects.get(id=project.id).label_config
         (task,) = client.tasks.list(project=project.id, fields="all")
         claim = span("c1", "claims", "CLAIM", doc.text, CLAIM)
-        result = [span("e1", "entities", NEW_TARGET, doc.text, SPEAKER),
-                  span("e2", "entities", NEW_LABEL["name"], doc.text, WEAPON_TEXT), claim]
-        result += [{"id": "c1", "from_name": name, "to_name": "text", "type": "choices",
-                    "value": {"start": claim["value"]["start"], "end": claim["value"]["end"], "choices": [value]}}
-                   for name, value in ANNOTATED.items()]
-        result.append({"from_id": "c1", "to_id": "e1", "type": "relation", "direction": "right",
-                       "labels": ["said_by"]})
+        result = [
+            span("e1", "entities", NEW_TARGET, doc.text, SPEAKER),
+            span("e2", "entities", NEW_LABEL["name"], doc.text, WEAPON_TEXT),
+            claim,
+        ]
+        result += [
+            {
+                "id": "c1",
+                "from_name": name,
+                "to_name": "text",
+                "type": "choices",
+                "value": {"start": claim["value"]["start"], "end": claim["value"]["end"], "choices": [value]},
+            }
+            for name, value in ANNOTATED.items()
+        ]
+        result.append({"from_id": "c1", "to_id": "e1", "type": "relation", "direction": "right", "labels": ["said_by"]})
         client.annotations.create(id=task.id, result=result, was_cancelled=False, ground_truth=False)
 
         pulled = run(root, env, "annotate", "pull", "--project", title)
@@ -132,7 +170,9 @@ def test_new_attribute_label_and_relation_target_reach_the_release(labelstudio, 
     assert NEW_LABEL["name"] in label.names
     (row,) = split
     assert sorted((s["text"], label.int2str(s["label"])) for s in row["entities"]) == [
-        (WEAPON_TEXT, NEW_LABEL["name"]), (SPEAKER, NEW_TARGET)]
+        (WEAPON_TEXT, NEW_LABEL["name"]),
+        (SPEAKER, NEW_TARGET),
+    ]
     ner = datasets.load_dataset(release, "ner", cache_dir=str(hf_cache))
     (split,) = ner.values()
     tags = split.features["ner_tags"].feature

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from datasets import ClassLabel
+from pandera.errors import SchemaErrors
+
 from newsclaims.schemas import features, tables
 from newsclaims.schemas.taxonomy import load_taxonomy, parse_taxonomy
-from pandera.errors import SchemaErrors
 
 from .builders import REPO_TAXONOMY
 

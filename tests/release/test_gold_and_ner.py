@@ -113,12 +113,12 @@ def _bio_tags_by_scanning(text, spans):
     """The definition: a token is in a span if they overlap; earlier, then longer spans win."""
     matches = list(TOKEN_RE.finditer(text))
     tags = ["O"] * len(matches)
-    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start), s.label)):
-        inside = [i for i, m in enumerate(matches) if m.start() < span.end and span.start < m.end()]
+    for gold_span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start), s.label)):
+        inside = [i for i, m in enumerate(matches) if m.start() < gold_span.end and gold_span.start < m.end()]
         if inside and all(tags[i] == "O" for i in inside):
-            tags[inside[0]] = f"B-{span.label}"
+            tags[inside[0]] = f"B-{gold_span.label}"
             for i in inside[1:]:
-                tags[i] = f"I-{span.label}"
+                tags[i] = f"I-{gold_span.label}"
     return tags
 
 
@@ -151,8 +151,17 @@ def test_bio_tags_from_spans_and_overlaps():
     ]
 
 
-@given(st.lists(st.builds(GoldSpan, st.integers(0, 5), st.integers(0, 5), st.sampled_from(["ORG", "PERSON"]),
-                          st.sampled_from(["a", "b"]))))
+@given(
+    st.lists(
+        st.builds(
+            GoldSpan,
+            st.integers(0, 5),
+            st.integers(0, 5),
+            st.sampled_from(["ORG", "PERSON"]),
+            st.sampled_from(["a", "b"]),
+        )
+    )
+)
 def test_gold_span_sort_key_is_the_dataclass_order(spans):
     from newsclaims.release.gold_types import span_order as _order
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from newsclaims.annotation.conflicts import conflicts_jsonl, find_conflicts, DocumentConflict
+from newsclaims.annotation.conflicts import DocumentConflict, conflicts_jsonl, find_conflicts
 from newsclaims.annotation.export_parser import parse_task
 from newsclaims.annotation.status import progress
 from newsclaims.release.gold import adjudicate
@@ -24,12 +24,24 @@ OTHER = make_document("s", "The council met on Monday.")
 def _pair(**second):
     """Two annotators of DOC; the second one's claim_type / claim boundary may differ."""
     ana = span(DOC, "Ana Ruiz", "PERSON", "p")
-    first = record(DOC, "annotator-1", 1, entities=[ana], claims=[claim(DOC, "the city hired 300 nurses", "c",
-                                                                         "quantity")], said_by=[("c", "p")])
+    first = record(
+        DOC,
+        "annotator-1",
+        1,
+        entities=[ana],
+        claims=[claim(DOC, "the city hired 300 nurses", "c", "quantity")],
+        said_by=[("c", "p")],
+    )
     needle = second.get("needle", "the city hired 300 nurses")
-    other = record(DOC, "annotator-2", 2, entities=[ana],
-                   claims=[claim(DOC, needle, "c", second.get("claim_type", "quantity"))], said_by=[("c", "p")],
-                   ground_truth=second.get("ground_truth", False))
+    other = record(
+        DOC,
+        "annotator-2",
+        2,
+        entities=[ana],
+        claims=[claim(DOC, needle, "c", second.get("claim_type", "quantity"))],
+        said_by=[("c", "p")],
+        ground_truth=second.get("ground_truth", False),
+    )
     return [first, other]
 
 
@@ -88,7 +100,9 @@ def test_progress_counts_tasks_against_the_overlap():
     counts, people = progress(tasks, overlap=2)
     assert counts == {"done": 1, "in_progress": 1, "remaining": 1, "submissions_missing": 3, "needs_review": 0}
     assert [(p.annotator, p.submitted, p.skipped, p.median_lead_seconds) for p in people] == [
-        ("annotator-1", 2, 0, 15.0), ("annotator-2", 1, 1, 30.0)]
+        ("annotator-1", 2, 0, 15.0),
+        ("annotator-2", 1, 1, 30.0),
+    ]
     counts, _ = progress([], overlap=2)
     assert counts == {"done": 0, "in_progress": 0, "remaining": 0, "submissions_missing": 0, "needs_review": 0}
     flagged = [{"id": 4, "data": {"needs_review": "text changed (v1 -> v2): 1 lost"}, "annotations": []}]
@@ -96,9 +110,16 @@ def test_progress_counts_tasks_against_the_overlap():
 
 
 def test_an_annotator_who_submitted_twice_is_a_problem_naming_task_and_pseudonym():
-    task = {"id": 5, "data": {"doc_id": DOC.id, "text": DOC.text},
-            "annotations": [_ann(8, "annotator-2"), _ann(9, "annotator-2"), _ann(10, "annotator-1", cancelled=True),
-                            _ann(11, "annotator-1")]}
+    task = {
+        "id": 5,
+        "data": {"doc_id": DOC.id, "text": DOC.text},
+        "annotations": [
+            _ann(8, "annotator-2"),
+            _ann(9, "annotator-2"),
+            _ann(10, "annotator-1", cancelled=True),
+            _ann(11, "annotator-1"),
+        ],
+    }
     parsed = parse_task(task, DOC.text, TAX)
     [problem] = parsed.problems
     assert (problem.task_id, problem.annotator, problem.annotation_id) == (5, "annotator-2", 9)

@@ -6,6 +6,7 @@ import json
 
 import datasets
 import pytest
+
 from newsclaims.cli import main
 from newsclaims.schemas.taxonomy import load_taxonomy
 

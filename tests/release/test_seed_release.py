@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import datasets
+
 from newsclaims.cli import main
 from newsclaims.release.inputs import resolve_inputs
 from newsclaims.release.splits import story_groups

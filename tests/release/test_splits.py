@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from newsclaims.cli import main
 from newsclaims.corpus.document import NearDuplicate
 from newsclaims.release.splits import SplitSpecError, assign_splits, parse_ratios, story_groups

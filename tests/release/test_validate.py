@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+
 from newsclaims.annotation.records import ClaimRecord, SpanRecord
 from newsclaims.cli import main
 
@@ -69,8 +70,13 @@ def _bad_records(docs):
         (a.id, "annotator-9", "said_by[p1->p1]", "from a PERSON region"),
     ]
     # Duplicate spans: the same offsets and label twice (under two region ids), and a duplicate claim.
-    dup_claim = ClaimRecord("c2", good_claim.start, good_claim.end, good_claim.text,
-                            {"claim_type": "quantity", "checkworthy": "yes", "attribution": "author"})
+    dup_claim = ClaimRecord(
+        "c2",
+        good_claim.start,
+        good_claim.end,
+        good_claim.text,
+        {"claim_type": "quantity", "checkworthy": "yes", "attribution": "author"},
+    )
     records.append(
         record(
             c,

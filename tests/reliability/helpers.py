@@ -20,10 +20,17 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([str(NEWSCLAIMS), *args], capture_output=True, text=True, timeout=timeout,
-                          env=env if env is not None else cli_env(), cwd=cwd)
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(NEWSCLAIMS), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env if env is not None else cli_env(),
+        cwd=cwd,
+    )
 
 
 def assert_clean_failure(proc: subprocess.CompletedProcess, *needles: str) -> str:
@@ -60,6 +67,7 @@ def partial_has(name: str, nonempty: bool = False) -> KillPoint:
         partial = partial_dir(out)
         path = partial / name if partial else None
         return bool(path and path.is_file() and (not nonempty or path.stat().st_size > 0))
+
     return point
 
 

@@ -22,8 +22,10 @@ OUTPUTS = ("documents.jsonl", "rejects.jsonl", "manifest.json")
 
 def _articles(raw: Path, n: int) -> None:
     rng = random.Random(11)
-    words = ("council budget minister talks ceasefire report village river school market police court "
-             "harbour election drought vaccine railway bridge treaty").split()
+    words = (
+        "council budget minister talks ceasefire report village river school market police court "
+        "harbour election drought vaccine railway bridge treaty"
+    ).split()
     for i in range(n):
         text = "\n\n".join(" ".join(rng.choice(words) for _ in range(50)).capitalize() + "." for _ in range(6))
         (raw / f"article_{i:04d}.txt").write_text(text, encoding="utf-8")
@@ -45,8 +47,13 @@ def reference(tmp_path_factory):
 
 
 def _start_build(raw: Path, out: Path) -> subprocess.Popen:
-    return subprocess.Popen([str(NEWSCLAIMS), "corpus", "build", "--raw", str(raw), "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env())
+    return subprocess.Popen(
+        [str(NEWSCLAIMS), "corpus", "build", "--raw", str(raw), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=cli_env(),
+    )
 
 
 def _assert_only_complete_versions(out: Path, reference: Path) -> None:
@@ -81,7 +88,8 @@ def test_killed_builds_leave_nothing_partial_and_the_rerun_matches(reference, tm
         if latest_version(out) is not None:
             break  # it got to the end: later kills would only hit "nothing changed"
     assert {"start-up", "version directory begun", "documents processed"} <= set(landed), (
-        f"kills landed at {landed} during a build of {seconds:.1f} s")
+        f"kills landed at {landed} during a build of {seconds:.1f} s"
+    )
 
     again = run_cli("corpus", "build", "--raw", str(raw), "--out", str(out))
     assert again.returncode == 0, again.stderr

@@ -15,8 +15,10 @@ from newsclaims.corpus.versions import latest_version, load_documents, load_reje
 
 from .helpers import run_cli
 
-SENTENCE = ("The regional council met on Monday to discuss the budget for the coming year, and members "
-            "approved {n} new projects while rejecting a proposal to raise local taxes. ")
+SENTENCE = (
+    "The regional council met on Monday to discuss the budget for the coming year, and members "
+    "approved {n} new projects while rejecting a proposal to raise local taxes. "
+)
 SCRIPT_MARK = "STOLENCOOKIE"
 ESCAPED_TAG = "<script> is how the article writes a tag as text."  # written as &lt;script&gt; in the page  # appears only inside scripts, handlers and styles of the HTML inputs
 
@@ -38,7 +40,7 @@ def hostile_html() -> str:
 
 
 def nested_html(depth: int) -> str:
-    return ("<html><body>" + "<div>" * depth + f"<p>{article(7)}</p>" + "</div>" * depth + "</body></html>")
+    return "<html><body>" + "<div>" * depth + f"<p>{article(7)}</p>" + "</div>" * depth + "</body></html>"
 
 
 @pytest.fixture(scope="module")
@@ -52,24 +54,32 @@ def hostile(tmp_path_factory):
     (raw / "binary.txt").write_bytes(bytes(rng.randrange(256) for _ in range(4096)))
     (raw / "nul.txt").write_bytes(article(10).encode() + b"\x00\x00" + article(11).encode())
     # One file mixing UTF-8, cp1252 and latin-1 bytes (as scraped pages sometimes are).
-    (raw / "mixed.txt").write_bytes(article(12).encode() + "Café “quoted” — naïve".encode("utf-8")
-                                    + " Caf\xe9 \x93quoted\x94 na\xefve ".encode("latin-1") + article(13).encode())
+    (raw / "mixed.txt").write_bytes(
+        article(12).encode()
+        + "Café “quoted” — naïve".encode()
+        + " Caf\xe9 \x93quoted\x94 na\xefve ".encode("latin-1")
+        + article(13).encode()
+    )
     (raw / "huge.txt").write_bytes(article(14).encode() * (50 * 1024 * 1024 // len(article(14).encode()) + 1))
     (raw / "one-line.txt").write_bytes((article(15, 1).strip() + " ").encode() * 60_000)
     (raw / "nested.html").write_text(nested_html(5000), encoding="utf-8")
     (raw / "scripts.html").write_text(hostile_html(), encoding="utf-8")
     (raw / "records.jsonl").write_bytes(
-        b"\n".join([
-            json.dumps({"id": "ok", "text": article(20)}).encode(),
-            b'{"id": "cut", "text": "half a li',  # broken line
-            json.dumps({"id": 5, "text": ["a", "list"]}).encode(),  # wrong types
-            json.dumps({"id": {"x": 1}, "text": 42}).encode(),
-            json.dumps(["not", "an", "object"]).encode(),
-            json.dumps({"id": "nul", "text": "a\x00b"}).encode(),
-            json.dumps({"id": "null-text", "text": None, "title": 12}).encode(),
-            b"\xff\xfe garbage bytes",
-            json.dumps({"id": "html", "text": f"<p onclick=\"x('{SCRIPT_MARK}')\">{article(21)}</p>"}).encode(),
-        ]) + b"\n")
+        b"\n".join(
+            [
+                json.dumps({"id": "ok", "text": article(20)}).encode(),
+                b'{"id": "cut", "text": "half a li',  # broken line
+                json.dumps({"id": 5, "text": ["a", "list"]}).encode(),  # wrong types
+                json.dumps({"id": {"x": 1}, "text": 42}).encode(),
+                json.dumps(["not", "an", "object"]).encode(),
+                json.dumps({"id": "nul", "text": "a\x00b"}).encode(),
+                json.dumps({"id": "null-text", "text": None, "title": 12}).encode(),
+                b"\xff\xfe garbage bytes",
+                json.dumps({"id": "html", "text": f"<p onclick=\"x('{SCRIPT_MARK}')\">{article(21)}</p>"}).encode(),
+            ]
+        )
+        + b"\n"
+    )
     outside = base / "outside-secret.txt"
     outside.write_text("TOP SECRET outside the raw folder " + article(30), encoding="utf-8")
     os.symlink(outside, raw / "link-out.txt")
@@ -116,11 +126,18 @@ def test_every_hostile_input_is_a_document_or_a_reject(hostile):
     assert manifest["counts"]["documents"] + manifest["counts"]["rejects"] == sum(map(len, per_file.values()))
 
 
-@pytest.mark.parametrize("path,reason", [
-    ("empty.txt", "empty"), ("binary.txt", "binary"), ("nul.txt", "nul_bytes"), ("huge.txt", "too_large"),
-    ("link-out.txt", "symlink_outside_raw"), ("relative-link.txt", "symlink_outside_raw"),
-    ("passwd.txt", "symlink_outside_raw"),
-])
+@pytest.mark.parametrize(
+    "path,reason",
+    [
+        ("empty.txt", "empty"),
+        ("binary.txt", "binary"),
+        ("nul.txt", "nul_bytes"),
+        ("huge.txt", "too_large"),
+        ("link-out.txt", "symlink_outside_raw"),
+        ("relative-link.txt", "symlink_outside_raw"),
+        ("passwd.txt", "symlink_outside_raw"),
+    ],
+)
 def test_hostile_files_are_rejected_with_their_reason(hostile, path, reason):
     raw, out, summary = hostile
     assert [r["reason"] for r in load_rejects(summary.version, out) if r["raw_path"] == path] == [reason]
@@ -129,8 +146,15 @@ def test_hostile_files_are_rejected_with_their_reason(hostile, path, reason):
 def test_odd_names_long_lines_mixed_encodings_and_nesting_become_documents(hostile):
     raw, out, summary = hostile
     docs = {d.raw_path: d for d in load_documents(summary.version, out)}
-    for path in ("..hidden..txt", "new\nline.txt", "ctrl\x01\x1b[31m\x7f.txt", "tab\tand\rcr.txt",
-                 "ok.txt", "mixed.txt", "one-line.txt"):
+    for path in (
+        "..hidden..txt",
+        "new\nline.txt",
+        "ctrl\x01\x1b[31m\x7f.txt",
+        "tab\tand\rcr.txt",
+        "ok.txt",
+        "mixed.txt",
+        "one-line.txt",
+    ):
         assert path in docs, (path, sorted(docs))
         assert docs[path].raw_path == path  # the name is kept as the file system spells it
     # Not lost, and neither half garbled: UTF-8 stays UTF-8, the stray cp1252 bytes become what they meant.

@@ -68,13 +68,30 @@ def dedicated_labelstudio(tmp_path_factory):
     base = tmp_path_factory.mktemp("dedicated-ls")
     port = free_port()
     data_dir, env_file = base / "data", base / "ls.env"
-    proc = run_cli("annotate", "server", "start", "--port", str(port), "--data-dir", str(data_dir),
-                   "--env-file", str(env_file), timeout=400)
+    proc = run_cli(
+        "annotate",
+        "server",
+        "start",
+        "--port",
+        str(port),
+        "--data-dir",
+        str(data_dir),
+        "--env-file",
+        str(env_file),
+        timeout=400,
+    )
     try:
         assert proc.returncode == 0, f"the dedicated Label Studio server did not start:\n{proc.stdout}{proc.stderr}"
         values = read_env_file(env_file)
-        s = Dedicated(port, data_dir, env_file, proc.stdout + proc.stderr, url=values[URL_VAR],
-                      api_key=values[API_KEY_VAR], password=values[PASSWORD_VAR])
+        s = Dedicated(
+            port,
+            data_dir,
+            env_file,
+            proc.stdout + proc.stderr,
+            url=values[URL_VAR],
+            api_key=values[API_KEY_VAR],
+            password=values[PASSWORD_VAR],
+        )
         yield s
     finally:
         stop_server(data_dir)
@@ -83,19 +100,30 @@ def dedicated_labelstudio(tmp_path_factory):
 def make_docs(n: int, tag: str) -> list[Document]:
     docs = []
     for i in range(n):
-        text = (f"Report {i}. On Tuesday officials in Kiev said {i + 3} people met the council. "
-                + " ".join(f"Paragraph {j} says the talks went on." for j in range(40)))
+        text = f"Report {i}. On Tuesday officials in Kiev said {i + 3} people met the council. " + " ".join(
+            f"Paragraph {j} says the talks went on." for j in range(40)
+        )
         key = f"{tag}/{i:04d}.txt"
-        docs.append(Document(id="nc-" + sha256_bytes(key.encode())[:16], text=text, raw_path=key,
-                             raw_sha256=sha256_bytes(text.encode()), text_sha256=sha256_bytes(text.encode()),
-                             title=f"Report {i}", language="en"))
+        docs.append(
+            Document(
+                id="nc-" + sha256_bytes(key.encode())[:16],
+                text=text,
+                raw_path=key,
+                raw_sha256=sha256_bytes(text.encode()),
+                text_sha256=sha256_bytes(text.encode()),
+                title=f"Report {i}",
+                language="en",
+            )
+        )
     return docs
 
 
 def write_version(versions: Path, docs: list[Document]) -> Path:
     vdir = versions / "v1"
     vdir.mkdir(parents=True)
-    lines = [json.dumps(d.to_dict(), sort_keys=True, ensure_ascii=False) + "\n" for d in sorted(docs, key=lambda d: d.id)]
+    lines = [
+        json.dumps(d.to_dict(), sort_keys=True, ensure_ascii=False) + "\n" for d in sorted(docs, key=lambda d: d.id)
+    ]
     (vdir / "documents.jsonl").write_text("".join(lines), encoding="utf-8")
     (vdir / "rejects.jsonl").write_text("", encoding="utf-8")
     (vdir / "manifest.json").write_text(json.dumps({"version": "v1"}), encoding="utf-8")
@@ -109,9 +137,23 @@ def tasks_per_doc(client, project_title: str) -> Counter:
 
 
 def start_push(server: Dedicated, versions: Path, title: str, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([str(NEWSCLAIMS), "annotate", "push", "--versions-dir", str(versions), "--project", title,
-                             "--no-predictions", *extra], env=server.env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [
+            str(NEWSCLAIMS),
+            "annotate",
+            "push",
+            "--versions-dir",
+            str(versions),
+            "--project",
+            title,
+            "--no-predictions",
+            *extra,
+        ],
+        env=server.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 # ---- how the server was started -------------------------------------------------------------
@@ -153,8 +195,11 @@ def test_secrets_are_generated_kept_private_and_never_printed(server):
 
 def _form_post(c: httpx.Client, path: str, data: dict) -> httpx.Response:
     c.get(path)
-    return c.post(path, data={**data, "csrfmiddlewaretoken": c.cookies.get("csrftoken")},
-                  headers={"Referer": f"{c.base_url}{path}"})
+    return c.post(
+        path,
+        data={**data, "csrfmiddlewaretoken": c.cookies.get("csrftoken")},
+        headers={"Referer": f"{c.base_url}{path}"},
+    )
 
 
 def test_the_generated_password_logs_in_and_open_sign_up_is_refused(server):
@@ -202,15 +247,17 @@ def test_server_killed_mid_push_then_restarted_repush_gives_one_task_per_documen
     partial = tasks_per_doc(server.client(), title)
     assert 0 < sum(partial.values()) < N_DOCS  # it really was interrupted half-way
 
-    again = run_cli("annotate", "push", "--versions-dir", str(versions), "--project", title, "--no-predictions",
-                    env=server.env())
+    again = run_cli(
+        "annotate", "push", "--versions-dir", str(versions), "--project", title, "--no-predictions", env=server.env()
+    )
     assert again.returncode == 0, again.stderr
     counts = tasks_per_doc(server.client(), title)
     assert set(counts) == {d.id for d in docs}
     assert set(counts.values()) == {1}, {k: v for k, v in counts.items() if v != 1}
     # And a third push changes nothing.
-    third = run_cli("annotate", "push", "--versions-dir", str(versions), "--project", title, "--no-predictions",
-                    env=server.env())
+    third = run_cli(
+        "annotate", "push", "--versions-dir", str(versions), "--project", title, "--no-predictions", env=server.env()
+    )
     assert third.returncode == 0 and f"unchanged {N_DOCS}" in third.stdout
     assert tasks_per_doc(server.client(), title) == counts
 
@@ -250,8 +297,13 @@ def annotated(server, tmp_path_factory):
     person_tag = uuid.uuid4().hex[:10]  # only in the accounts (emails, usernames, surnames), nowhere else
     for who in ("Zyxwanda", "Qorbertina"):
         email = f"{who.lower()}.{person_tag}@private-mail.example"
-        user = client.users.create(username=f"{who.lower()}{person_tag}", email=email, first_name=who,
-                                   last_name=f"Vandersnoot{person_tag}", request_options=NO_RETRY)
+        user = client.users.create(
+            username=f"{who.lower()}{person_tag}",
+            email=email,
+            first_name=who,
+            last_name=f"Vandersnoot{person_tag}",
+            request_options=NO_RETRY,
+        )
         people[who] = (user.id, email)
     for i, doc in enumerate(docs[:12]):
         for who, (uid, _) in people.items():
@@ -261,25 +313,55 @@ def annotated(server, tmp_path_factory):
             cstart = doc.text.index(f"{i + 3} people met the council")
             cend = cstart + len(f"{i + 3} people met the council")
             result = [
-                {"id": f"e{i}", "from_name": "entities", "to_name": "text", "type": "labels",
-                 "value": {"start": start, "end": start + 4, "text": "Kiev", "labels": ["GPE"]}},
-                {"id": f"c{i}", "from_name": "claims", "to_name": "text", "type": "labels",
-                 "value": {"start": cstart, "end": cend, "text": doc.text[cstart:cend], "labels": ["CLAIM"]}},
-            ] + [{"id": f"c{i}", "from_name": name, "to_name": "text", "type": "choices",
-                  "value": {"start": cstart, "end": cend, "choices": [value]}}
-                 for name, value in (("claim_type", "quantity"), ("checkworthy", "yes"), ("attribution", "author"))]
+                {
+                    "id": f"e{i}",
+                    "from_name": "entities",
+                    "to_name": "text",
+                    "type": "labels",
+                    "value": {"start": start, "end": start + 4, "text": "Kiev", "labels": ["GPE"]},
+                },
+                {
+                    "id": f"c{i}",
+                    "from_name": "claims",
+                    "to_name": "text",
+                    "type": "labels",
+                    "value": {"start": cstart, "end": cend, "text": doc.text[cstart:cend], "labels": ["CLAIM"]},
+                },
+            ] + [
+                {
+                    "id": f"c{i}",
+                    "from_name": name,
+                    "to_name": "text",
+                    "type": "choices",
+                    "value": {"start": cstart, "end": cend, "choices": [value]},
+                }
+                for name, value in (("claim_type", "quantity"), ("checkworthy", "yes"), ("attribution", "author"))
+            ]
             client.annotations.create(id=tasks[doc.id].id, result=result, completed_by=uid, request_options=NO_RETRY)
     return {"title": title, "versions": versions, "people": people, "tag": person_tag, "base": base}
 
 
 def pull_args(a, exports: Path) -> list[str]:
-    return ["annotate", "pull", "--project", a["title"], "--versions-dir", str(a["versions"]), "--out", str(exports),
-            "--pseudonyms", str(a["base"] / "pseudonyms.json")]
+    return [
+        "annotate",
+        "pull",
+        "--project",
+        a["title"],
+        "--versions-dir",
+        str(a["versions"]),
+        "--out",
+        str(exports),
+        "--pseudonyms",
+        str(a["base"] / "pseudonyms.json"),
+    ]
 
 
 def snapshot_tree(exports: Path) -> dict[str, bytes]:
-    return {p.relative_to(exports).as_posix(): p.read_bytes() for p in sorted(exports.rglob("*"))
-            if p.is_file() and "snapshot.json" not in p.name}
+    return {
+        p.relative_to(exports).as_posix(): p.read_bytes()
+        for p in sorted(exports.rglob("*"))
+        if p.is_file() and "snapshot.json" not in p.name
+    }
 
 
 def test_killed_pulls_leave_no_partial_snapshot_and_the_repull_is_the_same(server, annotated, tmp_path):
@@ -296,8 +378,12 @@ def test_killed_pulls_leave_no_partial_snapshot_and_the_repull_is_the_same(serve
     exports = tmp_path / "exports"
     landed = []
     for name, point in PULL_KILL_POINTS.items():
-        proc = subprocess.Popen([str(NEWSCLAIMS), *pull_args(a, exports)], env=server.env(),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [str(NEWSCLAIMS), *pull_args(a, exports)],
+            env=server.env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         if kill_at(proc, exports, point):
             landed.append(name)
         proc.wait(timeout=60)
@@ -320,8 +406,19 @@ def test_no_annotator_identity_reaches_exports_releases_or_the_data_card(server,
     steps = [
         pull_args(a, exports),
         ["validate", "--versions-dir", str(a["versions"]), "--exports-dir", str(exports)],
-        ["release", "--version", "0.0.1", "--versions-dir", str(a["versions"]), "--exports-dir", str(exports),
-         "--releases-dir", str(releases), "--data-card", str(card)],
+        [
+            "release",
+            "--version",
+            "0.0.1",
+            "--versions-dir",
+            str(a["versions"]),
+            "--exports-dir",
+            str(exports),
+            "--releases-dir",
+            str(releases),
+            "--data-card",
+            str(card),
+        ],
     ]
     outputs = ""
     for args in steps:

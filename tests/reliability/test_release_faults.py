@@ -27,8 +27,18 @@ KILL_POINTS = {
 
 def release_args(releases: Path, *extra: str) -> list[str]:
     # The committed corpus version and annotation snapshot, read only; the release goes to a temp dir.
-    return ["release", "--version", VERSION, "--versions-dir", str(paths.VERSIONS_DIR),
-            "--exports-dir", str(paths.EXPORTS_DIR), "--releases-dir", str(releases), *extra]
+    return [
+        "release",
+        "--version",
+        VERSION,
+        "--versions-dir",
+        str(paths.VERSIONS_DIR),
+        "--exports-dir",
+        str(paths.EXPORTS_DIR),
+        "--releases-dir",
+        str(releases),
+        *extra,
+    ]
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -49,8 +59,12 @@ def test_killed_release_builds_leave_no_half_release(reference, tmp_path):
     releases = tmp_path / "releases"
     landed = []
     for name, point in KILL_POINTS.items():
-        proc = subprocess.Popen([str(NEWSCLAIMS), *release_args(releases)], env=cli_env(),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [str(NEWSCLAIMS), *release_args(releases)],
+            env=cli_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         if kill_at(proc, releases, point):
             landed.append(name)
         proc.wait(timeout=60)
@@ -92,8 +106,10 @@ def test_two_releases_at_once_never_interleave(reference, tmp_path):
     assert sorted(p.name for p in releases.iterdir()) == sorted(["CHANGELOG.md", VERSION])
 
 
-@pytest.mark.parametrize("option,value", [("--version", "../../x"), ("--version", "/etc"),
-                                          ("--corpus-version", "../../x"), ("--snapshot", "../x")])
+@pytest.mark.parametrize(
+    "option,value",
+    [("--version", "../../x"), ("--version", "/etc"), ("--corpus-version", "../../x"), ("--snapshot", "../x")],
+)
 def test_path_like_names_are_refused(tmp_path, option, value):
     args = release_args(tmp_path / "releases")
     if option == "--version":
@@ -113,5 +129,7 @@ def test_corpus_build_refuses_path_like_versions(tmp_path, value):
     proc = run_cli("corpus", "build", "--raw", str(raw), "--out", str(tmp_path / "versions"), "--version", value)
     assert_clean_failure(proc, "invalid version name")
     assert not (tmp_path / "x").exists() and not Path("/tmp/x").exists()
-    assert not (tmp_path / "versions").exists() or [p for p in (tmp_path / "versions").iterdir()
-                                                    if not p.name.startswith(".")] == []
+    assert (
+        not (tmp_path / "versions").exists()
+        or [p for p in (tmp_path / "versions").iterdir() if not p.name.startswith(".")] == []
+    )

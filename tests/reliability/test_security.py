@@ -34,10 +34,12 @@ def test_token_never_in_any_output_of_any_command_against_a_bad_server(tmp_path)
         outputs = ""
         for url in (bad.url, refused_url()):
             env = cli_env(LABEL_STUDIO_URL=url, LABEL_STUDIO_API_KEY=TOKEN, LABEL_STUDIO_TIMEOUT="2")
-            for args in (["annotate", "push", "--versions-dir", str(tmp_path / "none")],
-                         ["annotate", "push", "--corpus", "v1"],
-                         ["annotate", "pull", "--out", str(tmp_path / "ex"), "--pseudonyms", str(tmp_path / "p.json")],
-                         ["annotate", "server", "status", "--data-dir", str(tmp_path / "none")]):
+            for args in (
+                ["annotate", "push", "--versions-dir", str(tmp_path / "none")],
+                ["annotate", "push", "--corpus", "v1"],
+                ["annotate", "pull", "--out", str(tmp_path / "ex"), "--pseudonyms", str(tmp_path / "p.json")],
+                ["annotate", "server", "status", "--data-dir", str(tmp_path / "none")],
+            ):
                 proc = run_cli(*args, env=env)
                 outputs += proc.stdout + proc.stderr
     finally:
@@ -76,8 +78,13 @@ def test_each_install_gets_its_own_generated_password_and_token_in_a_private_env
 
 
 def test_env_file_and_local_state_are_git_ignored():
-    for path in (".env", ".labelstudio/pseudonyms.json", ".labelstudio/label_studio.sqlite3",
-                 "corpus/versions/.v9.partial-abc", "releases/.1.0.0.partial-x"):
+    for path in (
+        ".env",
+        ".labelstudio/pseudonyms.json",
+        ".labelstudio/label_studio.sqlite3",
+        "corpus/versions/.v9.partial-abc",
+        "releases/.1.0.0.partial-x",
+    ):
         proc = subprocess.run(["git", "check-ignore", "-q", "--no-index", path], cwd=ROOT)
         assert proc.returncode == 0, f"{path} is not git-ignored"
     tracked = subprocess.run(["git", "ls-files", ".env", ".labelstudio"], cwd=ROOT, capture_output=True, text=True)
@@ -85,8 +92,13 @@ def test_env_file_and_local_state_are_git_ignored():
 
 
 def _committed_outputs() -> list[Path]:
-    listed = subprocess.run(["git", "ls-files", "annotation/exports", "releases", "DATA_CARD.md"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout.split()
+    listed = subprocess.run(
+        ["git", "ls-files", "annotation/exports", "releases", "DATA_CARD.md"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     return [ROOT / p for p in listed]
 
 
@@ -110,7 +122,7 @@ def test_committed_exports_releases_and_data_card_hold_no_annotator_identity():
 
 # ---- the labelling config is generated safely from any taxonomy text ---------------------------
 
-HOSTILE = '"><script>alert(1)</script><View a=\'&amp; & < > " \''
+HOSTILE = "\"><script>alert(1)</script><View a='&amp; & < > \" '"
 
 
 def _taxonomy(**changes) -> bytes:

@@ -24,8 +24,15 @@ MAX_GET_ATTEMPTS = 3  # the SDK's default: one try and two retries
 
 def write_corpus(versions: Path) -> Path:
     text = "Kiev said over 1,000 prisoners of war have been exchanged since May 2025."
-    doc = Document(id="nc-00000000000000aa", text=text, raw_path="a.txt", raw_sha256=sha256_bytes(text.encode()),
-                   text_sha256=sha256_bytes(text.encode()), title="A", language="en")
+    doc = Document(
+        id="nc-00000000000000aa",
+        text=text,
+        raw_path="a.txt",
+        raw_sha256=sha256_bytes(text.encode()),
+        text_sha256=sha256_bytes(text.encode()),
+        title="A",
+        language="en",
+    )
     vdir = versions / "v1"
     vdir.mkdir(parents=True)
     (vdir / "documents.jsonl").write_text(json.dumps(doc.to_dict(), sort_keys=True) + "\n", encoding="utf-8")
@@ -47,8 +54,18 @@ def push(url: str, corpus: Path, tmp_path: Path, timeout: str = "2"):
 
 def pull(url: str, corpus: Path, tmp_path: Path, timeout: str = "2"):
     env = cli_env(LABEL_STUDIO_URL=url, LABEL_STUDIO_API_KEY=TOKEN, LABEL_STUDIO_TIMEOUT=timeout)
-    return run_cli("annotate", "pull", "--versions-dir", str(corpus), "--out", str(tmp_path / "exports"),
-                   "--pseudonyms", str(tmp_path / "pseudonyms.json"), env=env, timeout=120)
+    return run_cli(
+        "annotate",
+        "pull",
+        "--versions-dir",
+        str(corpus),
+        "--out",
+        str(tmp_path / "exports"),
+        "--pseudonyms",
+        str(tmp_path / "pseudonyms.json"),
+        env=env,
+        timeout=120,
+    )
 
 
 def assert_token_safe(out: str) -> None:
@@ -118,8 +135,9 @@ def test_a_rejected_token_names_the_setting_but_not_the_token(corpus, tmp_path):
     assert s.auth_headers and all(h.endswith(TOKEN) for h in s.auth_headers)  # it was sent, only to the server
 
 
-@pytest.mark.parametrize("answer,says", [((500, {"detail": "boom"}), "HTTP 500"), (None, "dropped the connection")],
-                         ids=["500", "dropped"])
+@pytest.mark.parametrize(
+    "answer,says", [((500, {"detail": "boom"}), "HTTP 500"), (None, "dropped the connection")], ids=["500", "dropped"]
+)
 def test_a_failed_post_is_never_replayed(corpus, tmp_path, answer, says):
     """Creating the project fails (500, or the connection drops): one POST, then a clear error."""
     s = FakeServer(healthy_until("POST", "/api/projects", answer))

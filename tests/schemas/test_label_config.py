@@ -51,12 +51,27 @@ def test_a_claim_annotation_with_attributes_and_said_by_validates():
     interface = LabelInterface(render_label_config(tax))
     text = "Khorev said Russia lost 12 soldiers."
     result = [
-        {"id": "p", "from_name": "entities", "to_name": "text", "type": "labels",
-         "value": {"start": 0, "end": 6, "labels": ["PERSON"]}},
-        {"id": "c", "from_name": "claims", "to_name": "text", "type": "labels",
-         "value": {"start": 12, "end": len(text) - 1, "labels": ["CLAIM"]}},
-        {"id": "c", "from_name": "claim_type", "to_name": "text", "type": "choices",
-         "value": {"start": 12, "end": len(text) - 1, "choices": ["quantity"]}},
+        {
+            "id": "p",
+            "from_name": "entities",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": 0, "end": 6, "labels": ["PERSON"]},
+        },
+        {
+            "id": "c",
+            "from_name": "claims",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": 12, "end": len(text) - 1, "labels": ["CLAIM"]},
+        },
+        {
+            "id": "c",
+            "from_name": "claim_type",
+            "to_name": "text",
+            "type": "choices",
+            "value": {"start": 12, "end": len(text) - 1, "choices": ["quantity"]},
+        },
         {"type": "relation", "from_id": "c", "to_id": "p", "direction": "right", "labels": ["said_by"]},
     ]
     assert interface.validate_prediction({"result": result}, return_errors=True) == []

@@ -27,7 +27,8 @@ register = annotate.register
 
 
 @server.command(
-    "start", "Start Label Studio on 127.0.0.1 (login and token go to .env; idempotent)",
+    "start",
+    "Start Label Studio on 127.0.0.1 (login and token go to .env; idempotent)",
     opt("--port", type=int, default=DEFAULT_PORT, help="port on 127.0.0.1 (default: %(default)s)"),
     DATA_DIR,
     opt("--env-file", type=Path, default=ENV_FILE, help="where the login and token go (default: %(default)s)"),
@@ -73,21 +74,43 @@ def server_status(data_dir: Path) -> int:
 
 
 @annotate.command(
-    "push", "Upsert one Label Studio task per corpus document (idempotent)",
+    "push",
+    "Upsert one Label Studio task per corpus document (idempotent)",
     opt("--corpus", metavar="V", help="corpus version (default: the latest)"),
     opt("--versions-dir", type=Path, default=VERSIONS_DIR, help="default: %(default)s"),
     PROJECT,
     opt("--batch-bytes", type=int, default=DEFAULT_BATCH_BYTES, help="max bytes per import POST"),
     opt("--no-predictions", action="store_true", help="don't upload pre-annotations"),
-    opt("--overlap", type=int, metavar="N", default=None,
-        help="annotators per task in the label stream (default: what the project has; 1 when new)"),
-    opt("--full-check", action="store_true",
-        help="list every task even when the push ledger says nothing changed since the last push"),
-    opt("--migration-report", type=Path, default=None, metavar="FILE",
-        help="where re-anchored spans are listed (default annotation/migrations/<project>-<V>.jsonl)"),
+    opt(
+        "--overlap",
+        type=int,
+        metavar="N",
+        default=None,
+        help="annotators per task in the label stream (default: what the project has; 1 when new)",
+    ),
+    opt(
+        "--full-check",
+        action="store_true",
+        help="list every task even when the push ledger says nothing changed since the last push",
+    ),
+    opt(
+        "--migration-report",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="where re-anchored spans are listed (default annotation/migrations/<project>-<V>.jsonl)",
+    ),
 )
-def push(corpus: str | None, versions_dir: Path, project: str, batch_bytes: int, no_predictions: bool,
-         overlap: int | None, full_check: bool, migration_report: Path | None) -> int:
+def push(
+    corpus: str | None,
+    versions_dir: Path,
+    project: str,
+    batch_bytes: int,
+    no_predictions: bool,
+    overlap: int | None,
+    full_check: bool,
+    migration_report: Path | None,
+) -> int:
     from newsclaims.annotation.client import connect
     from newsclaims.annotation.push import push as push_documents
     from newsclaims.annotation.push_migration import finish_report
@@ -101,9 +124,17 @@ def push(corpus: str | None, versions_dir: Path, project: str, batch_bytes: int,
     if batch_bytes <= 0:
         raise NewsclaimsError("--batch-bytes must be positive")
     report = migration_report or ANNOTATION_DIR / "migrations" / f"{slugify(project)}-{version}.jsonl"
-    summary = push_documents(connect(), documents, version, project, batch_bytes=batch_bytes,
-                             preannotate=not no_predictions, full_check=full_check, overlap=overlap,
-                             migration_report=report)
+    summary = push_documents(
+        connect(),
+        documents,
+        version,
+        project,
+        batch_bytes=batch_bytes,
+        preannotate=not no_predictions,
+        full_check=full_check,
+        overlap=overlap,
+        migration_report=report,
+    )
     print("\n".join(summary.lines()))
     if summary.migrated:
         print(f"  every re-anchored span ({finish_report(report)} rows): {report}")
@@ -122,7 +153,8 @@ def invite() -> int:
 
 
 @annotate.command(
-    "ground-truth", "mark the adjudicated annotation of a task as its ground truth",
+    "ground-truth",
+    "mark the adjudicated annotation of a task as its ground truth",
     opt("annotation", type=int, metavar="ANNOTATION_ID", help="the id on the annotation's tab"),
     PROJECT,
     opt("--unset", action="store_true", help="clear the flag instead"),
@@ -138,13 +170,14 @@ def ground_truth(annotation: int, project: str, unset: bool) -> int:
 
 
 @annotate.command(
-    "pull", "export annotations from Label Studio into a pseudonymized snapshot",
+    "pull",
+    "export annotations from Label Studio into a pseudonymized snapshot",
     PROJECT,
     opt("--out", type=Path, default=EXPORTS_DIR, help="snapshots directory (default annotation/exports)"),
     opt("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory"),
     opt("--pseudonyms", type=Path, default=None, help="pseudonym map (default .labelstudio/pseudonyms.json)"),
     description="Export the project through the snapshot API, pseudonymize annotators, check every offset against "
-                "the corpus text and write annotation/exports/<snapshot_id>/ (nothing if unchanged).",
+    "the corpus text and write annotation/exports/<snapshot_id>/ (nothing if unchanged).",
 )
 def pull(project: str, out: Path, versions_dir: Path, pseudonyms: Path | None) -> int:
     from newsclaims.annotation.client import connect
@@ -152,25 +185,32 @@ def pull(project: str, out: Path, versions_dir: Path, pseudonyms: Path | None) -
     from newsclaims.annotation.pull import pull as pull_snapshot
     from newsclaims.annotation.push_migration import REVIEW_FIELD
 
-    result = pull_snapshot(connect(), project, exports_dir=out, versions_dir=versions_dir,
-                           pseudonyms_file=pseudonyms or PSEUDONYMS_FILE)
+    result = pull_snapshot(
+        connect(), project, exports_dir=out, versions_dir=versions_dir, pseudonyms_file=pseudonyms or PSEUDONYMS_FILE
+    )
     c = result.counts
     snap = result.snapshot
     if result.corpus.missing_versions:
         missing = ", ".join(sorted(result.corpus.missing_versions))
-        print(f"warning: corpus version(s) {missing} not found in {versions_dir}; offsets of "
-              f"{len(result.corpus.from_task)} document(s) were checked against the task text instead")
+        print(
+            f"warning: corpus version(s) {missing} not found in {versions_dir}; offsets of "
+            f"{len(result.corpus.from_task)} document(s) were checked against the task text instead"
+        )
     print(
         f"{c['tasks']} tasks, {c['annotations']} annotations by {c['annotators']} annotator(s): "
         f"{c['entities']} entity spans, {c['claims']} claims, {c['said_by']} said_by links; skipped "
         f"{c['skipped_cancelled']} cancelled, {c['skipped_drafts']} drafts, {c['skipped_predictions']} predictions"
     )
     if c["needs_review"]:
-        print(f"warning: {c['needs_review']} task(s) were re-anchored to a changed text and not updated since; "
-              f"filter the data manager on `{REVIEW_FIELD}` and check them before a release")
+        print(
+            f"warning: {c['needs_review']} task(s) were re-anchored to a changed text and not updated since; "
+            f"filter the data manager on `{REVIEW_FIELD}` and check them before a release"
+        )
     if result.conflicts:
-        print(f"{len(result.conflicts)} document(s) where annotators disagree: `newsclaims annotate conflicts "
-              f"--project {project!r}` lists them")
+        print(
+            f"{len(result.conflicts)} document(s) where annotators disagree: `newsclaims annotate conflicts "
+            f"--project {project!r}` lists them"
+        )
     if snap.written:
         print(f"wrote snapshot {snap.snapshot_id} to {snap.path}")
     else:
@@ -179,14 +219,18 @@ def pull(project: str, out: Path, versions_dir: Path, pseudonyms: Path | None) -
 
 
 @annotate.command(
-    "import-seed", "import the maintainers' seed annotations (YAML) into Label Studio",
+    "import-seed",
+    "import the maintainers' seed annotations (YAML) into Label Studio",
     opt("file", type=Path, metavar="FILE", help="e.g. annotation/seed/seed_annotations.yaml"),
     PROJECT,
-    opt("--annotator-email", default=None,
-        help=f"email of the annotator's account (default <annotator>@{PLACEHOLDER_DOMAIN})"),
+    opt(
+        "--annotator-email",
+        default=None,
+        help=f"email of the annotator's account (default <annotator>@{PLACEHOLDER_DOMAIN})",
+    ),
     opt("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory"),
     description="Resolve every span of FILE in the pushed task texts and create one annotation per document by "
-                "the seed annotator's Label Studio account (re-runs create nothing new).",
+    "the seed annotator's Label Studio account (re-runs create nothing new).",
 )
 def import_seed(file: Path, project: str, annotator_email: str | None, versions_dir: Path) -> int:
     from newsclaims.annotation.client import connect
@@ -195,20 +239,27 @@ def import_seed(file: Path, project: str, annotator_email: str | None, versions_
 
     seed = load_seed_file(file)  # checked against the project's taxonomy (schemas/taxonomy.yaml)
     out = import_seed_file(connect(), seed, project, annotator_email=annotator_email, versions_dir=versions_dir)
-    print(f"{len(out.created)} annotation(s) created, {len(out.already)} already there, "
-          f"{len(out.conflicts)} left as is (annotated differently)")
+    print(
+        f"{len(out.created)} annotation(s) created, {len(out.already)} already there, "
+        f"{len(out.conflicts)} left as is (annotated differently)"
+    )
     for msg in out.conflicts:
         print(f"  {msg}")
     return 1 if out.conflicts else 0
 
 
 @annotate.command(
-    "status", "progress of the annotation round, per annotator, and agreement so far",
+    "status",
+    "progress of the annotation round, per annotator, and agreement so far",
     PROJECT,
     opt("--json", action="store_true", dest="as_json", help="the same figures as JSON"),
     opt("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory"),
-    opt("--pseudonyms", type=Path, default=None,
-        help="pseudonym map shared with `annotate pull` (default .labelstudio/pseudonyms.json)"),
+    opt(
+        "--pseudonyms",
+        type=Path,
+        default=None,
+        help="pseudonym map shared with `annotate pull` (default .labelstudio/pseudonyms.json)",
+    ),
 )
 def status(project: str, as_json: bool, versions_dir: Path, pseudonyms: Path | None) -> int:
     from newsclaims.annotation.client import connect
@@ -221,7 +272,8 @@ def status(project: str, as_json: bool, versions_dir: Path, pseudonyms: Path | N
 
 
 @annotate.command(
-    "conflicts", "documents where annotators disagree, from the newest pull",
+    "conflicts",
+    "documents where annotators disagree, from the newest pull",
     PROJECT,
     opt("--exports-dir", type=Path, default=EXPORTS_DIR, help="snapshots directory (default annotation/exports)"),
     opt("--json", action="store_true", dest="as_json", help="one JSON object per conflicting document"),
@@ -237,8 +289,11 @@ def conflicts(project: str, exports_dir: Path, as_json: bool) -> int:
         base_url = ""
     if as_json:
         for c in found:
-            print(json.dumps({**c.to_dict(), "link": c.link(meta.project_id, base_url)}, sort_keys=True,
-                             ensure_ascii=False))
+            print(
+                json.dumps(
+                    {**c.to_dict(), "link": c.link(meta.project_id, base_url)}, sort_keys=True, ensure_ascii=False
+                )
+            )
     else:
         print(f"snapshot {meta.snapshot_id} (pulled {meta.pulled_at}):")
         print(format_conflicts(found, meta.project_id, base_url))
@@ -246,7 +301,8 @@ def conflicts(project: str, exports_dir: Path, as_json: bool) -> int:
 
 
 @annotate.command(
-    "migrate", "re-anchor a snapshot's annotations to another corpus version",
+    "migrate",
+    "re-anchor a snapshot's annotations to another corpus version",
     opt("--snapshot", required=True, help="the snapshot to migrate (it is never changed)"),
     opt("--to-corpus", required=True, metavar="V", help="the corpus version to re-anchor to"),
     opt("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory"),

@@ -78,8 +78,13 @@ def encode_item(item: Item, origin: str | None = None) -> dict[str, Any]:
     """One result item. `origin` ("prediction", "manual") is written when given; key order is
     Label Studio's own (it stores what it is sent, and re-imports compare the items)."""
     if isinstance(item, Relation):
-        return {"from_id": item.from_id, "to_id": item.to_id, "type": RELATION, "direction": item.direction,
-                "labels": [item.label]}
+        return {
+            "from_id": item.from_id,
+            "to_id": item.to_id,
+            "type": RELATION,
+            "direction": item.direction,
+            "labels": [item.label],
+        }
     if isinstance(item, Region):
         out: dict[str, Any] = {"id": item.id, "from_name": item.control, "to_name": TEXT_NAME, "type": LABELS}
         value: dict[str, Any] = {"start": item.start, "end": item.end, "text": item.text, "labels": [item.label]}
@@ -96,8 +101,9 @@ def encode(items: Iterable[Item], origin: str | None = None) -> list[dict[str, A
     return [encode_item(i, origin) for i in items]
 
 
-def annotation_items(entities: Iterable[SpanRecord], claims: Iterable[ClaimRecord], said_by: Iterable[SaidByLink],
-                     tax: Taxonomy) -> list[Item]:
+def annotation_items(
+    entities: Iterable[SpanRecord], claims: Iterable[ClaimRecord], said_by: Iterable[SaidByLink], tax: Taxonomy
+) -> list[Item]:
     """Entity spans, then each claim span followed by its set attributes (taxonomy order) and its
     said_by relations, drawn from the claim to the speaker. The order is what seed imports have
     always sent (committed snapshots hold it); links of no listed claim come last."""
@@ -179,11 +185,13 @@ def decode_choice(r: dict[str, Any], allowed: Mapping[str, Collection[str]]) -> 
         return ItemProblem(rid, f"unknown per-region choice {control!r}")
     choice = _single(value.get("choices"))
     if choice is None or choice not in allowed[control]:
-        return ItemProblem(rid, f"{control} must be one of {', '.join(sorted(allowed[control]))}; "
-                                f"got {value.get('choices')!r}")
+        return ItemProblem(
+            rid, f"{control} must be one of {', '.join(sorted(allowed[control]))}; got {value.get('choices')!r}"
+        )
     start, end = value.get("start"), value.get("end")
-    return RegionChoice(rid, control, choice, start if isinstance(start, int) else -1,
-                        end if isinstance(end, int) else -1)
+    return RegionChoice(
+        rid, control, choice, start if isinstance(start, int) else -1, end if isinstance(end, int) else -1
+    )
 
 
 def decode_relation(r: dict[str, Any], label: str) -> Relation | ItemProblem:

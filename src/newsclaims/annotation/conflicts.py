@@ -42,8 +42,14 @@ class Disagreement:
     votes: dict[str, list[str]]  # option -> the annotators who chose it
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "start": self.start, "end": self.end, "label": self.label, "text": self.text,
-                "votes": {k: list(v) for k, v in self.votes.items()}}
+        return {
+            "kind": self.kind,
+            "start": self.start,
+            "end": self.end,
+            "label": self.label,
+            "text": self.text,
+            "votes": {k: list(v) for k, v in self.votes.items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -59,8 +65,12 @@ class DocumentConflict:
         return f"{base_url.rstrip('/')}/projects/{project}/data?task={self.task_id}"
 
     def to_dict(self) -> dict:
-        return {"doc_id": self.doc_id, "task_id": self.task_id, "annotators": list(self.annotators),
-                "disagreements": [i.to_dict() for i in self.items]}
+        return {
+            "doc_id": self.doc_id,
+            "task_id": self.task_id,
+            "annotators": list(self.annotators),
+            "disagreements": [i.to_dict() for i in self.items],
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> DocumentConflict:
@@ -87,8 +97,9 @@ def _speaker_of(r: AnnotationRecord) -> dict[str, str]:
     return {claim: " + ".join(sorted(v)) for claim, v in out.items()}
 
 
-def document_conflict(doc_id: str, by_annotator: dict[str, AnnotationRecord], claim_label: str,
-                      attribute_names: Iterable[str]) -> DocumentConflict:
+def document_conflict(
+    doc_id: str, by_annotator: dict[str, AnnotationRecord], claim_label: str, attribute_names: Iterable[str]
+) -> DocumentConflict:
     names = sorted(by_annotator)
     entity_marks: dict[tuple[int, int, str, str], list[str]] = defaultdict(list)
     claim_marks: dict[tuple[int, int, str, str], list[str]] = defaultdict(list)
@@ -158,8 +169,10 @@ def snapshot_conflicts(project_title: str, exports_dir: Path = EXPORTS_DIR, taxo
 
     metas = [m for m in list_snapshots(exports_dir) if m.project == project_title]
     if not metas:
-        raise NewsclaimsError(f"no snapshot of project {project_title!r} in {exports_dir}: run "
-                              f"`newsclaims annotate pull --project {project_title!r}` first")
+        raise NewsclaimsError(
+            f"no snapshot of project {project_title!r} in {exports_dir}: run "
+            f"`newsclaims annotate pull --project {project_title!r}` first"
+        )
     meta = metas[-1]
     path = snapshot_path(meta.snapshot_id, exports_dir) / CONFLICTS_FILE
     if path.is_file():
@@ -171,8 +184,10 @@ def snapshot_conflicts(project_title: str, exports_dir: Path = EXPORTS_DIR, taxo
 def format_conflicts(conflicts: list[DocumentConflict], project_id: int | None, base_url: str) -> str:
     if not conflicts:
         return "no conflicts: every document with two or more annotators is unanimous or has ground truth"
-    lines = [f"{len(conflicts)} document(s) where annotators disagree (open each, compare, fix one, mark it "
-             "ground truth, then pull again):"]
+    lines = [
+        f"{len(conflicts)} document(s) where annotators disagree (open each, compare, fix one, mark it "
+        "ground truth, then pull again):"
+    ]
     for c in conflicts:
         lines.append(f"{c.doc_id}  task {c.task_id}  {', '.join(c.annotators)}  {c.link(project_id, base_url)}")
         for i in c.items:

@@ -107,8 +107,10 @@ class _AnnotationParser:
         entities = sorted(self.entities.values(), key=lambda s: (s.start, s.end, s.label, s.id))
         names = list(self.attributes)
         claims = sorted(
-            (ClaimRecord(c.id, c.start, c.end, c.text, {n: self.chosen[c.id].get(n) for n in names})
-             for c in self.claims.values()),
+            (
+                ClaimRecord(c.id, c.start, c.end, c.text, {n: self.chosen[c.id].get(n) for n in names})
+                for c in self.claims.values()
+            ),
             key=lambda c: (c.start, c.end, c.id),
         )
         links = sorted(set(self.links), key=lambda link: (link.claim_id, link.speaker_id))
@@ -128,14 +130,17 @@ class _AnnotationParser:
             self.claims[region.id] = region
             self.chosen[region.id] = {}
         else:
-            self.problem(region.id, f"label {region.label!r} from control {r.get('from_name')!r} is not in the taxonomy")
+            self.problem(
+                region.id, f"label {region.label!r} from control {r.get('from_name')!r} is not in the taxonomy"
+            )
 
     def _choice(self, r: dict[str, Any]) -> None:
         rid, control = r.get("id"), r.get("from_name")
         if isinstance(rid, str) and isinstance(control, str) and control in self.attributes and rid not in self.claims:
             target = "an entity span" if rid in self.entities else "no span"
-            self.problem(rid, f"{control} is attached to {target}; claim attributes belong on {self.tax.claim.name} "
-                              "spans")
+            self.problem(
+                rid, f"{control} is attached to {target}; claim attributes belong on {self.tax.claim.name} spans"
+            )
             return
         choice = codec.decode_choice(r, self.attributes)
         if isinstance(choice, codec.ItemProblem):
@@ -188,8 +193,11 @@ def parse_task(task: dict[str, Any], text: str | None, taxonomy: Taxonomy) -> Ta
     out.predictions = len(predictions) if isinstance(predictions, list) else 0
 
     def problem(annotation_id, region_id, message, annotator=None):
-        out.problems.append(ParseProblem(task_id, doc_id, annotation_id, region_id, message,
-                                         annotator if isinstance(annotator, str) else None))
+        out.problems.append(
+            ParseProblem(
+                task_id, doc_id, annotation_id, region_id, message, annotator if isinstance(annotator, str) else None
+            )
+        )
 
     if not isinstance(doc_id, str) or not doc_id:
         doc_id = None
@@ -203,8 +211,12 @@ def parse_task(task: dict[str, Any], text: str | None, taxonomy: Taxonomy) -> Ta
         text = task_text
     elif isinstance(task_text, str) and task_text != text:
         # Offsets point into what the annotator saw; if that is not the corpus text they are meaningless.
-        problem(None, None, f"the task text differs from the corpus text of {doc_id} (corpus version "
-                f"{meta.get('corpus_version')!r}): it changed after it was pushed")
+        problem(
+            None,
+            None,
+            f"the task text differs from the corpus text of {doc_id} (corpus version "
+            f"{meta.get('corpus_version')!r}): it changed after it was pushed",
+        )
         return out
     if not isinstance(text, str):
         problem(None, None, "no document text to check offsets against")
@@ -233,14 +245,20 @@ def parse_task(task: dict[str, Any], text: str | None, taxonomy: Taxonomy) -> Ta
             continue
         if annotator in submitted_by:
             # Two votes from one person would count twice in agreement and majority: a human decides.
-            problem(ann_id, None, f"{annotator} submitted this task twice (annotations {submitted_by[annotator]} and "
-                    f"{ann_id}): delete or cancel one in Label Studio", annotator)
+            problem(
+                ann_id,
+                None,
+                f"{annotator} submitted this task twice (annotations {submitted_by[annotator]} and "
+                f"{ann_id}): delete or cancel one in Label Studio",
+                annotator,
+            )
             continue
         submitted_by[annotator] = ann_id
         result = ann.get("result")
         if not isinstance(result, list):
             problem(ann_id, None, f"result must be a list, got {type(result).__name__}", annotator)
             continue
+
         def region_problem(rid: str | None, msg: str, a: int = ann_id, who: str = annotator) -> None:
             problem(a, rid, msg, who)
 
@@ -267,9 +285,7 @@ def record_sort_key(record: AnnotationRecord) -> tuple[str, str, int]:
     return (record.doc_id, record.annotator, record.annotation_id)
 
 
-def parse_export(
-    tasks: Iterable[dict[str, Any]], texts: dict[str, str | None], taxonomy: Taxonomy
-) -> TaskParse:
+def parse_export(tasks: Iterable[dict[str, Any]], texts: dict[str, str | None], taxonomy: Taxonomy) -> TaskParse:
     """Parse every task; `texts` maps doc_id -> corpus text (missing/None: the task's data.text)."""
     total = TaskParse()
     for task in tasks:

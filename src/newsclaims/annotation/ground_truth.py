@@ -10,7 +10,6 @@ task, which `annotate pull` and the release take as that document's gold.
 
 from __future__ import annotations
 
-
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.core.api_error import ApiError
 

@@ -7,7 +7,6 @@ organization's invite token, which is what it is for; the API token is never pri
 
 from __future__ import annotations
 
-
 from label_studio_sdk import LabelStudio
 
 from newsclaims.annotation.client import client_url, translated_errors

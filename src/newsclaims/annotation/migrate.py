@@ -22,7 +22,6 @@ from typing import Any
 
 from newsclaims.annotation.conflicts import conflicts_jsonl, find_conflicts
 from newsclaims.annotation.export_parser import parse_task, record_sort_key
-from newsclaims.annotation.records import AnnotationRecord
 from newsclaims.annotation.push_plan import task_payload
 from newsclaims.annotation.reanchor import (
     GONE,
@@ -38,6 +37,7 @@ from newsclaims.annotation.reanchor import (
     migration_row,
     rows_jsonl,
 )
+from newsclaims.annotation.records import AnnotationRecord
 from newsclaims.annotation.snapshots import (
     CONFLICTS_FILE,
     SnapshotWrite,
@@ -60,7 +60,7 @@ DOC_MATCH_MIN_KEPT = 0.8  # share of the old text the diff keeps for a renamed d
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
     words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i:i + 3]) for i in range(max(0, len(words) - 2))}
+    return {tuple(words[i : i + 3]) for i in range(max(0, len(words) - 2))}
 
 
 def _kept_share(old: str, new: str) -> float:
@@ -73,7 +73,7 @@ def match_documents(old: dict[str, Document], new: dict[str, Document]) -> dict[
     out: dict[str, DocumentMatch] = {}
     by_path = {d.raw_path: d for d in new.values()}
     taken: set[str] = set()
-    for doc_id, doc in sorted(old.items()):
+    for doc_id in sorted(old):
         if doc_id in new:
             out[doc_id] = DocumentMatch(doc_id, new[doc_id], SAME_ID)
             taken.add(doc_id)
@@ -115,13 +115,15 @@ class MigrationResult:
         relations = Counter(r.status for r in self.rows if r.kind == "relation")
         docs = Counter(m.how for m in self.documents.values())
         state = "wrote" if self.snapshot.written else "unchanged:"
-        return "\n".join([
-            f"{state} snapshot {self.snapshot.snapshot_id} ({self.snapshot.path})",
-            "  documents: " + ", ".join(f"{k} {v}" for k, v in sorted(docs.items())),
-            "  spans: " + ", ".join(f"{k} {spans.get(k, 0)}" for k in ("unchanged", "moved", "changed", "lost")),
-            "  relations: " + ", ".join(f"{k} {relations.get(k, 0)}" for k in (KEPT, LOST)),
-            f"  every span and relation: {self.snapshot.path / MIGRATION_FILE}",
-        ])
+        return "\n".join(
+            [
+                f"{state} snapshot {self.snapshot.snapshot_id} ({self.snapshot.path})",
+                "  documents: " + ", ".join(f"{k} {v}" for k, v in sorted(docs.items())),
+                "  spans: " + ", ".join(f"{k} {spans.get(k, 0)}" for k in ("unchanged", "moved", "changed", "lost")),
+                "  relations: " + ", ".join(f"{k} {relations.get(k, 0)}" for k in (KEPT, LOST)),
+                f"  every span and relation: {self.snapshot.path / MIGRATION_FILE}",
+            ]
+        )
 
 
 def _documents(versions: list[str], versions_dir: Path) -> dict[str, Document]:
@@ -132,9 +134,15 @@ def _documents(versions: list[str], versions_dir: Path) -> dict[str, Document]:
 
 
 @gc_paused()  # hundreds of thousands of JSON values and rows: see newsclaims.gc_pause
-def migrate_snapshot(snapshot_id: str, to_corpus: str, *, exports_dir: Path = EXPORTS_DIR,
-                     versions_dir: Path = VERSIONS_DIR, out_dir: Path | None = None,
-                     taxonomy: Taxonomy | None = None) -> MigrationResult:
+def migrate_snapshot(
+    snapshot_id: str,
+    to_corpus: str,
+    *,
+    exports_dir: Path = EXPORTS_DIR,
+    versions_dir: Path = VERSIONS_DIR,
+    out_dir: Path | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> MigrationResult:
     taxonomy = taxonomy or load_taxonomy()
     meta = load_snapshot_meta(snapshot_id, exports_dir)
     tasks = load_export(snapshot_id, exports_dir)
@@ -144,13 +152,16 @@ def migrate_snapshot(snapshot_id: str, to_corpus: str, *, exports_dir: Path = EX
     # raw path helps find them).
     old_text = {t["data"]["doc_id"]: t["data"]["text"] for t in tasks}
     gone = set(old_text) - set(new_docs)
-    old_docs = {d: doc for d, doc in _documents(meta.corpus_versions, versions_dir).items() if d in gone} \
-        if gone else {}
+    old_docs = (
+        {d: doc for d, doc in _documents(meta.corpus_versions, versions_dir).items() if d in gone} if gone else {}
+    )
     missing = sorted(gone - set(old_docs))
     if missing:
-        raise NewsclaimsError(f"snapshot {snapshot_id} annotates {len(missing)} document(s) that are neither in "
-                              f"{to_corpus} nor in its own corpus version(s) {meta.corpus_versions} in "
-                              f"{versions_dir}: {', '.join(missing[:5])}")
+        raise NewsclaimsError(
+            f"snapshot {snapshot_id} annotates {len(missing)} document(s) that are neither in "
+            f"{to_corpus} nor in its own corpus version(s) {meta.corpus_versions} in "
+            f"{versions_dir}: {', '.join(missing[:5])}"
+        )
     matches = {d: DocumentMatch(d, new_docs[d], SAME_ID) for d in sorted(set(old_text) - gone)}
     matches |= match_documents(old_docs, {d: doc for d, doc in new_docs.items() if d not in old_text})
     rows: list[MigrationRow] = []
@@ -169,6 +180,7 @@ def migrate_snapshot(snapshot_id: str, to_corpus: str, *, exports_dir: Path = EX
                 def report(item, move, ann=ann, key=key):
                     if key == "annotations" and not ann.get("was_cancelled"):
                         rows.append(migration_row(task, ann, match, item, move))
+
                 items.append({**ann, "result": migrate_result(ann.get("result") or [], mapping, report)})
             new_task[key] = items
         if match.new is None:
@@ -179,22 +191,33 @@ def migrate_snapshot(snapshot_id: str, to_corpus: str, *, exports_dir: Path = EX
         migrated.append(new_task)
     records, problems = _records(migrated, old_text, new_docs, load_annotations(snapshot_id, exports_dir), taxonomy)
     if problems:  # a bug here, not a user error: the mapping must keep every offset valid
-        raise NewsclaimsError("the migrated annotations do not fit the new texts:\n  "
-                              + "\n  ".join(str(p) for p in problems[:20]))
+        raise NewsclaimsError(
+            "the migrated annotations do not fit the new texts:\n  " + "\n  ".join(str(p) for p in problems[:20])
+        )
     report_bytes = rows_jsonl(rows)
     snapshot = write_snapshot(
-        migrated, records, project=meta.project, taxonomy_sha256=taxonomy.sha256,
-        counts={**_counts(rows), "annotations": len(records)}, pulled_at=meta.pulled_at,
-        exports_dir=out_dir or exports_dir, project_id=meta.project_id, parent_snapshot=snapshot_id,
+        migrated,
+        records,
+        project=meta.project,
+        taxonomy_sha256=taxonomy.sha256,
+        counts={**_counts(rows), "annotations": len(records)},
+        pulled_at=meta.pulled_at,
+        exports_dir=out_dir or exports_dir,
+        project_id=meta.project_id,
+        parent_snapshot=snapshot_id,
         migrated_from_corpus=meta.corpus_versions,
-        extra_files={MIGRATION_FILE: report_bytes,
-                     CONFLICTS_FILE: conflicts_jsonl(find_conflicts(records, taxonomy))},
+        extra_files={MIGRATION_FILE: report_bytes, CONFLICTS_FILE: conflicts_jsonl(find_conflicts(records, taxonomy))},
     )
     return MigrationResult(snapshot=snapshot, rows=rows, documents=matches)
 
 
-def _records(migrated: list[dict[str, Any]], old_text: dict[str, str], new_docs: dict[str, Document],
-             parent: list[AnnotationRecord], taxonomy: Taxonomy) -> tuple[list[AnnotationRecord], list]:
+def _records(
+    migrated: list[dict[str, Any]],
+    old_text: dict[str, str],
+    new_docs: dict[str, Document],
+    parent: list[AnnotationRecord],
+    taxonomy: Taxonomy,
+) -> tuple[list[AnnotationRecord], list]:
     """The records of the migrated tasks, as a pull of them would parse them.
 
     A document whose id and text did not change keeps its parent records (same offsets, same

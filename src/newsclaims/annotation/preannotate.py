@@ -146,8 +146,10 @@ def model_version(taxonomy: Taxonomy, lexicon: dict[str, str]) -> str:
 
 
 def prediction_result(text: str, spans: list[Span]) -> list[dict]:
-    regions = [codec.Region(f"p{i}", ENTITIES_NAME, s.label, s.start, s.end, text[s.start:s.end])
-               for i, s in enumerate(spans)]
+    regions = [
+        codec.Region(f"p{i}", ENTITIES_NAME, s.label, s.start, s.end, text[s.start : s.end])
+        for i, s in enumerate(spans)
+    ]
     return codec.encode(regions, origin=PREDICTION_ORIGIN)
 
 

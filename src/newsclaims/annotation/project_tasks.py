@@ -49,8 +49,17 @@ def list_tasks(client: LabelStudio, project_id: int) -> list[ExistingTask]:
     light: list[Any] = list(client.tasks.list(project=project_id, include=LIGHT_FIELDS, page_size=LIST_PAGE_SIZE))
     if any(t.total_annotations or t.cancelled_annotations or t.total_predictions or t.draft_exists for t in light):
         return _list_full(client, project_id)
-    return [ExistingTask(id=t.id, data=dict(t.data or {}), meta=dict(t.meta or {}), annotations=[], has_draft=False,
-                         model_versions=[]) for t in light]
+    return [
+        ExistingTask(
+            id=t.id,
+            data=dict(t.data or {}),
+            meta=dict(t.meta or {}),
+            annotations=[],
+            has_draft=False,
+            model_versions=[],
+        )
+        for t in light
+    ]
 
 
 def _list_full(client: LabelStudio, project_id: int) -> list[ExistingTask]:
@@ -110,5 +119,9 @@ def import_tasks(client: LabelStudio, project_id: int, tasks: list[dict], batch_
     """POST tasks in batches, never retried by the SDK (a replayed POST would duplicate them)."""
     for batch in batches_by_bytes(tasks, batch_bytes):
         # ignored: the SDK sends plain task dicts as they are, but types `request` as its models.
-        client.projects.import_tasks(id=project_id, request=batch, return_task_ids=True,  # type: ignore[arg-type]
-                                     request_options=NO_RETRY)
+        client.projects.import_tasks(
+            id=project_id,
+            request=batch,  # type: ignore[arg-type]
+            return_task_ids=True,
+            request_options=NO_RETRY,
+        )

@@ -38,8 +38,21 @@ PREFIX = "annotator-"
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # Keys whose value is a user: an id, a user object, an email, or a list of those.
 USER_KEYS = frozenset(
-    {"completed_by", "updated_by", "created_by", "last_created_by", "user", "reviewed_by", "owner",
-     "annotator", "annotators", "comment_authors", "reviewers", "assignee", "assignees"}
+    {
+        "completed_by",
+        "updated_by",
+        "created_by",
+        "last_created_by",
+        "user",
+        "reviewed_by",
+        "owner",
+        "annotator",
+        "annotators",
+        "comment_authors",
+        "reviewers",
+        "assignee",
+        "assignees",
+    }
 )
 # Keys holding names of people, dropped wherever they appear outside a user object.
 NAME_KEYS = frozenset({"created_username", "first_name", "last_name", "username", "email", "initials"})

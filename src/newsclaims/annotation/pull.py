@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,9 @@ from label_studio_sdk import LabelStudio
 
 from newsclaims.annotation.client import LabelStudioError, client_url, find_project, translated_errors
 from newsclaims.annotation.conflicts import DocumentConflict, conflicts_jsonl, find_conflicts
+from newsclaims.annotation.defaults import DEFAULT_PROJECT
 from newsclaims.annotation.export_parser import TaskParse, parse_export
 from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE, open_registry, pseudonymize_export
-from newsclaims.annotation.defaults import DEFAULT_PROJECT
 from newsclaims.annotation.push_migration import REVIEW_FIELD
 from newsclaims.annotation.snapshots import CONFLICTS_FILE, SnapshotWrite, write_snapshot
 from newsclaims.corpus.versions import list_versions, load_documents
@@ -46,7 +46,7 @@ class PullError(NewsclaimsError):
 def export_project(client: LabelStudio, project_id: int, timeout: float = EXPORT_TIMEOUT) -> list[dict[str, Any]]:
     """The project's full JSON export through the snapshot API; the server-side export is deleted after."""
     url = client_url(client)
-    title = f"newsclaims pull {datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+    title = f"newsclaims pull {datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
     with translated_errors(url, "creating an export"):
         # max_retries=0: a replayed create would only leave a second export behind, but still.
         export = client.projects.exports.create(id=project_id, title=title, request_options={"max_retries": 0})
@@ -138,8 +138,9 @@ class ParsedExport:
     parsed: TaskParse
 
 
-def read_project(client: LabelStudio, project_id: int, versions_dir: Path, pseudonyms_file: Path,
-                 taxonomy: Taxonomy) -> ParsedExport:
+def read_project(
+    client: LabelStudio, project_id: int, versions_dir: Path, pseudonyms_file: Path, taxonomy: Taxonomy
+) -> ParsedExport:
     """Export the project, pseudonymize it and parse it against the corpus (no snapshot written)."""
     raw_tasks = export_project(client, project_id)
     users = user_emails(client)
@@ -212,7 +213,7 @@ def pull(
             taxonomy_sha256=taxonomy.sha256,
             counts=counts,
             checked_against_task_text=corpus.from_task,
-            pulled_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            pulled_at=datetime.now(UTC).isoformat(timespec="seconds"),
             exports_dir=exports_dir,
             project_id=project.id,
             extra_files={CONFLICTS_FILE: conflicts_jsonl(conflicts)},

@@ -89,10 +89,18 @@ def remove_duplicates(client: LabelStudio, project_id: int, summary: PushSummary
 # ---- the push -----------------------------------------------------------------------------------
 
 
-def push(client: LabelStudio, documents: Iterable[Document], corpus_version: str, project_title: str = DEFAULT_PROJECT,
-         taxonomy: Taxonomy | None = None, batch_bytes: int = DEFAULT_BATCH_BYTES, preannotate: bool = True,
-         full_check: bool = False, overlap: int | None = None,
-         migration_report: Path | None = None) -> PushSummary:
+def push(
+    client: LabelStudio,
+    documents: Iterable[Document],
+    corpus_version: str,
+    project_title: str = DEFAULT_PROJECT,
+    taxonomy: Taxonomy | None = None,
+    batch_bytes: int = DEFAULT_BATCH_BYTES,
+    preannotate: bool = True,
+    full_check: bool = False,
+    overlap: int | None = None,
+    migration_report: Path | None = None,
+) -> PushSummary:
     """Upsert one task per document into the project titled `project_title` (created if needed).
 
     SDK and connection failures come out as `LabelStudioError`; re-running is always safe.
@@ -102,11 +110,23 @@ def push(client: LabelStudio, documents: Iterable[Document], corpus_version: str
     """
     check_overlap(overlap)
     url = client_url(client)
-    with push_lock(url, project_title) as lock, \
-            translated_errors(url, "pushing tasks (re-running push is safe: it never duplicates)"):
-        return _push(client, documents, corpus_version, project_title, taxonomy, batch_bytes, preannotate,
-                     ledger_file=None if full_check else ledger_path(lock), ledger_out=ledger_path(lock),
-                     overlap=overlap, migration_report=migration_report)
+    with (
+        push_lock(url, project_title) as lock,
+        translated_errors(url, "pushing tasks (re-running push is safe: it never duplicates)"),
+    ):
+        return _push(
+            client,
+            documents,
+            corpus_version,
+            project_title,
+            taxonomy,
+            batch_bytes,
+            preannotate,
+            ledger_file=None if full_check else ledger_path(lock),
+            ledger_out=ledger_path(lock),
+            overlap=overlap,
+            migration_report=migration_report,
+        )
 
 
 @contextlib.contextmanager
@@ -151,8 +171,9 @@ def _push(
     taxonomy = taxonomy or load_taxonomy()
     label_config = render_label_config(taxonomy)
     project, created = get_or_create_project(client, project_title, label_config)
-    summary = PushSummary(project=project_title, project_id=project.id, corpus_version=corpus_version,
-                          project_created=created)
+    summary = PushSummary(
+        project=project_title, project_id=project.id, corpus_version=corpus_version, project_created=created
+    )
 
     payloads = {}
     documents_by_id: dict[str, Document] = {}
@@ -174,8 +195,9 @@ def _push(
     stamp_before = newest_update(client, project.id) if ledger_out and project.task_number else None
 
     existing = remove_duplicates(client, project.id, summary)
-    lexicon = lexicon_from_annotations(((t.data.get("text") or "", t.annotations) for t in existing.values()),
-                                       taxonomy.entity_names)
+    lexicon = lexicon_from_annotations(
+        ((t.data.get("text") or "", t.annotations) for t in existing.values()), taxonomy.entity_names
+    )
     predictions = PredictionBuilder(taxonomy, label_config, lexicon) if preannotate else None
     summary.model_version = predictions.model_version if predictions else "none"
 
@@ -193,22 +215,29 @@ def _push(
             summary.drifted.append(doc_id)
         elif planned.action is Action.MIGRATE:
             plan = pending_plan(task.meta, payload.text_sha256) or plan_migration(
-                task.id, task.data, task.annotations, documents_by_id[doc_id], payload.text_sha256, annotator_of)
+                task.id, task.data, task.annotations, documents_by_id[doc_id], payload.text_sha256, annotator_of
+            )
             if migration_report:
                 append_rows(migration_report, plan.rows)  # before any write: a re-run appends the same rows
-            apply_migration(client, plan, task.meta, payload.data, payload.meta, task.meta.get("corpus_version"),
-                            corpus_version)
+            apply_migration(
+                client, plan, task.meta, payload.data, payload.meta, task.meta.get("corpus_version"), corpus_version
+            )
             _drop_predictions(client, task)  # suggestions for the old text: the new ones follow below
             summary.migrated.append(doc_id)
             summary.migration_rows += plan.rows
         elif planned.action is Action.CLEAR_REVIEW:
-            client.tasks.update(id=str(task.id), data=payload.data, meta=comparable(task.meta, frozenset({REANCHORED_KEY})))
+            client.tasks.update(
+                id=str(task.id), data=payload.data, meta=comparable(task.meta, frozenset({REANCHORED_KEY}))
+            )
             summary.reviewed.append(doc_id)
         elif planned.action is Action.UNCHANGED:
             summary.unchanged += 1
         else:
-            client.tasks.update(id=str(task.id), data=kept(task.data, payload.data, DATA_KEPT),
-                                meta=kept(task.meta, payload.meta, META_KEPT))
+            client.tasks.update(
+                id=str(task.id),
+                data=kept(task.data, payload.data, DATA_KEPT),
+                meta=kept(task.meta, payload.meta, META_KEPT),
+            )
             if planned.text_changed:  # the old suggestions point into the old text
                 _drop_predictions(client, task)
             summary.updated += 1
@@ -242,8 +271,9 @@ def _push(
             summary.predictions_added += add_prediction(client, task, predictions, current_text[doc_id])
         tasks_after = None  # prediction uploads may touch tasks: count again
     # Before the ledger: a new overlap re-deals the tasks' `overlap` (and stamps them).
-    summary.overlap = apply_round_settings(client, project, overlap,
-                                           predictions.model_version if predictions else None).overlap
+    summary.overlap = apply_round_settings(
+        client, project, overlap, predictions.model_version if predictions else None
+    ).overlap
     if ledger_out:
         record_ledger(client, project, summary, digest, stamp_before, tasks_after, ledger_out)
     return summary
@@ -263,8 +293,9 @@ def add_prediction(client: LabelStudio, task: ExistingTask, predictions: Predict
     prediction = predictions.build(text)
     if prediction is None:
         return 0
-    client.predictions.create(task=task.id, result=prediction["result"], model_version=prediction["model_version"],
-                              request_options=NO_RETRY)
+    client.predictions.create(
+        task=task.id, result=prediction["result"], model_version=prediction["model_version"], request_options=NO_RETRY
+    )
     for pid, version in task.model_versions:
         if version.startswith(MODEL_PREFIX):
             client.predictions.delete(id=pid)

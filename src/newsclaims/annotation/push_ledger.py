@@ -23,7 +23,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +78,7 @@ def forget_ledger(path: Path) -> None:
 
 
 def _stamp(value: datetime) -> str:
-    return value.astimezone(timezone.utc).strftime(STAMP_FORMAT)
+    return value.astimezone(UTC).strftime(STAMP_FORMAT)
 
 
 def _first_page(client: LabelStudio, project_id: int, query: dict):
@@ -97,14 +97,18 @@ def updated_after(client: LabelStudio, project_id: int, stamp: str | None) -> in
     """How many tasks were created or saved after `stamp` (None: every task)."""
     query: dict = {}
     if stamp is not None:
-        query["filters"] = {"conjunction": "and", "items": [
-            {"filter": "filter:tasks:updated_at", "operator": "greater", "type": "Datetime", "value": stamp}]}
+        query["filters"] = {
+            "conjunction": "and",
+            "items": [{"filter": "filter:tasks:updated_at", "operator": "greater", "type": "Datetime", "value": stamp}],
+        }
     return _first_page(client, project_id, query).response.total or 0
 
 
 def project_stamp(project) -> str:
     created = project.created_at
     return _stamp(created) if isinstance(created, datetime) else str(created or "")
+
+
 def ledger_confirms(client: LabelStudio, project: Any, ledger: PushLedger | None, digest: str) -> bool:
     """The ledger describes this project and this corpus, and the server shows no change since."""
     if ledger is None or ledger.project_id != project.id or ledger.project_created_at != project_stamp(project):
@@ -114,8 +118,15 @@ def ledger_confirms(client: LabelStudio, project: Any, ledger: PushLedger | None
     return updated_after(client, project.id, ledger.newest_update) == 0
 
 
-def record_ledger(client: LabelStudio, project: Any, summary: PushSummary, digest: str, stamp_before: str | None,
-                  tasks_after: int | None, path: Path) -> None:
+def record_ledger(
+    client: LabelStudio,
+    project: Any,
+    summary: PushSummary,
+    digest: str,
+    stamp_before: str | None,
+    tasks_after: int | None,
+    path: Path,
+) -> None:
     """Write the ledger if this push knows the whole state of the project, else remove the old one."""
     forget_ledger(path)
     if summary.drifted or summary.duplicates_annotated:
@@ -125,7 +136,13 @@ def record_ledger(client: LabelStudio, project: Any, summary: PushSummary, diges
     stamped = total if stamp_before is None else updated_after(client, project.id, stamp_before)
     if stamped != summary.created + summary.updated:
         return  # someone else created or saved tasks while we pushed
-    write_ledger(path, PushLedger(project_id=project.id, project_created_at=project_stamp(project),
-                                  payloads_sha256=digest, task_count=total, newest_update=newest))
-
-
+    write_ledger(
+        path,
+        PushLedger(
+            project_id=project.id,
+            project_created_at=project_stamp(project),
+            payloads_sha256=digest,
+            task_count=total,
+            newest_update=newest,
+        ),
+    )

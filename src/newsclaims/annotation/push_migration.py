@@ -17,15 +17,23 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from label_studio_sdk import LabelStudio
 
-from newsclaims.annotation.reanchor import SAME_ID, DocumentMatch, migrate_result, migration_row
-from newsclaims.annotation.reanchor import CHANGED, LOST, MOVED, OffsetMap
+from newsclaims.annotation.reanchor import (
+    CHANGED,
+    LOST,
+    MOVED,
+    SAME_ID,
+    DocumentMatch,
+    OffsetMap,
+    migrate_result,
+    migration_row,
+)
 from newsclaims.corpus.document import Document
 from newsclaims.errors import NewsclaimsError
 from newsclaims.fsutil import atomic_write_text
@@ -47,23 +55,44 @@ class TaskMigration:
         spans = Counter(r["status"] for r in self.rows if r["kind"] == "span")
         if not spans.get(MOVED) and not spans.get(CHANGED) and not spans.get(LOST):
             return ""
-        note = (f"text changed ({from_version or '?'} -> {to_version}): {spans.get(MOVED, 0)} span(s) moved, "
-                f"{spans.get(CHANGED, 0)} changed, {spans.get(LOST, 0)} lost")
-        return note + ("; check the changed spans and re-draw the lost ones, then Update" if spans.get(CHANGED) or
-                       spans.get(LOST) else "")
+        note = (
+            f"text changed ({from_version or '?'} -> {to_version}): {spans.get(MOVED, 0)} span(s) moved, "
+            f"{spans.get(CHANGED, 0)} changed, {spans.get(LOST, 0)} lost"
+        )
+        return note + (
+            "; check the changed spans and re-draw the lost ones, then Update"
+            if spans.get(CHANGED) or spans.get(LOST)
+            else ""
+        )
 
     def to_meta(self) -> dict[str, Any]:
-        return {"task_id": self.task_id, "doc_id": self.doc_id, "to_text_sha256": self.to_text_sha256,
-                "targets": self.targets, "rows": self.rows}
+        return {
+            "task_id": self.task_id,
+            "doc_id": self.doc_id,
+            "to_text_sha256": self.to_text_sha256,
+            "targets": self.targets,
+            "rows": self.rows,
+        }
 
     @classmethod
     def from_meta(cls, d: dict[str, Any]) -> TaskMigration:
-        return cls(task_id=d["task_id"], doc_id=d["doc_id"], to_text_sha256=d["to_text_sha256"],
-                   targets=dict(d["targets"]), rows=list(d["rows"]))
+        return cls(
+            task_id=d["task_id"],
+            doc_id=d["doc_id"],
+            to_text_sha256=d["to_text_sha256"],
+            targets=dict(d["targets"]),
+            rows=list(d["rows"]),
+        )
 
 
-def plan_migration(task_id: int, task_data: dict, annotations: list[dict], new_doc: Document, new_sha: str,
-                   annotator_of: Callable[[Any], str]) -> TaskMigration:
+def plan_migration(
+    task_id: int,
+    task_data: dict,
+    annotations: list[dict],
+    new_doc: Document,
+    new_sha: str,
+    annotator_of: Callable[[Any], str],
+) -> TaskMigration:
     """Targets for every annotation of a task whose text becomes `new_doc.text` (pure)."""
     mapping = OffsetMap(task_data.get("text") or "", new_doc.text)
     match = DocumentMatch(task_data["doc_id"], new_doc, SAME_ID)
@@ -75,6 +104,7 @@ def plan_migration(task_id: int, task_data: dict, annotations: list[dict], new_d
         def report(item, move, ann=shown):
             if not ann.get("was_cancelled"):
                 plan.rows.append(migration_row(task, ann, match, item, move).to_dict())
+
         plan.targets[str(ann["id"])] = migrate_result(ann.get("result") or [], mapping, report)
     return plan
 
@@ -88,12 +118,20 @@ def pending_plan(meta: dict, new_sha: str) -> TaskMigration | None:
     if plan.to_text_sha256 != new_sha:
         raise NewsclaimsError(
             f"task {plan.task_id} ({plan.doc_id}) holds an interrupted migration to another text "
-            f"(sha256 {plan.to_text_sha256[:12]}): re-run the push of the corpus version it was pushing first")
+            f"(sha256 {plan.to_text_sha256[:12]}): re-run the push of the corpus version it was pushing first"
+        )
     return plan
 
 
-def apply_migration(client: LabelStudio, plan: TaskMigration, task_meta: dict, data: dict, meta: dict,
-                    from_version: str | None, to_version: str) -> None:
+def apply_migration(
+    client: LabelStudio,
+    plan: TaskMigration,
+    task_meta: dict,
+    data: dict,
+    meta: dict,
+    from_version: str | None,
+    to_version: str,
+) -> None:
     """Store the plan, PATCH every annotation to its target, then give the task its new text."""
     if not (task_meta or {}).get(PLAN_KEY):
         client.tasks.update(id=str(plan.task_id), meta={**(task_meta or {}), PLAN_KEY: plan.to_meta()})
@@ -102,8 +140,11 @@ def apply_migration(client: LabelStudio, plan: TaskMigration, task_meta: dict, d
         answer = client.annotations.update(id=int(annotation_id), result=result)  # a PATCH: safe to repeat
         saved[annotation_id] = answer.updated_at.isoformat() if answer.updated_at else None
     note = plan.review_note(from_version, to_version)
-    client.tasks.update(id=str(plan.task_id), data={**data, REVIEW_FIELD: note},
-                        meta={**meta, "migrated_from_corpus": from_version, REANCHORED_KEY: saved})
+    client.tasks.update(
+        id=str(plan.task_id),
+        data={**data, REVIEW_FIELD: note},
+        meta={**meta, "migrated_from_corpus": from_version, REANCHORED_KEY: saved},
+    )
 
 
 def reviewed_since_migration(meta: dict, annotations: list[dict]) -> bool:

@@ -47,7 +47,9 @@ class TaskPayload:
 def task_payload(doc: Document, corpus_version: str) -> TaskPayload:
     text = doc.text
     if "\r" in text:  # browsers turn \r\n into \n, which would shift every offset after it
-        raise NewsclaimsError(f"document {doc.id} contains a carriage return: rebuild the corpus (it normalizes newlines)")
+        raise NewsclaimsError(
+            f"document {doc.id} contains a carriage return: rebuild the corpus (it normalizes newlines)"
+        )
     data = {
         "text": text,
         "doc_id": doc.id,
@@ -130,9 +132,11 @@ class PushSummary:
         ]
         if self.migrated:
             spans = Counter(r["status"] for r in self.migration_rows if r["kind"] == "span")
-            out.append(f"  re-anchored the annotations of {len(self.migrated)} document(s) whose text changed: "
-                       + ", ".join(f"{k} {spans.get(k, 0)}" for k in ("unchanged", "moved", "changed", "lost"))
-                       + f" span(s); tasks to check carry `{REVIEW_FIELD}`")
+            out.append(
+                f"  re-anchored the annotations of {len(self.migrated)} document(s) whose text changed: "
+                + ", ".join(f"{k} {spans.get(k, 0)}" for k in ("unchanged", "moved", "changed", "lost"))
+                + f" span(s); tasks to check carry `{REVIEW_FIELD}`"
+            )
         if self.reviewed:
             out.append(f"  cleared `{REVIEW_FIELD}` of {len(self.reviewed)} task(s) updated since their re-anchoring")
         if self.drifted:

@@ -207,8 +207,12 @@ def migrate_result(result: list[Any], mapping: OffsetMap, report) -> list[Any]:
     move: SpanMove | None
     for item in result:
         value = item.get("value") if isinstance(item, dict) else None
-        if item.get("type") == LABELS and isinstance(value, dict) and isinstance(value.get("start"), int) \
-                and isinstance(value.get("end"), int):
+        if (
+            item.get("type") == LABELS
+            and isinstance(value, dict)
+            and isinstance(value.get("start"), int)
+            and isinstance(value.get("end"), int)
+        ):
             moves[item.get("id")] = move = mapping.map_span(value["start"], value["end"])
             report(item, move)
     if mapping.identical:  # every span kept its offsets: the items stay as they are (most documents)
@@ -216,15 +220,20 @@ def migrate_result(result: list[Any], mapping: OffsetMap, report) -> list[Any]:
             if isinstance(item, dict) and item.get("type") == RELATION:
                 ends = [moves.get(item.get(end)) for end in ("from_id", "to_id")]
                 report(item, None if all(ends) else LOST)
-        return [item for item in result if isinstance(item, dict) and (
-            item.get("type") != RELATION or all(moves.get(item.get(end)) for end in ("from_id", "to_id")))]
+        return [
+            item
+            for item in result
+            if isinstance(item, dict)
+            and (item.get("type") != RELATION or all(moves.get(item.get(end)) for end in ("from_id", "to_id")))
+        ]
     out = []
     for item in result:
         if not isinstance(item, dict):
             continue
         if item.get("type") == RELATION:
-            lost = any(moves.get(item.get(end)) is None or moves[item.get(end)].status == LOST
-                       for end in ("from_id", "to_id"))
+            lost = any(
+                moves.get(item.get(end)) is None or moves[item.get(end)].status == LOST for end in ("from_id", "to_id")
+            )
             report(item, LOST if lost else None)
             if not lost:
                 out.append(item)
@@ -250,10 +259,33 @@ def migration_row(task, ann, match: DocumentMatch, item: dict, move) -> Migratio
     who = str(ann.get("completed_by"))
     if item.get("type") == RELATION:
         labels = item.get("labels") or []
-        return MigrationRow(match.old_id, new_id, task["id"], ann["id"], who, f"{item.get('from_id')}->"
-                            f"{item.get('to_id')}", "relation", labels[0] if labels else "",
-                            LOST if move == LOST else KEPT)
+        return MigrationRow(
+            match.old_id,
+            new_id,
+            task["id"],
+            ann["id"],
+            who,
+            f"{item.get('from_id')}->{item.get('to_id')}",
+            "relation",
+            labels[0] if labels else "",
+            LOST if move == LOST else KEPT,
+        )
     value = item["value"]
-    return MigrationRow(match.old_id, new_id, task["id"], ann["id"], who, str(item.get("id")), "span",
-                        _region_label(item), move.status, value["start"], value["end"], value.get("text"),
-                        move.start, move.end, move.text, move.similarity)
+    return MigrationRow(
+        match.old_id,
+        new_id,
+        task["id"],
+        ann["id"],
+        who,
+        str(item.get("id")),
+        "span",
+        _region_label(item),
+        move.status,
+        value["start"],
+        value["end"],
+        value.get("text"),
+        move.start,
+        move.end,
+        move.text,
+        move.similarity,
+    )

@@ -60,15 +60,19 @@ def check_overlap(overlap: int | None) -> None:
         raise NewsclaimsError(f"--overlap must be between 1 and 100 annotators per task, got {overlap}")
 
 
-def apply_round_settings(client: LabelStudio, project, overlap: int | None, model_version: str | None,
-                         guidelines: Path = GUIDELINES_FILE) -> RoundSettings:
+def apply_round_settings(
+    client: LabelStudio, project, overlap: int | None, model_version: str | None, guidelines: Path = GUIDELINES_FILE
+) -> RoundSettings:
     """Patch the project so it carries these settings (one request, only when something differs).
 
     `overlap=None` keeps the project's own `maximum_annotations` (1 for a new project).
     """
     check_overlap(overlap)
-    settings = RoundSettings(overlap=overlap or project.maximum_annotations or 1,
-                             instructions_html=render_guidelines(guidelines), model_version=model_version)
+    settings = RoundSettings(
+        overlap=overlap or project.maximum_annotations or 1,
+        instructions_html=render_guidelines(guidelines),
+        model_version=model_version,
+    )
     wanted = settings.project_fields()
     if (project.overlap_cohort_percentage or FULL_COHORT) != FULL_COHORT:
         # Changing the cohort too makes Label Studio re-deal overlaps over all tasks, which is what we want.

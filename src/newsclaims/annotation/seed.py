@@ -42,8 +42,10 @@ def validate_result(result: list[dict[str, Any]], label_config: str, where: str)
     """LabelInterface's check of the result against the project's config. The taxonomy checks
     were made while resolving (seed_file.resolve_document), and the codec writes what the export
     parser reads, so a later pull accepts what passes here."""
-    return [f"{where}: {e}" for e in LabelInterface(label_config).validate_prediction(
-        {"result": result}, return_errors=True)]
+    return [
+        f"{where}: {e}"
+        for e in LabelInterface(label_config).validate_prediction({"result": result}, return_errors=True)
+    ]
 
 
 # ---- Label Studio --------------------------------------------------------------------------
@@ -62,8 +64,9 @@ def ensure_user(client: LabelStudio, annotator: str, email: str) -> int:
                 return u.id
         org = client.users.whoami().active_organization
     with translated_errors(url, f"creating the annotator account {annotator!r}"):
-        user = client.users.create(username=annotator, email=email, first_name=annotator,
-                                   active_organization=org, request_options=NO_RETRY)
+        user = client.users.create(
+            username=annotator, email=email, first_name=annotator, active_organization=org, request_options=NO_RETRY
+        )
     return user.id
 
 
@@ -136,16 +139,18 @@ def import_seed(
             problems += validate_result(result, project.label_config, doc_id)
         planned.append((doc_id, task, result))
     if problems:
-        raise SeedError(f"{len(problems)} problem(s) in the seed annotations; nothing imported:\n  "
-                        + "\n  ".join(problems))
+        raise SeedError(
+            f"{len(problems)} problem(s) in the seed annotations; nothing imported:\n  " + "\n  ".join(problems)
+        )
 
     email = annotator_email or f"{seed.annotator}@{PLACEHOLDER_DOMAIN}"
     user_id = ensure_user(client, seed.annotator, email)
     out = SeedImport()
     for doc_id, task, result in planned:
         with translated_errors(url, f"reading the annotations of task {task.id}"):
-            existing = [a for a in client.annotations.list(id=task.id)
-                        if a.completed_by == user_id and not a.was_cancelled]
+            existing = [
+                a for a in client.annotations.list(id=task.id) if a.completed_by == user_id and not a.was_cancelled
+            ]
         if existing:
             if any(_canonical(a.result or []) == _canonical(result) for a in existing):
                 out.already.append(doc_id)
@@ -156,9 +161,15 @@ def import_seed(
                 )
             continue
         try:
-            client.annotations.create(id=task.id, result=result, completed_by=user_id,
-                                      unique_id=seed_unique_id(task.id, seed.annotator),
-                                      was_cancelled=False, ground_truth=False, request_options=NO_RETRY)
+            client.annotations.create(
+                id=task.id,
+                result=result,
+                completed_by=user_id,
+                unique_id=seed_unique_id(task.id, seed.annotator),
+                was_cancelled=False,
+                ground_truth=False,
+                request_options=NO_RETRY,
+            )
         except ApiError as e:
             if e.status_code == 409:  # created by an earlier, interrupted run
                 out.already.append(doc_id)

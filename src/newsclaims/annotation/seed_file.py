@@ -87,8 +87,9 @@ def _item(item: dict[str, Any], kind: str, attribute_names: frozenset[str]) -> S
     unknown = set(item) - known
     if unknown:
         raise ValueError(f"unknown key(s) {', '.join(sorted(unknown))}")
-    own: dict[str, Any] = {k: (v if k == "occurrence" else _as_str(v)) for k, v in item.items()
-                           if k not in attribute_names}
+    own: dict[str, Any] = {
+        k: (v if k == "occurrence" else _as_str(v)) for k, v in item.items() if k not in attribute_names
+    }
     if kind == "entities":
         return SeedEntity(**own)
     return SeedClaim(**own, attributes={k: _as_str(v) for k, v in item.items() if k in attribute_names})
@@ -191,8 +192,10 @@ def resolve_document(doc: SeedDocument, text: str, taxonomy: Taxonomy) -> Resolv
             return None
         found = find_occurrence(text, item.text, item.occurrence)
         if isinstance(found, int):
-            out.problems.append(f"{doc.key} {item.id}: {item.text!r} occurrence {item.occurrence} not found "
-                                f"(it occurs {found} time(s) in the document text)")
+            out.problems.append(
+                f"{doc.key} {item.id}: {item.text!r} occurrence {item.occurrence} not found "
+                f"(it occurs {found} time(s) in the document text)"
+            )
             return None
         return found
 
@@ -202,7 +205,7 @@ def resolve_document(doc: SeedDocument, text: str, taxonomy: Taxonomy) -> Resolv
             continue
         if (span := locate(e)) is not None:
             labels[e.id] = e.label
-            out.entities.append(SpanRecord(e.id, *span, e.label, text[span[0]:span[1]]))
+            out.entities.append(SpanRecord(e.id, *span, e.label, text[span[0] : span[1]]))
     speakers = taxonomy.relation(SAID_BY).to_labels
     for c in doc.claims:
         if (span := locate(c)) is None:
@@ -212,11 +215,12 @@ def resolve_document(doc: SeedDocument, text: str, taxonomy: Taxonomy) -> Resolv
         for attr in taxonomy.claim.attributes:
             chosen = c.attributes.get(attr.name)
             if chosen is not None and chosen not in attr.value_names:
-                out.problems.append(f"{doc.key} {c.id}: {attr.name} {chosen!r} is not one of "
-                                    f"{', '.join(attr.value_names)}")
+                out.problems.append(
+                    f"{doc.key} {c.id}: {attr.name} {chosen!r} is not one of {', '.join(attr.value_names)}"
+                )
                 chosen = None
             attributes[attr.name] = chosen
-        out.claims.append(ClaimRecord(c.id, *span, text[span[0]:span[1]], attributes))
+        out.claims.append(ClaimRecord(c.id, *span, text[span[0] : span[1]], attributes))
         if c.said_by is None:
             continue
         speaker = labels.get(c.said_by)

@@ -99,7 +99,9 @@ def _tail(path: Path, lines: int = 15) -> str:
 def _child_env(data_dir: Path, first_login: Credentials | None) -> dict[str, str]:
     # Drop our own LABEL_STUDIO_URL/API_KEY (the server must not see the token) and any stray
     # LABEL_STUDIO_*/HEARTEX_* setting: the server's configuration is what this function sets.
-    env = {k: v for k, v in os.environ.items() if k not in _LEAKY_VARS and not k.startswith(("LABEL_STUDIO_", "HEARTEX_"))}
+    env = {
+        k: v for k, v in os.environ.items() if k not in _LEAKY_VARS and not k.startswith(("LABEL_STUDIO_", "HEARTEX_"))
+    }
     env.update(
         LABEL_STUDIO_BASE_DATA_DIR=str(data_dir),
         SENTRY_DSN="",
@@ -149,8 +151,14 @@ def start_server(
         saved = read_env_file(env_file)
         if is_healthy(state.url):
             return ServerHandle(
-                url=state.url, port=state.port, pid=state.pid, data_dir=data_dir, log_file=log_file,
-                env_file=env_file, api_key=saved.get(API_KEY_VAR, ""), username=saved.get(USERNAME_VAR, ""),
+                url=state.url,
+                port=state.port,
+                pid=state.pid,
+                data_dir=data_dir,
+                log_file=log_file,
+                env_file=env_file,
+                api_key=saved.get(API_KEY_VAR, ""),
+                username=saved.get(USERNAME_VAR, ""),
                 started=False,
             )
         raise ServerError(
@@ -176,19 +184,29 @@ def start_server(
                 f"{data_dir} holds a Label Studio database but {env_file} has no {API_KEY_VAR} for it; restore "
                 f"the .env, or move {data_dir} away to start afresh"
             )
-        creds = Credentials(existing.get(USERNAME_VAR, ADMIN_USERNAME), existing.get(PASSWORD_VAR, ""), existing[API_KEY_VAR])
+        creds = Credentials(
+            existing.get(USERNAME_VAR, ADMIN_USERNAME), existing.get(PASSWORD_VAR, ""), existing[API_KEY_VAR]
+        )
 
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     # Credentials go to .env before the server creates the account, so an interrupted first
     # start never leaves a database whose token nobody knows.
-    write_env_values(env_file, {URL_VAR: url, API_KEY_VAR: creds.api_key, USERNAME_VAR: creds.username,
-                                PASSWORD_VAR: creds.password})
+    write_env_values(
+        env_file, {URL_VAR: url, API_KEY_VAR: creds.api_key, USERNAME_VAR: creds.username, PASSWORD_VAR: creds.password}
+    )
     with open(log_file, "ab") as log:
-        log.write(f"\n---- newsclaims: starting Label Studio on {url} at {time.strftime('%Y-%m-%dT%H:%M:%S')}\n".encode())
+        log.write(
+            f"\n---- newsclaims: starting Label Studio on {url} at {time.strftime('%Y-%m-%dT%H:%M:%S')}\n".encode()
+        )
         log.flush()
         proc = subprocess.Popen(
-            args, cwd=data_dir, env=_child_env(data_dir, creds if first_start else None), stdin=subprocess.DEVNULL,
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            args,
+            cwd=data_dir,
+            env=_child_env(data_dir, creds if first_start else None),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     ServerState(pid=proc.pid, port=port, url=url).write(data_dir)
 
@@ -201,23 +219,37 @@ def start_server(
             if first_start:  # a half-migrated database we just created: the next start redoes it
                 (data_dir / DB_FILE).unlink()
         raise
-    return ServerHandle(url=url, port=port, pid=proc.pid, data_dir=data_dir, log_file=log_file, env_file=env_file,
-                        api_key=creds.api_key, username=creds.username)
+    return ServerHandle(
+        url=url,
+        port=port,
+        pid=proc.pid,
+        data_dir=data_dir,
+        log_file=log_file,
+        env_file=env_file,
+        api_key=creds.api_key,
+        username=creds.username,
+    )
 
 
 def _wait_healthy(proc: subprocess.Popen, url: str, port: int, log_file: Path, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise ServerError(f"Label Studio exited with code {proc.returncode} while starting; log {log_file}:\n{_tail(log_file)}")
+            raise ServerError(
+                f"Label Studio exited with code {proc.returncode} while starting; log {log_file}:\n{_tail(log_file)}"
+            )
         # Label Studio silently moves to port+1 when the port is taken: make sure it is ours.
         announced = _LISTEN_RE.findall(log_file.read_text(errors="replace").split("---- newsclaims:")[-1])
         if announced and int(announced[-1]) != port:
-            raise ServerError(f"port {port} was taken while Label Studio started (it moved to {announced[-1]}); retry with another --port")
+            raise ServerError(
+                f"port {port} was taken while Label Studio started (it moved to {announced[-1]}); retry with another --port"
+            )
         if announced and is_healthy(url):
             return
         time.sleep(0.5)
-    raise ServerError(f"Label Studio did not become healthy at {url} within {timeout:.0f} s; log {log_file}:\n{_tail(log_file)}")
+    raise ServerError(
+        f"Label Studio did not become healthy at {url} within {timeout:.0f} s; log {log_file}:\n{_tail(log_file)}"
+    )
 
 
 def stop_server(data_dir: Path = DEFAULT_DATA_DIR) -> bool:

@@ -54,8 +54,9 @@ class ServerState:
         return None
 
     def write(self, data_dir: Path) -> None:
-        atomic_write_text(Path(data_dir) / STATE_FILE,
-                          json.dumps({"pid": self.pid, "port": self.port, "url": self.url}) + "\n")
+        atomic_write_text(
+            Path(data_dir) / STATE_FILE, json.dumps({"pid": self.pid, "port": self.port, "url": self.url}) + "\n"
+        )
 
     @staticmethod
     def clear(data_dir: Path) -> None:

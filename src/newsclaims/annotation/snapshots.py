@@ -122,8 +122,7 @@ def snapshot_id_for(project_title: str, export_bytes: bytes) -> str:
 
 def annotations_jsonl(records: list[AnnotationRecord]) -> bytes:
     lines = [
-        json.dumps(r.to_dict(), sort_keys=True, ensure_ascii=False) + "\n"
-        for r in sorted(records, key=record_sort_key)
+        json.dumps(r.to_dict(), sort_keys=True, ensure_ascii=False) + "\n" for r in sorted(records, key=record_sort_key)
     ]
     return "".join(lines).encode("utf-8")
 
@@ -167,7 +166,8 @@ def write_snapshot(
             complete = existing.is_file() and snapshots.exists(snapshot_id)
             if not complete or sha256_file(existing) != sha256_bytes(export_bytes):
                 raise SnapshotExistsError(
-                    f"{final} exists with different content; it is immutable: move it away to re-pull")
+                    f"{final} exists with different content; it is immutable: move it away to re-pull"
+                )
             snapshots.point_latest(snapshot_id)
             return SnapshotWrite(snapshot_id, final, written=False)
 
@@ -180,8 +180,11 @@ def write_snapshot(
             corpus_versions=versions,
             taxonomy_sha256=taxonomy_sha256,
             counts=dict(counts),
-            files={EXPORT_FILE: sha256_bytes(export_bytes), ANNOTATIONS_FILE: sha256_bytes(records_bytes),
-                   **{name: sha256_bytes(data) for name, data in sorted(extra_files.items())}},
+            files={
+                EXPORT_FILE: sha256_bytes(export_bytes),
+                ANNOTATIONS_FILE: sha256_bytes(records_bytes),
+                **{name: sha256_bytes(data) for name, data in sorted(extra_files.items())},
+            },
             checked_against_task_text=sorted(checked_against_task_text or []),
             pulled_at=pulled_at,
             project_id=project_id,

@@ -19,9 +19,9 @@ from typing import Any
 from label_studio_sdk import LabelStudio
 
 from newsclaims.annotation.client import client_url, find_project
+from newsclaims.annotation.defaults import DEFAULT_PROJECT
 from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE
 from newsclaims.annotation.pull import read_project
-from newsclaims.annotation.defaults import DEFAULT_PROJECT
 from newsclaims.annotation.push_migration import REVIEW_FIELD
 from newsclaims.errors import NewsclaimsError
 from newsclaims.paths import VERSIONS_DIR
@@ -86,20 +86,35 @@ def progress(tasks: list[dict[str, Any]], overlap: int) -> tuple[dict[str, int],
     return counts, ordered
 
 
-def round_status(client: LabelStudio, project_title: str = DEFAULT_PROJECT, *, versions_dir: Path = VERSIONS_DIR,
-                 pseudonyms_file: Path = PSEUDONYMS_FILE, taxonomy: Taxonomy | None = None) -> RoundStatus:
+def round_status(
+    client: LabelStudio,
+    project_title: str = DEFAULT_PROJECT,
+    *,
+    versions_dir: Path = VERSIONS_DIR,
+    pseudonyms_file: Path = PSEUDONYMS_FILE,
+    taxonomy: Taxonomy | None = None,
+) -> RoundStatus:
     taxonomy = taxonomy or load_taxonomy()
     project = find_project(client, project_title)
     if project is None:
-        raise NewsclaimsError(f"no Label Studio project titled {project_title!r} at {client_url(client)}; "
-                              "push a corpus first with `newsclaims annotate push`")
+        raise NewsclaimsError(
+            f"no Label Studio project titled {project_title!r} at {client_url(client)}; "
+            "push a corpus first with `newsclaims annotate push`"
+        )
     read = read_project(client, project.id, versions_dir, pseudonyms_file, taxonomy)
     tasks, parsed = read.tasks, read.parsed
     overlap = project.maximum_annotations or 1
     counts, annotators = progress(tasks, overlap)
-    return RoundStatus(project=project_title, project_id=project.id, overlap=overlap, tasks=len(tasks), **counts,
-                       annotators=annotators, agreement=measure_agreement(parsed.records, taxonomy),
-                       problems=[str(p) for p in parsed.problems])
+    return RoundStatus(
+        project=project_title,
+        project_id=project.id,
+        overlap=overlap,
+        tasks=len(tasks),
+        **counts,
+        annotators=annotators,
+        agreement=measure_agreement(parsed.records, taxonomy),
+        problems=[str(p) for p in parsed.problems],
+    )
 
 
 def _f(x: float | None) -> str:
@@ -126,12 +141,17 @@ def format_status(s: RoundStatus) -> str:
         lines.append(f"  agreement: not measured yet ({a.reason})")
     else:
         lines.append(f"  agreement {a.reason}, {a.annotator_pairs} annotator pair(s):")
-        spans = [f"{label} {_f(x.exact_f1)}/{_f(x.overlap_f1)}" for label, x in a.spans.items()
-                 if x.pairs or label == ALL_LABELS]
+        spans = [
+            f"{label} {_f(x.exact_f1)}/{_f(x.overlap_f1)}"
+            for label, x in a.spans.items()
+            if x.pairs or label == ALL_LABELS
+        ]
         lines.append("    span F1 exact/overlap: " + " · ".join(spans))
         lines.append(f"    said_by F1: {_f(a.said_by.exact_f1 if a.said_by else None)}")
-        attrs = [f"{name} {_f(x.krippendorff_alpha)} (observed {_f(x.observed_agreement)}, {x.matched_claims} claims)"
-                 for name, x in a.claim_attributes.items()]
+        attrs = [
+            f"{name} {_f(x.krippendorff_alpha)} (observed {_f(x.observed_agreement)}, {x.matched_claims} claims)"
+            for name, x in a.claim_attributes.items()
+        ]
         lines.append("    attribute alpha: " + " · ".join(attrs))
     if s.problems:
         lines.append(f"  {len(s.problems)} problem(s) that `annotate pull` will refuse until they are fixed:")

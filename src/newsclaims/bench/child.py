@@ -18,12 +18,12 @@ from pathlib import Path
 
 
 def _build(raw: str, out: str, workers: str, engine: str = "local") -> dict:
-    from newsclaims.corpus.build import BuildSettings, build_corpus
     import hashlib
 
+    from newsclaims.corpus.build import BuildSettings, build_corpus
     from newsclaims.corpus.document import Document, Paragraph
-    from newsclaims.corpus.language import detect_language
     from newsclaims.corpus.document_schema import invalid_rows
+    from newsclaims.corpus.language import detect_language
 
     # Start-up, like the imports (fixed costs that do not grow with the corpus): lingua loads
     # the models of a script on first use, pandera builds its checks on the first validation.
@@ -31,13 +31,28 @@ def _build(raw: str, out: str, workers: str, engine: str = "local") -> dict:
     # synthetic articles are all longer than that.
     detect_language(" ".join(["The council met on Monday to discuss the budget for the coming year."] * 3))
     detect_language(" ".join(["Совет собрался в понедельник, чтобы обсудить бюджет на следующий год."] * 3))
-    invalid_rows([Document("nc-0000000000000000", "x", "x.txt", "0" * 64, hashlib.sha256(b"x").hexdigest(),
-                           paragraphs=[Paragraph(0, 1)])])
+    invalid_rows(
+        [
+            Document(
+                "nc-0000000000000000",
+                "x",
+                "x.txt",
+                "0" * 64,
+                hashlib.sha256(b"x").hexdigest(),
+                paragraphs=[Paragraph(0, 1)],
+            )
+        ]
+    )
     # With --engine dask the local cluster's start-up is timed: a user pays it on every build.
     start = time.perf_counter()
     summary = build_corpus(Path(raw), Path(out), settings=BuildSettings(workers=int(workers), engine=engine))
-    return {"seconds": time.perf_counter() - start, "version": summary.version, "written": summary.written,
-            "documents": summary.accepted, "raw_files": summary.raw_files}
+    return {
+        "seconds": time.perf_counter() - start,
+        "version": summary.version,
+        "written": summary.written,
+        "documents": summary.accepted,
+        "raw_files": summary.raw_files,
+    }
 
 
 def _floor(raw: str, out_file: str) -> dict:

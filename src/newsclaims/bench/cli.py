@@ -24,15 +24,27 @@ register = top.register
 
 
 @top.command(
-    "bench", "Benchmark each stage against a floor measured in the same run",
+    "bench",
+    "Benchmark each stage against a floor measured in the same run",
     opt("--size", choices=("small", "full"), default="small", help="corpus sizes (default: small)"),
     opt("--out", type=Path, default=None, metavar="DIR", help="where the results JSON goes (default: bench/results)"),
-    opt("--work", type=Path, default=None, metavar="DIR",
-        help="scratch space for synthetic corpora and builds (default: a temporary directory, removed afterwards)"),
-    opt("--stage", action="append", default=None, metavar="PREFIX",
+    opt(
+        "--work",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="scratch space for synthetic corpora and builds (default: a temporary directory, removed afterwards)",
+    ),
+    opt(
+        "--stage",
+        action="append",
+        default=None,
+        metavar="PREFIX",
         help="run only the stages whose name starts with PREFIX (repeatable), "
-             "e.g. --stage release. (results go to <date>-<size>-partial.json)"),
-    description="Benchmark each stage against a floor measured in the same run.", epilog=EPILOG,
+        "e.g. --stage release. (results go to <date>-<size>-partial.json)",
+    ),
+    description="Benchmark each stage against a floor measured in the same run.",
+    epilog=EPILOG,
 )
 def bench(size: str, out: Path | None, work: Path | None, stage: list[str] | None) -> int:
     from newsclaims.bench.runner import Measurement, format_table, run_bench, sizes

@@ -28,8 +28,14 @@ def copy_as_jsonl(raw_dir: Path, out_file: Path) -> int:
                     for lineno, line in enumerate(fh, 1):
                         if line.strip():
                             record = json.loads(line)
-                            out.write(json_line({"id": document_id(f.rel, str(record.get("id", lineno))),
-                                                 "text": record.get("text")}))
+                            out.write(
+                                json_line(
+                                    {
+                                        "id": document_id(f.rel, str(record.get("id", lineno))),
+                                        "text": record.get("text"),
+                                    }
+                                )
+                            )
                             n += 1
                 continue
             decoded = decode_bytes(f.path.read_bytes())

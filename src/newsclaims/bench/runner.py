@@ -65,13 +65,33 @@ class Measurement:
     details: dict = field(default_factory=dict)
 
     @classmethod
-    def of(cls, stage: str, case: str, unit: str, floor: float, measured: float, goal: Goal, floor_is: str,
-           inverted: bool = False, **details) -> Measurement:
+    def of(
+        cls,
+        stage: str,
+        case: str,
+        unit: str,
+        floor: float,
+        measured: float,
+        goal: Goal,
+        floor_is: str,
+        inverted: bool = False,
+        **details,
+    ) -> Measurement:
         """inverted: the ratio is floor/measured (a throughput, higher is better)."""
         ratio = floor / measured if inverted else measured / floor
-        return cls(stage, case, unit, round(floor, 4), round(measured, 4), round(ratio, 4),
-                   "floor / measured" if inverted else "measured / floor", str(goal), goal.met(ratio), floor_is,
-                   details)
+        return cls(
+            stage,
+            case,
+            unit,
+            round(floor, 4),
+            round(measured, 4),
+            round(ratio, 4),
+            "floor / measured" if inverted else "measured / floor",
+            str(goal),
+            goal.met(ratio),
+            floor_is,
+            details,
+        )
 
 
 @dataclass(frozen=True)
@@ -104,8 +124,10 @@ class BenchContext:
             shutil.rmtree(path, ignore_errors=True)
             start = time.perf_counter()
             summary = generate(SynthSpec(articles), path)
-            self.log(f"  generated {summary.files} files ({summary.bytes / 2**20:.1f} MiB, {summary.articles} articles) "
-                     f"in {time.perf_counter() - start:.1f}s")
+            self.log(
+                f"  generated {summary.files} files ({summary.bytes / 2**20:.1f} MiB, {summary.articles} articles) "
+                f"in {time.perf_counter() - start:.1f}s"
+            )
             self.corpora[articles] = (path, summary)
         return self.corpora[articles]
 
@@ -114,8 +136,7 @@ class BenchContext:
         log_file = self.work / "child.log"
         start = time.perf_counter()
         with open(log_file, "ab") as err:
-            proc = subprocess.Popen([sys.executable, "-m", module, *args],
-                                    stdout=subprocess.PIPE, stderr=err)
+            proc = subprocess.Popen([sys.executable, "-m", module, *args], stdout=subprocess.PIPE, stderr=err)
             assert proc.stdout is not None  # stdout=PIPE
             out = proc.stdout.read()
             proc.stdout.close()
@@ -136,8 +157,10 @@ class BenchContext:
             out = self.work / (f"versions-{articles}-w{workers}" + ("" if engine == "local" else f"-{engine}"))
             shutil.rmtree(out, ignore_errors=True)
             run = self.child("build", str(raw), str(out), str(workers), engine)
-            self.log(f"  built {articles} articles with {workers} worker(s), engine {engine}: {run.seconds:.2f}s, "
-                     f"peak {run.peak_rss_mib:.0f} MiB")
+            self.log(
+                f"  built {articles} articles with {workers} worker(s), engine {engine}: {run.seconds:.2f}s, "
+                f"peak {run.peak_rss_mib:.0f} MiB"
+            )
             self._builds[key] = (out, run)
         return self._builds[key]
 
@@ -155,8 +178,20 @@ def machine_facts() -> dict:
             mem_kib = int(next(line for line in f if line.startswith("MemTotal:")).split()[1])
     except (OSError, StopIteration, ValueError):
         pass
-    libraries = ("newsclaims", "ftfy", "charset-normalizer", "trafilatura", "datasketch", "lingua-language-detector",
-                 "pandera", "pandas", "numpy", "pyarrow", "datasets", "label-studio-sdk")
+    libraries = (
+        "newsclaims",
+        "ftfy",
+        "charset-normalizer",
+        "trafilatura",
+        "datasketch",
+        "lingua-language-detector",
+        "pandera",
+        "pandas",
+        "numpy",
+        "pyarrow",
+        "datasets",
+        "label-studio-sdk",
+    )
     return {
         "cores": os.cpu_count(),
         "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
@@ -172,19 +207,29 @@ def machine_facts() -> dict:
 def format_table(measurements: list[Measurement]) -> str:
     rows = [("stage", "case", "floor", "measured", "ratio", "goal", "met")]
     for m in measurements:
-        rows.append((m.stage, m.case, f"{m.floor:.3f} {m.unit}", f"{m.measured:.3f} {m.unit}",
-                     f"{m.ratio:.3f}", f"{m.ratio_is} {m.goal}", "yes" if m.met else "NO"))
+        rows.append(
+            (
+                m.stage,
+                m.case,
+                f"{m.floor:.3f} {m.unit}",
+                f"{m.measured:.3f} {m.unit}",
+                f"{m.ratio:.3f}",
+                f"{m.ratio_is} {m.goal}",
+                "yes" if m.met else "NO",
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
-def run_bench(size: Size, out_dir: Path, work: Path, stages, log: Callable[[str], None] = print,
-              partial: bool = False) -> tuple[Path, dict]:
+def run_bench(
+    size: Size, out_dir: Path, work: Path, stages, log: Callable[[str], None] = print, partial: bool = False
+) -> tuple[Path, dict]:
     work.mkdir(parents=True, exist_ok=True)
     ctx = BenchContext(size, work, log)
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     facts = machine_facts()
     measurements: list[Measurement] = []
     for stage in stages:
@@ -195,7 +240,7 @@ def run_bench(size: Size, out_dir: Path, work: Path, stages, log: Callable[[str]
     result = {
         "size": asdict(size),
         "started": started.isoformat(timespec="seconds"),
-        "seconds": round((dt.datetime.now(dt.timezone.utc) - started).total_seconds(), 1),
+        "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1),
         "command": f"newsclaims bench --size {size.name}" + "".join(f" --stage {s.name}" for s in stages if partial),
         "machine": facts,
         "synthetic_corpora": {str(n): s.to_dict() for n, (_, s) in sorted(ctx.corpora.items())},

@@ -40,12 +40,23 @@ def build_throughput(ctx: BenchContext) -> list[Measurement]:
         if digest != reference:
             raise BenchError(f"the build with {workers} worker(s), engine {engine} wrote different documents")
         case = f"{n} articles, {workers} worker(s)" + ("" if engine == "local" else ", Dask LocalCluster")
-        out.append(Measurement.of(
-            "corpus.build_throughput", case, "s", floor.seconds, build.seconds,
-            Goal(">=", 0.5), "read + decode + write the same records as JSONL (1 process)", inverted=True,
-            documents=build.output["documents"], floor_records=floor.output["records"],
-            documents_per_second=round(build.output["documents"] / build.seconds, 1),
-            startup_seconds=round(build.wall_seconds - build.seconds, 2), same_bytes_as_1_worker=True))
+        out.append(
+            Measurement.of(
+                "corpus.build_throughput",
+                case,
+                "s",
+                floor.seconds,
+                build.seconds,
+                Goal(">=", 0.5),
+                "read + decode + write the same records as JSONL (1 process)",
+                inverted=True,
+                documents=build.output["documents"],
+                floor_records=floor.output["records"],
+                documents_per_second=round(build.output["documents"] / build.seconds, 1),
+                startup_seconds=round(build.wall_seconds - build.seconds, 2),
+                same_bytes_as_1_worker=True,
+            )
+        )
     return out
 
 
@@ -57,10 +68,18 @@ def build_memory(ctx: BenchContext) -> list[Measurement]:
     small, large = ctx.size.articles, ctx.size.large_articles
     _, base = ctx.build(small, 1)
     _, big = ctx.build(large, 1)
-    return [Measurement.of(
-        "corpus.build_peak_memory", f"{large} vs {small} articles, 1 worker", "MiB", base.peak_rss_mib,
-        big.peak_rss_mib, Goal("<=", 1.25), f"peak RSS of the same build at {small} articles",
-        documents=[base.output["documents"], big.output["documents"]])]
+    return [
+        Measurement.of(
+            "corpus.build_peak_memory",
+            f"{large} vs {small} articles, 1 worker",
+            "MiB",
+            base.peak_rss_mib,
+            big.peak_rss_mib,
+            Goal("<=", 1.25),
+            f"peak RSS of the same build at {small} articles",
+            documents=[base.output["documents"], big.output["documents"]],
+        )
+    ]
 
 
 def near_duplicate_cost(ctx: BenchContext) -> list[Measurement]:
@@ -72,10 +91,19 @@ def near_duplicate_cost(ctx: BenchContext) -> list[Measurement]:
     runs = [ctx.child("near-duplicates", str(versions), version, str(k)) for _ in range(2) for k in (n, 4 * n)]
     base = min(runs[0::2], key=lambda r: r.seconds)
     four = min(runs[1::2], key=lambda r: r.seconds)
-    return [Measurement.of(
-        "corpus.near_duplicates", f"{4 * n} vs {n} documents", "s", base.seconds, four.seconds, Goal("<=", 4.5),
-        f"MinHash + LSH time over {n} documents (best of 2)", pairs=[base.output["pairs"], four.output["pairs"]],
-        runs_seconds=[round(r.seconds, 2) for r in runs])]
+    return [
+        Measurement.of(
+            "corpus.near_duplicates",
+            f"{4 * n} vs {n} documents",
+            "s",
+            base.seconds,
+            four.seconds,
+            Goal("<=", 4.5),
+            f"MinHash + LSH time over {n} documents (best of 2)",
+            pairs=[base.output["pairs"], four.output["pairs"]],
+            runs_seconds=[round(r.seconds, 2) for r in runs],
+        )
+    ]
 
 
 def incremental_rebuild(ctx: BenchContext) -> list[Measurement]:
@@ -94,24 +122,45 @@ def incremental_rebuild(ctx: BenchContext) -> list[Measurement]:
     changed = change_files(raw_copy, 0.01)
     one_percent = ctx.child("build", str(raw_copy), str(out), "1")
     return [
-        Measurement.of("corpus.incremental_rebuild", "nothing changed", "s", full.seconds, unchanged.seconds,
-                       Goal("<=", 0.02), floor_is),
-        Measurement.of("corpus.incremental_rebuild", f"1% of files changed ({len(changed)})", "s", full.seconds,
-                       one_percent.seconds, Goal("<=", 0.10), floor_is, version=one_percent.output["version"]),
+        Measurement.of(
+            "corpus.incremental_rebuild",
+            "nothing changed",
+            "s",
+            full.seconds,
+            unchanged.seconds,
+            Goal("<=", 0.02),
+            floor_is,
+        ),
+        Measurement.of(
+            "corpus.incremental_rebuild",
+            f"1% of files changed ({len(changed)})",
+            "s",
+            full.seconds,
+            one_percent.seconds,
+            Goal("<=", 0.10),
+            floor_is,
+            version=one_percent.output["version"],
+        ),
     ]
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("corpus.build_throughput", "corpus build vs reading, decoding and writing the same records",
-          build_throughput),
+    Stage(
+        "corpus.build_throughput", "corpus build vs reading, decoding and writing the same records", build_throughput
+    ),
     Stage("corpus.build_peak_memory", "peak memory of the build at the large vs the base size", build_memory),
     Stage("corpus.near_duplicates", "MinHash + LSH cost at 4x the documents", near_duplicate_cost),
-    Stage("corpus.incremental_rebuild", "rebuild after no change and after 1% of files changed",
-          incremental_rebuild),
-    Stage("annotation.migrate", "re-anchoring a snapshot to a corpus where 10% of documents changed",
-          stages_migrate.migrate),
-    Stage("labelstudio.push_pull", "push, re-push and pull against a real Label Studio server",
-          stages_labelstudio.labelstudio),
+    Stage("corpus.incremental_rebuild", "rebuild after no change and after 1% of files changed", incremental_rebuild),
+    Stage(
+        "annotation.migrate",
+        "re-anchoring a snapshot to a corpus where 10% of documents changed",
+        stages_migrate.migrate,
+    ),
+    Stage(
+        "labelstudio.push_pull",
+        "push, re-push and pull against a real Label Studio server",
+        stages_labelstudio.labelstudio,
+    ),
     Stage("release.build", "release build vs pyarrow writing the same tables", stages_release.release_build),
     Stage("release.load_dataset", "load_dataset of that release: seconds and peak memory", stages_release.load_release),
 )

@@ -17,8 +17,8 @@ import time
 from label_studio_sdk import LabelStudio
 
 from newsclaims.annotation.client import NO_RETRY, connect
-from newsclaims.annotation.pull import pull
 from newsclaims.annotation.project_tasks import batches_by_bytes, task_count
+from newsclaims.annotation.pull import pull
 from newsclaims.annotation.push import push
 from newsclaims.annotation.push_plan import task_payload
 from newsclaims.annotation.server import start_server, stop_server
@@ -103,7 +103,9 @@ def _push_and_pull(ctx, client, docs, tax, config, versions) -> list[Measurement
     again_s = time.perf_counter() - start
     new_tasks = task_count(client, first.project_id) - n
     if again.created or new_tasks:  # the "zero new tasks" promise, asserted rather than reported only
-        raise BenchError(f"re-push of an unchanged corpus created {again.created} task(s) ({new_tasks} new in the project)")
+        raise BenchError(
+            f"re-push of an unchanged corpus created {again.created} task(s) ({new_tasks} new in the project)"
+        )
     ctx.log(f"  re-push: {again_s:.2f}s (unchanged {again.unchanged}, new tasks {new_tasks})")
 
     # Pull: the same tasks with one submitted annotation each, imported inline (setup, not timed).
@@ -127,8 +129,14 @@ def _push_and_pull(ctx, client, docs, tax, config, versions) -> list[Measurement
     exports = ctx.work / "ls-exports"
     shutil.rmtree(exports, ignore_errors=True)
     start = time.perf_counter()
-    pulled = pull(client, "bench-pull", exports_dir=exports, versions_dir=versions,
-                  pseudonyms_file=ctx.work / "ls-pseudonyms.json", taxonomy=tax)
+    pulled = pull(
+        client,
+        "bench-pull",
+        exports_dir=exports,
+        versions_dir=versions,
+        pseudonyms_file=ctx.work / "ls-pseudonyms.json",
+        taxonomy=tax,
+    )
     pull_s = time.perf_counter() - start
     if pulled.counts["annotations"] != n or pulled.counts["entities"] + pulled.counts["claims"] != spans:
         raise BenchError(f"pull read {pulled.counts}, expected {n} annotations with {spans} spans")
@@ -136,13 +144,39 @@ def _push_and_pull(ctx, client, docs, tax, config, versions) -> list[Measurement
 
     stage = "labelstudio.push_pull"
     return [
-        Measurement.of(stage, f"push {n} tasks into a new project", "s", floor, first_s, Goal("<=", 1.5),
-                       "one projects.import_tasks call with the same tasks, into a fresh project",
-                       created=first.created, import_body_mib=round(body_mib, 1), predictions=False),
-        Measurement.of(stage, f"re-push {n} unchanged tasks", "s", first_s, again_s, Goal("<=", 0.2),
-                       "the first push of the same corpus", new_tasks=new_tasks, created=again.created,
-                       unchanged=again.unchanged),
-        Measurement.of(stage, f"pull {n} annotated tasks ({spans} spans)", "s", export_floor, pull_s,
-                       Goal("<=", 1.5), "snapshot export: exports.create + poll + download, no parsing",
-                       annotations=pulled.counts["annotations"], spans=spans),
+        Measurement.of(
+            stage,
+            f"push {n} tasks into a new project",
+            "s",
+            floor,
+            first_s,
+            Goal("<=", 1.5),
+            "one projects.import_tasks call with the same tasks, into a fresh project",
+            created=first.created,
+            import_body_mib=round(body_mib, 1),
+            predictions=False,
+        ),
+        Measurement.of(
+            stage,
+            f"re-push {n} unchanged tasks",
+            "s",
+            first_s,
+            again_s,
+            Goal("<=", 0.2),
+            "the first push of the same corpus",
+            new_tasks=new_tasks,
+            created=again.created,
+            unchanged=again.unchanged,
+        ),
+        Measurement.of(
+            stage,
+            f"pull {n} annotated tasks ({spans} spans)",
+            "s",
+            export_floor,
+            pull_s,
+            Goal("<=", 1.5),
+            "snapshot export: exports.create + poll + download, no parsing",
+            annotations=pulled.counts["annotations"],
+            spans=spans,
+        ),
     ]

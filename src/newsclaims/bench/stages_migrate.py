@@ -42,18 +42,32 @@ def _inputs(ctx: BenchContext) -> tuple[Path, Path, str, int, int]:
     tasks = []
     for i, doc in enumerate(docs):
         result = label_studio_result(annotate(doc, tax, max(1, n_spans // n_docs)), tax)
-        tasks.append({"id": i + 1, "data": {"doc_id": doc.id, "text": doc.text}, "meta": {"corpus_version": "v1"},
-                      "annotations": [{"id": i + 1, "completed_by": "annotator-1", "was_cancelled": False,
-                                       "ground_truth": False, "result": result}]})
+        tasks.append(
+            {
+                "id": i + 1,
+                "data": {"doc_id": doc.id, "text": doc.text},
+                "meta": {"corpus_version": "v1"},
+                "annotations": [
+                    {
+                        "id": i + 1,
+                        "completed_by": "annotator-1",
+                        "was_cancelled": False,
+                        "ground_truth": False,
+                        "result": result,
+                    }
+                ],
+            }
+        )
     parsed = parse_export(tasks, {d.id: d.text for d in docs}, tax)
-    snapshot = write_snapshot(tasks, parsed.records, project="bench", taxonomy_sha256=tax.sha256, counts={},
-                              exports_dir=root / "exports")
+    snapshot = write_snapshot(
+        tasks, parsed.records, project="bench", taxonomy_sha256=tax.sha256, counts={}, exports_dir=root / "exports"
+    )
     step = round(1 / CHANGED_SHARE)
     changed = []
     for i, doc in enumerate(docs):
         if i % step == 0:
             middle = len(doc.text) // 2
-            text = NOTE + doc.text[:middle] + "X" + doc.text[middle + 1:]
+            text = NOTE + doc.text[:middle] + "X" + doc.text[middle + 1 :]
             doc = replace(doc, text=text, text_sha256=sha256_bytes(text.encode()), paragraphs=[])
         changed.append(doc)
     write_corpus_version(root / "versions", changed, "v2")
@@ -66,10 +80,19 @@ def migrate(ctx: BenchContext) -> list[Measurement]:
     floor = ctx.child("floor", str(exports), snapshot, str(ctx.work / "migrate-floor"), module=MODULE)
     run = ctx.child("migrate", str(versions), str(exports), snapshot, str(ctx.work / "migrate-out"), module=MODULE)
     ctx.log(f"  floor (read + write the snapshot): {floor.seconds:.2f}s; migrate: {run.seconds:.2f}s")
-    return [Measurement.of(
-        "annotation.migrate", f"{docs} documents, {spans} spans, {CHANGED_SHARE:.0%} of documents changed", "s",
-        floor.seconds, run.seconds, Goal("<=", 2), "read export.json + annotations.jsonl, write both again",
-        statuses=run.output["statuses"], peak_rss_mib=round(run.peak_rss_mib, 1))]
+    return [
+        Measurement.of(
+            "annotation.migrate",
+            f"{docs} documents, {spans} spans, {CHANGED_SHARE:.0%} of documents changed",
+            "s",
+            floor.seconds,
+            run.seconds,
+            Goal("<=", 2),
+            "read export.json + annotations.jsonl, write both again",
+            statuses=run.output["statuses"],
+            peak_rss_mib=round(run.peak_rss_mib, 1),
+        )
+    ]
 
 
 def _child_floor(exports: str, snapshot: str, out: str) -> dict:

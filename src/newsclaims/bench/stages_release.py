@@ -44,10 +44,18 @@ def _inputs(ctx: BenchContext) -> tuple[Path, Path, int, int]:
     records = list(annotation_records(docs, tax, n_spans))
     tasks = [{"id": r.task_id, "data": {"doc_id": r.doc_id}} for r in records]
     spans = sum(len(r.entities) + len(r.claims) for r in records)
-    snapshots.write_snapshot(tasks, records, project="bench", taxonomy_sha256=tax.sha256,
-                             counts={"tasks": len(tasks), "annotations": len(records)}, exports_dir=root / "exports")
-    ctx.log(f"  inputs: {len(docs)} documents, {len(records)} annotations, {spans} spans "
-            f"({time.perf_counter() - start:.1f}s)")
+    snapshots.write_snapshot(
+        tasks,
+        records,
+        project="bench",
+        taxonomy_sha256=tax.sha256,
+        counts={"tasks": len(tasks), "annotations": len(records)},
+        exports_dir=root / "exports",
+    )
+    ctx.log(
+        f"  inputs: {len(docs)} documents, {len(records)} annotations, {spans} spans "
+        f"({time.perf_counter() - start:.1f}s)"
+    )
     return root / "versions", root / "exports", len(docs), spans
 
 
@@ -70,11 +78,21 @@ def release_build(ctx: BenchContext) -> list[Measurement]:
     floor = ctx.child("floor", build.output["versions"], build.output["exports"], str(release), str(out), module=MODULE)
     ctx.log(f"  floor (read inputs, pq.write_table of the same rows): {floor.seconds:.2f}s")
     docs, spans = build.output["documents"], build.output["spans"]
-    return [Measurement.of(
-        "release.build", f"{docs} documents, {spans} spans", "s", floor.seconds, build.seconds, Goal("<=", 3),
-        "read the input JSONL, then pa.Table.from_pylist + pq.write_table of the same rows (every config/split)",
-        rows=build.output["rows"], steps=build.output["steps"], peak_rss_mib=round(build.peak_rss_mib, 1),
-        floor_peak_rss_mib=round(floor.peak_rss_mib, 1))]
+    return [
+        Measurement.of(
+            "release.build",
+            f"{docs} documents, {spans} spans",
+            "s",
+            floor.seconds,
+            build.seconds,
+            Goal("<=", 3),
+            "read the input JSONL, then pa.Table.from_pylist + pq.write_table of the same rows (every config/split)",
+            rows=build.output["rows"],
+            steps=build.output["steps"],
+            peak_rss_mib=round(build.peak_rss_mib, 1),
+            floor_peak_rss_mib=round(floor.peak_rss_mib, 1),
+        )
+    ]
 
 
 def load_release(ctx: BenchContext) -> list[Measurement]:
@@ -83,15 +101,32 @@ def load_release(ctx: BenchContext) -> list[Measurement]:
     shutil.rmtree(cache, ignore_errors=True)
     read = ctx.child("read", str(release), module=MODULE)
     load = ctx.child("load", str(release), str(cache), module=MODULE)
-    ctx.log(f"  load_dataset: {load.seconds:.2f}s, peak {load.peak_rss_mib:.0f} MiB "
-            f"(pq.read_table: {read.seconds:.2f}s, {read.peak_rss_mib:.0f} MiB)")
+    ctx.log(
+        f"  load_dataset: {load.seconds:.2f}s, peak {load.peak_rss_mib:.0f} MiB "
+        f"(pq.read_table: {read.seconds:.2f}s, {read.peak_rss_mib:.0f} MiB)"
+    )
     case = f"{build.output['documents']} documents, all configs, cold cache"
     floor_is = "pq.read_table of the same parquet files (report only: the issue sets no goal)"
     return [
-        Measurement.of("release.load_dataset", f"seconds, {case}", "s", read.seconds, load.seconds, REPORT_ONLY,
-                       floor_is, rows=load.output["rows"]),
-        Measurement.of("release.load_dataset", f"peak memory, {case}", "MiB", read.peak_rss_mib, load.peak_rss_mib,
-                       REPORT_ONLY, floor_is),
+        Measurement.of(
+            "release.load_dataset",
+            f"seconds, {case}",
+            "s",
+            read.seconds,
+            load.seconds,
+            REPORT_ONLY,
+            floor_is,
+            rows=load.output["rows"],
+        ),
+        Measurement.of(
+            "release.load_dataset",
+            f"peak memory, {case}",
+            "MiB",
+            read.peak_rss_mib,
+            load.peak_rss_mib,
+            REPORT_ONLY,
+            floor_is,
+        ),
     ]
 
 
@@ -165,7 +200,12 @@ def _child_load(release: str, cache: str) -> dict:
     return {"seconds": time.perf_counter() - start, "rows": rows}
 
 
-COMMANDS: dict[str, Callable[..., dict]] = {"build": _child_build, "floor": _child_floor, "read": _child_read, "load": _child_load}
+COMMANDS: dict[str, Callable[..., dict]] = {
+    "build": _child_build,
+    "floor": _child_floor,
+    "read": _child_read,
+    "load": _child_load,
+}
 
 if __name__ == "__main__":
     print(json.dumps(COMMANDS[sys.argv[1]](*sys.argv[2:])))

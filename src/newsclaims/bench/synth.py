@@ -81,7 +81,12 @@ class SynthSummary:
     kinds: Counter = field(default_factory=Counter)
 
     def to_dict(self) -> dict:
-        return {"files": self.files, "articles": self.articles, "bytes": self.bytes, "kinds": dict(sorted(self.kinds.items()))}
+        return {
+            "files": self.files,
+            "articles": self.articles,
+            "bytes": self.bytes,
+            "kinds": dict(sorted(self.kinds.items())),
+        }
 
 
 @dataclass(frozen=True)
@@ -138,8 +143,9 @@ def near_copy(spec: SynthSpec, original: Article, index: int) -> Article:
         paragraphs.append(" ".join(tokens))
     if len(paragraphs) > 3:
         paragraphs.pop()
-    return Article(index, original.cyrillic, original.title, tuple(paragraphs), original.dateline, original.date,
-                   original.outlet)
+    return Article(
+        index, original.cyrillic, original.title, tuple(paragraphs), original.dateline, original.date, original.outlet
+    )
 
 
 def _header(a: Article, rng: random.Random) -> str:
@@ -179,17 +185,25 @@ def plain_text(a: Article, rng: random.Random) -> str:
 
 def html_page(a: Article) -> str:
     paras = "\n".join(f"<p>{html.escape(p)}</p>" for p in a.paragraphs)
-    return (f"<!doctype html><html><head><meta charset=\"utf-8\"><title>{html.escape(a.title)} | {a.outlet}</title>\n"
-            f"<meta property=\"og:site_name\" content=\"{a.outlet}\">\n"
-            f"<meta property=\"article:published_time\" content=\"{a.date}T08:00:00+00:00\"></head>\n"
-            "<body><nav><a href=\"/\">Home</a> | <a href=\"/world\">World</a> | <a href=\"/business\">Business</a></nav>\n"
-            f"<article><h1>{html.escape(a.title)}</h1>\n{paras}\n</article>\n"
-            f"<footer>© 2025 {a.outlet}. All rights reserved.</footer></body></html>\n")
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(a.title)} | {a.outlet}</title>\n'
+        f'<meta property="og:site_name" content="{a.outlet}">\n'
+        f'<meta property="article:published_time" content="{a.date}T08:00:00+00:00"></head>\n'
+        '<body><nav><a href="/">Home</a> | <a href="/world">World</a> | <a href="/business">Business</a></nav>\n'
+        f"<article><h1>{html.escape(a.title)}</h1>\n{paras}\n</article>\n"
+        f"<footer>© 2025 {a.outlet}. All rights reserved.</footer></body></html>\n"
+    )
 
 
 def jsonl_record(a: Article, rng: random.Random) -> dict:
-    return {"id": f"rec-{a.index}", "title": a.title, "text": _header(a, rng) + "\n\n".join(a.paragraphs),
-            "date": a.date, "url": f"https://news.example.org/{a.index}", "outlet": a.outlet}
+    return {
+        "id": f"rec-{a.index}",
+        "title": a.title,
+        "text": _header(a, rng) + "\n\n".join(a.paragraphs),
+        "date": a.date,
+        "url": f"https://news.example.org/{a.index}",
+        "outlet": a.outlet,
+    }
 
 
 def _encode(text: str, a: Article, rng: random.Random, spec: SynthSpec) -> tuple[bytes, str]:
@@ -253,7 +267,9 @@ def _files(spec: SynthSpec) -> Iterator[tuple[str, bytes, list[str]]]:
         if roll < spec.jsonl_share / spec.records_per_jsonl + spec.html_share:
             yield file_name(index, "html"), html_page(a).encode("utf-8"), [*kinds, "file:html"]
         else:
-            data, encoding = _encode(plain_text(a, _rng(spec, layout, "header")), a, _rng(spec, layout, "encoding"), spec)
+            data, encoding = _encode(
+                plain_text(a, _rng(spec, layout, "header")), a, _rng(spec, layout, "encoding"), spec
+            )
             yield file_name(index, "txt"), data, [*kinds, "file:txt", f"encoding:{encoding}"]
         index += 1
 
@@ -274,7 +290,9 @@ def change_files(raw_dir: Path, share: float, seed: int = 1) -> list[str]:
             lines[0] = json.dumps(record, ensure_ascii=False)
             p.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
         elif p.suffix == ".html":
-            p.write_bytes(data.replace(b"</article>", b"<p>The ministry later corrected an earlier figure.</p></article>"))
+            p.write_bytes(
+                data.replace(b"</article>", b"<p>The ministry later corrected an earlier figure.</p></article>")
+            )
         else:
             p.write_bytes(data + b"\nThe ministry later corrected an earlier figure.\n")
     return [p.relative_to(raw_dir).as_posix() for p in chosen]

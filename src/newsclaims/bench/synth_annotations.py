@@ -50,11 +50,23 @@ def documents(n: int, seed: int = SEED) -> list[Document]:
         for p in a.paragraphs:
             paragraphs.append(Paragraph(pos, pos + len(p)))
             pos += len(p) + 2
-        out.append(Document(
-            id="nc-" + hashlib.sha256(f"bench:{seed}:{i}".encode()).hexdigest()[:16], text=text,
-            raw_path=f"bench/{i:06d}.txt", raw_sha256=_sha(f"raw:{i}"), text_sha256=_sha(text), title=a.title,
-            source=a.outlet, date=a.date, dateline=a.dateline, language="ru" if a.cyrillic else "en",
-            url=f"https://news.example.org/{i}", license="synthetic", paragraphs=paragraphs))
+        out.append(
+            Document(
+                id="nc-" + hashlib.sha256(f"bench:{seed}:{i}".encode()).hexdigest()[:16],
+                text=text,
+                raw_path=f"bench/{i:06d}.txt",
+                raw_sha256=_sha(f"raw:{i}"),
+                text_sha256=_sha(text),
+                title=a.title,
+                source=a.outlet,
+                date=a.date,
+                dateline=a.dateline,
+                language="ru" if a.cyrillic else "en",
+                url=f"https://news.example.org/{i}",
+                license="synthetic",
+                paragraphs=paragraphs,
+            )
+        )
     return sorted(out, key=lambda d: d.id)
 
 
@@ -98,8 +110,15 @@ def annotate(doc: Document, tax: Taxonomy, spans: int, salt: str = "") -> Synthe
     speaker_ids = [e.id for e in entities if e.label in speakers]
     for k, m in enumerate(sorted(rng.sample(sentences, n_claims), key=lambda m: m.start())):
         start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-        claims.append(ClaimRecord(f"c{k}", start, m.end(), doc.text[start:m.end()],
-                                  {a.name: rng.choice(a.value_names) for a in tax.claim.attributes}))
+        claims.append(
+            ClaimRecord(
+                f"c{k}",
+                start,
+                m.end(),
+                doc.text[start : m.end()],
+                {a.name: rng.choice(a.value_names) for a in tax.claim.attributes},
+            )
+        )
         if speaker_ids:
             links.append(SaidByLink(f"c{k}", rng.choice(speaker_ids)))
     return SyntheticAnnotation(entities, claims, links)
@@ -110,8 +129,9 @@ def label_studio_result(a: SyntheticAnnotation, tax: Taxonomy) -> list[dict]:
     return codec.encode(codec.annotation_items(a.entities, a.claims, a.said_by, tax))
 
 
-def annotation_records(docs: list[Document], tax: Taxonomy, total_spans: int, second_share: float = 0.1,
-                       corpus_version: str = "v1") -> Iterator[AnnotationRecord]:
+def annotation_records(
+    docs: list[Document], tax: Taxonomy, total_spans: int, second_share: float = 0.1, corpus_version: str = "v1"
+) -> Iterator[AnnotationRecord]:
     """About `total_spans` spans over `docs`: one annotator per document, a second one on
     `second_share` of them (so adjudication and agreement have work), annotator-1..3."""
     records = len(docs) + int(len(docs) * second_share)
@@ -123,7 +143,15 @@ def annotation_records(docs: list[Document], tax: Taxonomy, total_spans: int, se
             annotators.append(f"annotator-{(i + 1) % 3 + 1}")
         for k, who in enumerate(annotators):
             a = annotate(doc, tax, per_record, salt=str(k))
-            yield AnnotationRecord(doc.id, who, task_id=i + 1, annotation_id=next_id, corpus_version=corpus_version,
-                                   text_sha256=doc.text_sha256, entities=a.entities, claims=a.claims,
-                                   said_by=a.said_by)
+            yield AnnotationRecord(
+                doc.id,
+                who,
+                task_id=i + 1,
+                annotation_id=next_id,
+                corpus_version=corpus_version,
+                text_sha256=doc.text_sha256,
+                entities=a.entities,
+                claims=a.claims,
+                said_by=a.said_by,
+            )
             next_id += 1

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from newsclaims.corpus import versions as V
 from newsclaims.corpus.dedup import MINHASH, SignatureCache
+from newsclaims.corpus.defaults import DEFAULT_MAX_BYTES
 from newsclaims.corpus.diff import ParentDiff, parent_lines
 from newsclaims.corpus.duplicates import Deduplicate, Deduplicated, run_whole_stream
 from newsclaims.corpus.errors import RawDirMissingError, VersionConflictError
@@ -32,7 +33,6 @@ from newsclaims.corpus.parent_cache import ParentCache, load_parent_cache
 from newsclaims.corpus.per_file import PerFileJob
 from newsclaims.corpus.pipeline import PipelineStep, StepStats, merge_stats, split_per_file
 from newsclaims.corpus.rawfolder import Sidecars, list_raw_files, load_sidecars
-from newsclaims.corpus.defaults import DEFAULT_MAX_BYTES
 from newsclaims.corpus.read import Read
 from newsclaims.corpus.spool import Spool, WriteSpool
 from newsclaims.corpus.steps import per_file_steps
@@ -82,8 +82,11 @@ def describe_inputs(files: RawFiles) -> RawFiles:
 
 def input_digest(files: RawFiles, settings: BuildSettings) -> str:
     """sha256 of `json.dumps(payload, sort_keys=True, ensure_ascii=False)`, encoded piece by piece."""
-    payload = {"normalizer_version": NORMALIZER_VERSION, "settings": settings.recorded(),
-               "inputs": StreamedList(lambda: ([i.path, i.sha256] for i in files.inputs()), len(files))}
+    payload = {
+        "normalizer_version": NORMALIZER_VERSION,
+        "settings": settings.recorded(),
+        "inputs": StreamedList(lambda: ([i.path, i.sha256] for i in files.inputs()), len(files)),
+    }
     h = hashlib.sha256()
     for chunk in json.JSONEncoder(sort_keys=True, ensure_ascii=False).iterencode(payload):
         h.update(chunk.encode("utf-8"))
@@ -91,17 +94,29 @@ def input_digest(files: RawFiles, settings: BuildSettings) -> str:
 
 
 # ---- the pipeline ---------------------------------------------------------------------------
-def corpus_steps(sidecars: Sidecars, max_bytes: int, parent: ParentCache | None, spool: Spool,
-                 signatures: SignatureCache | None) -> list[PipelineStep]:
+def corpus_steps(
+    sidecars: Sidecars, max_bytes: int, parent: ParentCache | None, spool: Spool, signatures: SignatureCache | None
+) -> list[PipelineStep]:
     """The whole chain: read (through the parent cache), decode, extract_html, normalize,
     extract_header, segment, apply_metadata, detect_language, sign (per file, on the executor),
     then validate, dedup and write (the whole stream, in this process)."""
-    return [Read(sidecars, max_bytes, parent), *per_file_steps(MINHASH), Validate(),
-            Deduplicate(spool, signatures, MINHASH), WriteSpool(spool)]
+    return [
+        Read(sidecars, max_bytes, parent),
+        *per_file_steps(MINHASH),
+        Validate(),
+        Deduplicate(spool, signatures, MINHASH),
+        WriteSpool(spool),
+    ]
 
 
-def _run_pipeline(files: RawFiles, sidecars: Sidecars, parent: ParentCache | None, signatures: SignatureCache | None,
-                  spool: Spool, settings: BuildSettings) -> Deduplicated:
+def _run_pipeline(
+    files: RawFiles,
+    sidecars: Sidecars,
+    parent: ParentCache | None,
+    signatures: SignatureCache | None,
+    spool: Spool,
+    settings: BuildSettings,
+) -> Deduplicated:
     """The chain over the files: its per-file head on the executor (kept up, e.g. a Dask
     cluster, while this process consumes the items), the rest here; stats of every step."""
     with executor_for(settings.engine, settings.workers, settings.scheduler) as executor:
@@ -128,8 +143,9 @@ def _write_lines(path: Path, lines: Iterable[bytes]) -> dict:
     return {"sha256": h.hexdigest(), "bytes": size, "lines": n}
 
 
-def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, files: RawFiles,
-                  digest: str, settings: BuildSettings) -> Summary:
+def write_version(
+    tmp: Path, version: str, parent: str | None, out_dir: Path, files: RawFiles, digest: str, settings: BuildSettings
+) -> Summary:
     sidecars = load_sidecars(files, settings.max_bytes)
     reusable = load_parent_cache(parent, out_dir, files.inputs(), settings.recorded())
     cache = SignatureCache(out_dir).load() if reusable is not None else None
@@ -144,8 +160,9 @@ def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, fi
         documents_out = _write_lines(tmp / V.DOCUMENTS_FILE, diff.compare(spool.sorted_lines(result.near)))
         SignatureCache(out_dir).save(result.index, result.text_sha256)
         result.index.close()
-        summary = _write_manifest_and_rejects(tmp, version, parent, out_dir, files, digest, settings, result,
-                                              documents_out, diff)
+        summary = _write_manifest_and_rejects(
+            tmp, version, parent, out_dir, files, digest, settings, result, documents_out, diff
+        )
         summary.steps = result.stats
     finally:
         spool.close()
@@ -153,9 +170,18 @@ def write_version(tmp: Path, version: str, parent: str | None, out_dir: Path, fi
     return summary
 
 
-def _write_manifest_and_rejects(tmp: Path, version: str, parent: str | None, out_dir: Path, files: RawFiles,
-                                digest: str, settings: BuildSettings, result: Deduplicated, documents_out: dict,
-                                diff: ParentDiff) -> Summary:
+def _write_manifest_and_rejects(
+    tmp: Path,
+    version: str,
+    parent: str | None,
+    out_dir: Path,
+    files: RawFiles,
+    digest: str,
+    settings: BuildSettings,
+    result: Deduplicated,
+    documents_out: dict,
+    diff: ParentDiff,
+) -> Summary:
     languages = result.languages
     rejects = sorted(result.rejects, key=lambda r: (r.raw_path, r.record or 0, r.reason))
     documents_digest = FileDigest.from_json(documents_out)
@@ -180,30 +206,50 @@ def _write_manifest_and_rejects(tmp: Path, version: str, parent: str | None, out
         settings=settings.recorded(),
         counts=counts,
         # Made again one at a time whenever the encoder iterates: 100k inputs are never one list.
-        inputs=StreamedList(lambda: (CorpusInput(i.path, i.sha256, i.bytes, i.role) for i in files.inputs()),
-                            len(files)),
+        inputs=StreamedList(
+            lambda: (CorpusInput(i.path, i.sha256, i.bytes, i.role) for i in files.inputs()), len(files)
+        ),
         outputs={V.DOCUMENTS_FILE: documents_digest, V.REJECTS_FILE: rejects_digest},
         diff={kind: StreamedList(functools.partial(diff.ids, kind), n) for kind, n in diff.counts.items()},
     )
     write_manifest(tmp / V.MANIFEST_FILE, manifest)
-    return Summary(version, parent, True, f"corpus {version} written to {out_dir / version}",
-                   raw_files=len(files), accepted=documents_digest.lines, rejected_by_reason=by_reason,
-                   duplicates=counts.duplicates, near_duplicate_pairs=near_pairs,
-                   languages=counts.languages, diff=dict(diff.counts))
+    return Summary(
+        version,
+        parent,
+        True,
+        f"corpus {version} written to {out_dir / version}",
+        raw_files=len(files),
+        accepted=documents_digest.lines,
+        rejected_by_reason=by_reason,
+        duplicates=counts.duplicates,
+        near_duplicate_pairs=near_pairs,
+        languages=counts.languages,
+        diff=dict(diff.counts),
+    )
 
 
 def _summary_of(version: str, out_dir: Path, message: str) -> Summary:
     m = V.read_manifest(version, out_dir)
     c = m["counts"]
-    return Summary(version, m["parent"], False, message, raw_files=c["raw_files"], accepted=c["documents"],
-                   rejected_by_reason=c["rejected_by_reason"], duplicates=c["duplicates"],
-                   near_duplicate_pairs=c["near_duplicate_pairs"], languages=c["languages"],
-                   diff={k: len(v) for k, v in m["diff"].items()})
+    return Summary(
+        version,
+        m["parent"],
+        False,
+        message,
+        raw_files=c["raw_files"],
+        accepted=c["documents"],
+        rejected_by_reason=c["rejected_by_reason"],
+        duplicates=c["duplicates"],
+        near_duplicate_pairs=c["near_duplicate_pairs"],
+        languages=c["languages"],
+        diff={k: len(v) for k, v in m["diff"].items()},
+    )
 
 
 # ---- the command ---------------------------------------------------------------------------
-def build_corpus(raw_dir: Path, out_dir: Path, version: str | None = None,
-                 settings: BuildSettings = BuildSettings()) -> Summary:
+def build_corpus(
+    raw_dir: Path, out_dir: Path, version: str | None = None, settings: BuildSettings = BuildSettings()
+) -> Summary:
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     if not raw_dir.is_dir():
         raise RawDirMissingError(f"raw directory {raw_dir} does not exist")
@@ -218,13 +264,18 @@ def build_corpus(raw_dir: Path, out_dir: Path, version: str | None = None,
             if V.read_manifest(version, out_dir).get("input_digest") != digest:
                 raise VersionConflictError(
                     f"corpus version {version} already exists with different content and versions are "
-                    f"immutable; build a new version (omit --version to get {V.next_version(out_dir)})")
-            return _summary_of(version, out_dir, f"corpus {version} already exists with the same inputs; nothing written")
+                    f"immutable; build a new version (omit --version to get {V.next_version(out_dir)})"
+                )
+            return _summary_of(
+                version, out_dir, f"corpus {version} already exists with the same inputs; nothing written"
+            )
         if version is None and newest is not None and V.read_manifest(newest, out_dir).get("input_digest") == digest:
             versions.point_latest(newest)
             return _summary_of(newest, out_dir, f"nothing changed since {newest}; nothing written")
         if (out_dir / (version or "")).exists() and version:
-            raise VersionConflictError(f"{out_dir / version} exists but is not a corpus version; remove it or pick another name")
+            raise VersionConflictError(
+                f"{out_dir / version} exists but is not a corpus version; remove it or pick another name"
+            )
         version = version or V.next_version(out_dir)
         with versions.create(version) as tmp:
             summary = write_version(tmp, version, newest, out_dir, files, digest, settings)

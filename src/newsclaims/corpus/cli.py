@@ -22,25 +22,52 @@ register = corpus.register
 
 
 @corpus.command(
-    "build", "Normalize, deduplicate and validate corpus/raw into a new immutable version",
+    "build",
+    "Normalize, deduplicate and validate corpus/raw into a new immutable version",
     opt("--raw", type=Path, default=None, metavar="DIR", help="raw articles (default: corpus/raw)"),
     opt("--out", type=Path, default=None, metavar="DIR", help="versions directory (default: corpus/versions)"),
     opt("--version", default=None, metavar="V", help="version name (default: the next vN after the newest version)"),
-    opt("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
-        help=f"reject files (and .jsonl records) larger than N bytes as too_large (default: {DEFAULT_MAX_BYTES})"),
-    opt("--workers", type=int, default=1, metavar="N",
+    opt(
+        "--max-bytes",
+        type=int,
+        default=DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"reject files (and .jsonl records) larger than N bytes as too_large (default: {DEFAULT_MAX_BYTES})",
+    ),
+    opt(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
         help="processes for the per-file steps (default: 1; the output is the same for any N); "
-             "with --engine dask and no --scheduler: the workers of a local Dask cluster"),
-    opt("--engine", choices=EXECUTOR_NAMES, default="local",
+        "with --engine dask and no --scheduler: the workers of a local Dask cluster",
+    ),
+    opt(
+        "--engine",
+        choices=EXECUTOR_NAMES,
+        default="local",
         help="the executor of the per-file steps: local processes (default) or a Dask cluster "
-             "(pip install 'newsclaims[distributed]'); the output is the same"),
-    opt("--scheduler", default=None, metavar="ADDRESS",
+        "(pip install 'newsclaims[distributed]'); the output is the same",
+    ),
+    opt(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
         help="with --engine dask: a running Dask scheduler (e.g. tcp://10.0.0.5:8786) whose "
-             "workers see --raw and --out at the same paths (default: a local cluster)"),
-    description="Build the next corpus version from the raw articles.", epilog=EPILOG,
+        "workers see --raw and --out at the same paths (default: a local cluster)",
+    ),
+    description="Build the next corpus version from the raw articles.",
+    epilog=EPILOG,
 )
-def build(raw: Path | None, out: Path | None, version: str | None, max_bytes: int, workers: int, engine: str,
-          scheduler: str | None) -> int:
+def build(
+    raw: Path | None,
+    out: Path | None,
+    version: str | None,
+    max_bytes: int,
+    workers: int,
+    engine: str,
+    scheduler: str | None,
+) -> int:
     from newsclaims.corpus.build import BuildSettings, build_corpus
     from newsclaims.corpus.errors import CorpusError
     from newsclaims.corpus.summary import format_summary
@@ -49,7 +76,11 @@ def build(raw: Path | None, out: Path | None, version: str | None, max_bytes: in
         raise CorpusError("--workers and --max-bytes must be positive")
     if scheduler is not None and engine != "dask":
         raise CorpusError("--scheduler needs --engine dask")
-    summary = build_corpus(raw or paths.RAW_DIR, out or paths.VERSIONS_DIR, version,
-                           BuildSettings(max_bytes=max_bytes, workers=workers, engine=engine, scheduler=scheduler))
+    summary = build_corpus(
+        raw or paths.RAW_DIR,
+        out or paths.VERSIONS_DIR,
+        version,
+        BuildSettings(max_bytes=max_bytes, workers=workers, engine=engine, scheduler=scheduler),
+    )
     print(format_summary(summary))
     return 0

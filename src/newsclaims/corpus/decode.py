@@ -15,12 +15,28 @@ from newsclaims.corpus.reasons import RejectReason
 
 # Magic numbers of formats that sometimes land in a raw folder by mistake.
 _BINARY_MAGIC = (
-    b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x7fELF", b"\x1f\x8b",
-    b"BZh", b"7z\xbc\xaf", b"Rar!", b"\xd0\xcf\x11\xe0", b"RIFF", b"OggS", b"ID3", b"\x00\x00\x01\x00",
+    b"%PDF",
+    b"PK\x03\x04",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"\x7fELF",
+    b"\x1f\x8b",
+    b"BZh",
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"\xd0\xcf\x11\xe0",
+    b"RIFF",
+    b"OggS",
+    b"ID3",
+    b"\x00\x00\x01\x00",
 )
 _UTF_BOMS = (  # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
 )
 # Bytes below 0x20 other than \t \n \r \f \v and ESC never appear in text files.
 _TEXT_CONTROLS = {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
@@ -67,7 +83,9 @@ def decode_bytes(data: bytes) -> Decoded | DecodeFailure:
             try:
                 return Decoded(data.decode(encoding), encoding)
             except UnicodeDecodeError as e:
-                return DecodeFailure(RejectReason.UNDECODABLE, f"starts with a {encoding} BOM but is not {encoding}: {e.reason}")
+                return DecodeFailure(
+                    RejectReason.UNDECODABLE, f"starts with a {encoding} BOM but is not {encoding}: {e.reason}"
+                )
     if data.startswith(_BINARY_MAGIC):
         return DecodeFailure(RejectReason.BINARY, "file starts with the signature of a binary format")
     if b"\x00" in data:

@@ -33,8 +33,12 @@ class MinHashConfig:
     seed: int = 1  # fixed: the same texts give the same signatures on every machine
 
     def recorded(self) -> dict[str, float | int]:
-        return {"threshold": self.threshold, "num_perm": self.num_perm, "shingle_words": self.shingle_words,
-                "seed": self.seed}
+        return {
+            "threshold": self.threshold,
+            "num_perm": self.num_perm,
+            "shingle_words": self.shingle_words,
+            "seed": self.seed,
+        }
 
 
 MINHASH = MinHashConfig()
@@ -73,8 +77,9 @@ def minhash(text: str, config: MinHashConfig = MINHASH) -> LeanMinHash:
     # The shingles are hashed here in one batch (the same sha1_hash32 values) and handed to
     # datasketch, which permutes and takes the minima as for its default hash function.
     t = _template(config)
-    m = MinHash(num_perm=config.num_perm, seed=config.seed, permutations=t.permutations, scheme=t.scheme,
-                hashfunc=_as_is)
+    m = MinHash(
+        num_perm=config.num_perm, seed=config.seed, permutations=t.permutations, scheme=t.scheme, hashfunc=_as_is
+    )
     m.update_batch(_sha1_hash32_all(shingles(text, config.shingle_words)))
     return LeanMinHash(m)
 
@@ -175,7 +180,8 @@ class NearDuplicateIndex:
         num_perm = self.config.num_perm
         row_bytes, fd = num_perm * np.dtype(self.dtype).itemsize, self._file.fileno()
         read = functools.lru_cache(maxsize=64)(
-            lambda row: np.frombuffer(os.pread(fd, row_bytes, row * row_bytes), dtype=self.dtype))
+            lambda row: np.frombuffer(os.pread(fd, row_bytes, row * row_bytes), dtype=self.dtype)
+        )
         for x, y in sorted(candidates):
             a, c = read(x), read(y)
             if not any(np.array_equal(a[s:e], c[s:e]) for s, e in self.bands):

@@ -40,9 +40,14 @@ class DocumentSchema(pa.DataFrameModel):
     # cost more than the checks themselves.
     @pa.dataframe_check(element_wise=False)
     def text_sha256_matches_text(cls, df: pd.DataFrame) -> Series[bool]:
-        return pd.Series([hashlib.sha256(text.encode("utf-8")).hexdigest() == digest
-                          for text, digest in zip(df["text"], df["text_sha256"], strict=True)],
-                         index=df.index, dtype=bool)
+        return pd.Series(
+            [
+                hashlib.sha256(text.encode("utf-8")).hexdigest() == digest
+                for text, digest in zip(df["text"], df["text_sha256"], strict=True)
+            ],
+            index=df.index,
+            dtype=bool,
+        )
 
     @pa.dataframe_check(element_wise=False)
     def paragraphs_inside_text_in_order(cls, df: pd.DataFrame) -> Series[bool]:
@@ -54,8 +59,11 @@ class DocumentSchema(pa.DataFrameModel):
                 end = p["end"]
             return bool(paragraphs)
 
-        return pd.Series([ok(paragraphs, text) for paragraphs, text in zip(df["paragraphs"], df["text"], strict=True)],
-                         index=df.index, dtype=bool)
+        return pd.Series(
+            [ok(paragraphs, text) for paragraphs, text in zip(df["paragraphs"], df["text"], strict=True)],
+            index=df.index,
+            dtype=bool,
+        )
 
     class Config:
         strict = True  # a field added to Document must be added here too

@@ -36,11 +36,20 @@ class Deduplicate(PipelineStep[Draft]):
             return draft.reject(R.ID_COLLISION, f"another input already has id {doc.id}")
         original = self.exact.original_of(doc.id, doc.text_sha256)
         if original is not None:
-            return Reject(doc.raw_path, R.DUPLICATE, f"same text as {original} after normalization",
-                          doc.raw_sha256, duplicate_of=original, record=draft.record)
+            return Reject(
+                doc.raw_path,
+                R.DUPLICATE,
+                f"same text as {original} after normalization",
+                doc.raw_sha256,
+                duplicate_of=original,
+                record=draft.record,
+            )
         # Reused documents were not signed again: their values are in the cache from the last build.
-        known = draft.signature if draft.signature is not None else (
-            self.cache.get(doc.text_sha256) if self.cache is not None else None)
+        known = (
+            draft.signature
+            if draft.signature is not None
+            else (self.cache.get(doc.text_sha256) if self.cache is not None else None)
+        )
         self.index.add(doc.id, doc.text, known)
         self.digests += bytes.fromhex(doc.text_sha256)
         self.languages[doc.language or "unknown"] += 1
@@ -77,8 +86,7 @@ def run_whole_stream(items: Iterable[Item], steps: Sequence[PipelineStep]) -> De
         raise
     finally:
         dedup.exact.close()
-    return Deduplicated(rejects, dedup.near, dedup.index, bytes(dedup.digests), dedup.languages,
-                        pipeline.stats)
+    return Deduplicated(rejects, dedup.near, dedup.index, bytes(dedup.digests), dedup.languages, pipeline.stats)
 
 
 def deduplicate(items: Iterable[Item], spool: Spool, cache: SignatureCache | None = None) -> Deduplicated:

@@ -131,8 +131,9 @@ class DaskExecutor(Executor):
                     raise ExecutorError(f"cannot reach the Dask scheduler at {self.address}: {e}") from None
             else:
                 # One thread per worker process: the steps are pure Python and hold the GIL.
-                cluster = self._stack.enter_context(LocalCluster(
-                    n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None))
+                cluster = self._stack.enter_context(
+                    LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None)
+                )
                 self.client = self._stack.enter_context(Client(cluster))
             self._stack = self._stack.pop_all()
         return self

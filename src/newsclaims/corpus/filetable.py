@@ -70,7 +70,9 @@ class RawFiles:
         if i < 0:
             i += len(self)
         rel, kind = self.rel(i), self._kinds[i]
-        return RawFile(self.raw_dir / rel, rel, self._sizes[i], ROLES[kind >> 3], FORMATS[kind >> 1 & 3], bool(kind & 1))
+        return RawFile(
+            self.raw_dir / rel, rel, self._sizes[i], ROLES[kind >> 3], FORMATS[kind >> 1 & 3], bool(kind & 1)
+        )
 
     def __iter__(self) -> Iterator[RawFile]:
         return (self[i] for i in range(len(self)))

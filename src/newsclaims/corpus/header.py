@@ -55,7 +55,7 @@ def split_header(text: str) -> tuple[Header | None, str]:
     header = _match_header(text)
     if header is None:
         return None, text
-    rest = text[len(header.text):].lstrip()
+    rest = text[len(header.text) :].lstrip()
     if not rest or rest[0].islower():  # whole text, or a sentence like "NATO — it said": not a header
         return None, text
     return Header(text[: len(text) - len(rest)].rstrip(), header.date, header.dateline, header.source), rest

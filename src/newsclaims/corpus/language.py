@@ -9,9 +9,27 @@ from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 # A news-corpus set: the languages we expect plus their close neighbours, so that e.g.
 # Ukrainian is not called Russian for lack of the right candidate.
 LANGUAGES = (
-    "ENGLISH", "RUSSIAN", "UKRAINIAN", "BELARUSIAN", "BULGARIAN", "SERBIAN", "FRENCH", "GERMAN",
-    "SPANISH", "ITALIAN", "PORTUGUESE", "DUTCH", "POLISH", "CZECH", "TURKISH", "ARABIC", "PERSIAN",
-    "URDU", "HINDI", "CHINESE", "JAPANESE",
+    "ENGLISH",
+    "RUSSIAN",
+    "UKRAINIAN",
+    "BELARUSIAN",
+    "BULGARIAN",
+    "SERBIAN",
+    "FRENCH",
+    "GERMAN",
+    "SPANISH",
+    "ITALIAN",
+    "PORTUGUESE",
+    "DUTCH",
+    "POLISH",
+    "CZECH",
+    "TURKISH",
+    "ARABIC",
+    "PERSIAN",
+    "URDU",
+    "HINDI",
+    "CHINESE",
+    "JAPANESE",
 )
 SAMPLE_CHARS = 4000  # enough for a confident answer; keeps long articles cheap
 

@@ -42,8 +42,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # is returned unchanged by ftfy with _FTFY's settings: controls, C1, line breaks it rewrites,
 # terminal escapes, surrogates, the characters its remove_control_chars drops, and Ã/Â (its
 # badness regex anchors "^[ÃÂ] " at each line, which a whole-text search would miss).
-_FTFY_MAY_CHANGE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\r\u2028\u2029\u206a-\u206f\ufeff"
-                              "\ufff9-\ufffc\ud800-\udfff\u00c3\u00c2]")
+_FTFY_MAY_CHANGE = re.compile(
+    "[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\r\u2028\u2029\u206a-\u206f\ufeff\ufff9-\ufffc\ud800-\udfff\u00c3\u00c2]"
+)
 
 
 def _badness_window() -> int | None:
@@ -62,8 +63,7 @@ def _badness_window() -> int | None:
         def non_ascii(op, av) -> bool:
             if op is C.LITERAL:
                 return av >= 0x80
-            return op is C.IN and all((o is C.LITERAL and a >= 0x80) or (o is C.RANGE and a[0] >= 0x80)
-                                      for o, a in av)
+            return op is C.IN and all((o is C.LITERAL and a >= 0x80) or (o is C.RANGE and a[0] >= 0x80) for o, a in av)
 
         def plain(items) -> bool:  # only `^` (the text start) among anchors, no lookaround
             for o, a in items:

@@ -118,8 +118,9 @@ def _sidecar_targets(metadata: list[str], articles: set[str]) -> dict[str, str |
     return {m: sidecar_target(m, articles) for m in metadata if m.endswith(".meta.json")}
 
 
-def load_parent_cache(parent: str | None, out_dir: Path, inputs: Iterable[InputFile],
-                      settings_recorded: dict) -> ParentCache | None:
+def load_parent_cache(
+    parent: str | None, out_dir: Path, inputs: Iterable[InputFile], settings_recorded: dict
+) -> ParentCache | None:
     """What the build may take from `parent`; None when nothing (other settings or metadata)."""
     if parent is None:
         return None
@@ -133,11 +134,17 @@ def load_parent_cache(parent: str | None, out_dir: Path, inputs: Iterable[InputF
     if meta_before != meta_now:  # we cannot tell which articles' metadata changed
         return None
     metadata = [p for p, _ in meta_now]
-    if _sidecar_targets(metadata, {p for p, i in before.items() if i["role"] == "article"}) != \
-            _sidecar_targets(metadata, {p for p, i in now.items() if i.role == "article"}):
+    if _sidecar_targets(metadata, {p for p, i in before.items() if i["role"] == "article"}) != _sidecar_targets(
+        metadata, {p for p, i in now.items() if i.role == "article"}
+    ):
         return None
-    unchanged = SortedKeys([p for p, i in now.items() if i.role == "article" and i.sha256 is not None
-                            and before.get(p, {}).get("sha256") == i.sha256])
+    unchanged = SortedKeys(
+        [
+            p
+            for p, i in now.items()
+            if i.role == "article" and i.sha256 is not None and before.get(p, {}).get("sha256") == i.sha256
+        ]
+    )
     del before, now
     documents_file = V.version_dir(parent, out_dir) / V.DOCUMENTS_FILE
     ids, offsets, offset = [], array.array("q"), 0
@@ -148,10 +155,10 @@ def load_parent_cache(parent: str | None, out_dir: Path, inputs: Iterable[InputF
                 ids.append(record["id"])
                 offsets += array.array("q", (offset, len(line)))
             offset += len(line)
-    outcomes = ParentCache(documents_file, unchanged, SortedKeys(ids),
-                              np.frombuffer(offsets, dtype=np.int64).reshape(-1, 2).copy())
+    outcomes = ParentCache(
+        documents_file, unchanged, SortedKeys(ids), np.frombuffer(offsets, dtype=np.int64).reshape(-1, 2).copy()
+    )
     for r in V.load_rejects(parent, out_dir):
         if r["raw_path"] in unchanged and r["reason"] in PER_FILE_REASONS:
             outcomes.rejects[(r["raw_path"], r.get("record"))] = Reject.from_dict(r)
     return outcomes
-

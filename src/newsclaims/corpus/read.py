@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from newsclaims.corpus.parent_cache import ParentCache
 
 
-
 def document_id(raw_path: str, record_key: str | None = None) -> str:
     """Stable id: from where the document came from (NFC path + record key), never its text."""
     key = unicodedata.normalize("NFC", raw_path)
@@ -69,8 +68,13 @@ class Read(PipelineStep[RawFile]):
                 yield from self._read_jsonl(f)
             else:
                 data = f.path.read_bytes()
-                doc = Document(id=document_id(f.rel), text="", raw_path=f.rel,
-                               raw_sha256=hashlib.sha256(data).hexdigest(), format=f.format or "txt")
+                doc = Document(
+                    id=document_id(f.rel),
+                    text="",
+                    raw_path=f.rel,
+                    raw_sha256=hashlib.sha256(data).hexdigest(),
+                    format=f.format or "txt",
+                )
                 yield Draft(doc, data, sidecars.for_article(f.rel))
         except OSError as e:
             yield Reject(f.rel, R.UNREADABLE, str(e))
@@ -107,8 +111,13 @@ class Read(PipelineStep[RawFile]):
                     yield reject(R.DUPLICATE_RECORD_ID, f"record id {key!r} appears earlier in the file")
                     continue
                 seen.add(key)
-                doc = Document(id=document_id(f.rel, key), text=record["text"], raw_path=f.rel,
-                               raw_sha256=raw_sha256 or "", format="jsonl")
+                doc = Document(
+                    id=document_id(f.rel, key),
+                    text=record["text"],
+                    raw_path=f.rel,
+                    raw_sha256=raw_sha256 or "",
+                    format="jsonl",
+                )
                 yield Draft(doc, None, SourceFields.from_mapping(record), given_by="record", record=lineno)
         if n_records == 0:
             yield Reject(f.rel, R.EMPTY, "no records", raw_sha256)

@@ -27,8 +27,18 @@ class RejectReason(StrEnum):
 
 # The reasons a parent version's reject can be reused for an unchanged article (parent_cache.py);
 # bad_sidecar is left out because metadata files are read again on every build.
-PER_FILE_REASONS = frozenset({
-    RejectReason.SYMLINK_OUTSIDE_RAW, RejectReason.UNKNOWN_EXTENSION, RejectReason.TOO_LARGE,
-    RejectReason.UNREADABLE, RejectReason.BAD_RECORD, RejectReason.DUPLICATE_RECORD_ID, RejectReason.EMPTY,
-    RejectReason.BINARY, RejectReason.NUL_BYTES, RejectReason.UNDECODABLE, RejectReason.NO_MAIN_TEXT,
-})
+PER_FILE_REASONS = frozenset(
+    {
+        RejectReason.SYMLINK_OUTSIDE_RAW,
+        RejectReason.UNKNOWN_EXTENSION,
+        RejectReason.TOO_LARGE,
+        RejectReason.UNREADABLE,
+        RejectReason.BAD_RECORD,
+        RejectReason.DUPLICATE_RECORD_ID,
+        RejectReason.EMPTY,
+        RejectReason.BINARY,
+        RejectReason.NUL_BYTES,
+        RejectReason.UNDECODABLE,
+        RejectReason.NO_MAIN_TEXT,
+    }
+)

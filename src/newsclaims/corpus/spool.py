@@ -23,8 +23,9 @@ class Spool:
         self.file = open(path, "w+b")  # noqa: SIM115
         self._db_path = path.with_name(path.name + ".sqlite")
         self._db = scratch_db(self._db_path)
-        self._db.execute("CREATE TABLE spooled (id TEXT PRIMARY KEY, offset INTEGER NOT NULL, "
-                         "length INTEGER NOT NULL) WITHOUT ROWID")
+        self._db.execute(
+            "CREATE TABLE spooled (id TEXT PRIMARY KEY, offset INTEGER NOT NULL, length INTEGER NOT NULL) WITHOUT ROWID"
+        )
 
     def __contains__(self, doc_id: str) -> bool:
         return self._db.execute("SELECT 1 FROM spooled WHERE id = ?", (doc_id,)).fetchone() is not None
@@ -43,8 +44,9 @@ class Spool:
             line = self.file.read(length)
             if doc_id in near:
                 record = json.loads(line)
-                record["near_duplicates"] = [{"id": n.id, "similarity": n.similarity}
-                                             for n in sorted(near[doc_id], key=lambda n: n.id)]
+                record["near_duplicates"] = [
+                    {"id": n.id, "similarity": n.similarity} for n in sorted(near[doc_id], key=lambda n: n.id)
+                ]
                 line = json_line(record)
             yield doc_id, line
 

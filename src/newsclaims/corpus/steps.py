@@ -46,7 +46,9 @@ class ExtractMainText(PipelineStep[Draft]):
             detail = "trafilatura found no article text in the page"
             depth = nesting_depth(doc.text)
             if depth > MAX_PARSER_DEPTH:  # say why, or the reason looks like a bug of ours
-                detail += f" (elements nest {depth} levels deep; the HTML parser drops what is below {MAX_PARSER_DEPTH})"
+                detail += (
+                    f" (elements nest {depth} levels deep; the HTML parser drops what is below {MAX_PARSER_DEPTH})"
+                )
             return draft.reject(R.NO_MAIN_TEXT, detail)
         doc.text, doc.paragraphs, draft.found = article.text, article.paragraphs, article.fields
         return draft
@@ -77,7 +79,9 @@ class ExtractHeader(PipelineStep[Draft]):
             cut = len(doc.text) - len(rest)
             doc.text = rest
             doc.removed["header"] = header.text
-            doc.paragraphs = [type(p)(max(p.start - cut, 0), p.end - cut, p.kind) for p in doc.paragraphs if p.end > cut]
+            doc.paragraphs = [
+                type(p)(max(p.start - cut, 0), p.end - cut, p.kind) for p in doc.paragraphs if p.end > cut
+            ]
             found = SourceFields(date=header.date, dateline=header.dateline, source=header.source)
             draft.found = draft.found.merged_over(found)
         return draft
@@ -152,5 +156,13 @@ class Sign(PipelineStep[Draft]):
 
 def per_file_steps(config: MinHashConfig = MINHASH) -> list[PipelineStep]:
     """The steps after `read` that need one file only, ending with its MinHash signature."""
-    return [Decode(), ExtractMainText(), Normalize(), ExtractHeader(), Segment(), ApplyMetadata(), DetectLanguage(),
-            Sign(config)]
+    return [
+        Decode(),
+        ExtractMainText(),
+        Normalize(),
+        ExtractHeader(),
+        Segment(),
+        ApplyMetadata(),
+        DetectLanguage(),
+        Sign(config),
+    ]

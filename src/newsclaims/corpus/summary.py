@@ -21,11 +21,15 @@ def format_summary(s: Summary) -> str:
         f"  languages        {_counts(s.languages)}",
     ]
     if s.diff:
-        lines.append(f"  vs parent        +{s.diff.get('added', 0)} added, -{s.diff.get('removed', 0)} removed, "
-                     f"~{s.diff.get('changed', 0)} changed")
+        lines.append(
+            f"  vs parent        +{s.diff.get('added', 0)} added, -{s.diff.get('removed', 0)} removed, "
+            f"~{s.diff.get('changed', 0)} changed"
+        )
     if s.steps:
         columns = ("in", "out", "rejects", "passed", "seconds")
         lines.append(f"  {'steps':<17}" + "".join(f"{c:>10}" for c in columns))
-        lines += [f"    {st.name:<15}{st.items_in:>10}{st.items_out:>10}{st.rejects:>10}{st.passed:>10}{st.seconds:>10.3f}"
-                  for st in s.steps]
+        lines += [
+            f"    {st.name:<15}{st.items_in:>10}{st.items_out:>10}{st.rejects:>10}{st.passed:>10}{st.seconds:>10.3f}"
+            for st in s.steps
+        ]
     return "\n".join(lines)

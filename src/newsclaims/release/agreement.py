@@ -206,11 +206,7 @@ def measure_agreement(annotations: Iterable[AnnotationRecord], tax: Taxonomy) ->
     annotators = sorted({n for by in by_doc.values() for n in by})
     shared = {d: by for d, by in by_doc.items() if len(by) >= 2}
     if not shared:
-        reason = (
-            "every document was annotated by a single annotator"
-            if annotators
-            else "no annotations"
-        )
+        reason = "every document was annotated by a single annotator" if annotators else "no annotations"
         return AgreementReport(measured=False, reason=reason, annotators=annotators)
     pairs = _pair_docs(shared)
     labels = [*tax.entity_names, tax.claim.name, ALL_LABELS]

@@ -137,8 +137,11 @@ def _lineage(meta: SnapshotMeta) -> Lineage | None:
     """Where a migrated snapshot's annotations came from (None for a pulled snapshot)."""
     if not meta.parent_snapshot:
         return None
-    return Lineage(parent_snapshot=meta.parent_snapshot, from_corpus_versions=meta.migrated_from_corpus or [],
-                   to_corpus_versions=meta.corpus_versions or [])
+    return Lineage(
+        parent_snapshot=meta.parent_snapshot,
+        from_corpus_versions=meta.migrated_from_corpus or [],
+        to_corpus_versions=meta.corpus_versions or [],
+    )
 
 
 def _changelog_lines(content: ReleaseContent, previous: ReleaseManifest | None) -> list[str]:
@@ -151,9 +154,11 @@ def _changelog_lines(content: ReleaseContent, previous: ReleaseManifest | None) 
         "agreement: " + ("measured" if content.agreement.measured else f"not measured ({content.agreement.reason})"),
     ]
     if lineage := _lineage(content.inputs.snapshot_meta):
-        lines.append(f"annotations re-anchored from snapshot {lineage.parent_snapshot} (corpus "
-                     f"{', '.join(lineage.from_corpus_versions)} -> {', '.join(lineage.to_corpus_versions)}); "
-                     "see its migration.jsonl")
+        lines.append(
+            f"annotations re-anchored from snapshot {lineage.parent_snapshot} (corpus "
+            f"{', '.join(lineage.from_corpus_versions)} -> {', '.join(lineage.to_corpus_versions)}); "
+            "see its migration.jsonl"
+        )
     if previous is None:
         lines.append("first release")
     else:
@@ -187,7 +192,9 @@ def write_release(content: ReleaseContent, releases_dir: Path) -> Path:
         _write(
             tmp,
             "review.jsonl",
-            "".join(json.dumps(i.to_dict(), sort_keys=True, ensure_ascii=False) + "\n" for i in content.review).encode(),
+            "".join(
+                json.dumps(i.to_dict(), sort_keys=True, ensure_ascii=False) + "\n" for i in content.review
+            ).encode(),
         )
         _write(
             tmp,

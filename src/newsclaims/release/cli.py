@@ -22,16 +22,26 @@ INPUT_OPTIONS = (
 )
 
 
-def _inputs(versions_dir: Path | None, corpus_version: str | None, exports_dir: Path | None, snapshot: str | None,
-            taxonomy: Path | None):
+def _inputs(
+    versions_dir: Path | None,
+    corpus_version: str | None,
+    exports_dir: Path | None,
+    snapshot: str | None,
+    taxonomy: Path | None,
+):
     from newsclaims.release.inputs import resolve_inputs
 
     return resolve_inputs(versions_dir, exports_dir, taxonomy, corpus_version, snapshot)
 
 
 @top.command("validate", "Check the corpus and the annotation snapshot against the taxonomy", *INPUT_OPTIONS)
-def validate(versions_dir: Path | None, corpus_version: str | None, exports_dir: Path | None, snapshot: str | None,
-             taxonomy: Path | None) -> int:
+def validate(
+    versions_dir: Path | None,
+    corpus_version: str | None,
+    exports_dir: Path | None,
+    snapshot: str | None,
+    taxonomy: Path | None,
+) -> int:
     from newsclaims.release.validate import format_failures, validate_records
 
     inputs = _inputs(versions_dir, corpus_version, exports_dir, snapshot, taxonomy)
@@ -46,7 +56,8 @@ def validate(versions_dir: Path | None, corpus_version: str | None, exports_dir:
 
 
 @top.command(
-    "release", "Validate, adjudicate and write releases/<V>/ (a Hugging Face dataset folder)",
+    "release",
+    "Validate, adjudicate and write releases/<V>/ (a Hugging Face dataset folder)",
     opt("--version", required=True, help="release version, e.g. 0.1.0 (an existing release is never overwritten)"),
     *INPUT_OPTIONS,
     opt("--releases-dir", type=Path, default=None, help="where releases go (default: releases)"),
@@ -54,9 +65,18 @@ def validate(versions_dir: Path | None, corpus_version: str | None, exports_dir:
     opt("--seed", default=DEFAULT_SEED, help="seed of the split hash"),
     opt("--data-card", type=Path, default=None, help="also write the newest release's card here (e.g. DATA_CARD.md)"),
 )
-def release(version: str, versions_dir: Path | None, corpus_version: str | None, exports_dir: Path | None,
-            snapshot: str | None, taxonomy: Path | None, releases_dir: Path | None, splits: str, seed: str,
-            data_card: Path | None) -> int:
+def release(
+    version: str,
+    versions_dir: Path | None,
+    corpus_version: str | None,
+    exports_dir: Path | None,
+    snapshot: str | None,
+    taxonomy: Path | None,
+    releases_dir: Path | None,
+    splits: str,
+    seed: str,
+    data_card: Path | None,
+) -> int:
     from newsclaims.release import versions
     from newsclaims.release.splits import parse_ratios
 
@@ -112,12 +132,15 @@ def _verify_existing(existing: Path, content, releases_dir: Path) -> int:
             f"data from them (content sha256 {rebuilt[:12]} vs {recorded[:12]}); releases are immutable: "
             "choose a new version (make release VERSION=x.y.z)"
         )
-    print(f"release {existing.name} is up to date: rebuilt from its inputs, same content sha256 {recorded[:12]}; nothing written")
+    print(
+        f"release {existing.name} is up to date: rebuilt from its inputs, same content sha256 {recorded[:12]}; nothing written"
+    )
     return 0
 
 
 @top.command(
-    "datacard", "Write DATA_CARD.md from the newest release",
+    "datacard",
+    "Write DATA_CARD.md from the newest release",
     opt("--releases-dir", type=Path, default=None),
     opt("--output", type=Path, default=paths.ROOT / "DATA_CARD.md"),
 )

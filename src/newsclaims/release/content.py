@@ -55,8 +55,13 @@ def document_row(d: Document) -> dict:
 
 
 def entities_row(d: Document, g: GoldDocument) -> dict:
-    return {"id": d.id, "text": d.text, "gold_source": g.method, "annotators": g.annotators,
-            "entities": [_span_row(s) for s in g.entities]}
+    return {
+        "id": d.id,
+        "text": d.text,
+        "gold_source": g.method,
+        "annotators": g.annotators,
+        "entities": [_span_row(s) for s in g.entities],
+    }
 
 
 def claims_row(d: Document, g: GoldDocument) -> dict:

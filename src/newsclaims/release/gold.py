@@ -25,8 +25,16 @@ from newsclaims.release.gold_types import (
 from newsclaims.release.majority import by_majority
 from newsclaims.schemas.taxonomy import Taxonomy
 
-__all__ = ["GROUND_TRUTH", "MAJORITY", "SINGLE_ANNOTATOR", "GoldClaim", "GoldDocument", "GoldSpan", "ReviewItem",
-           "adjudicate"]
+__all__ = [
+    "GROUND_TRUTH",
+    "MAJORITY",
+    "SINGLE_ANNOTATOR",
+    "GoldClaim",
+    "GoldDocument",
+    "GoldSpan",
+    "ReviewItem",
+    "adjudicate",
+]
 
 
 def _from_ground_truth(a: AnnotationRecord, tax: Taxonomy, annotators: list[str]) -> GoldDocument:
@@ -38,8 +46,10 @@ def _from_ground_truth(a: AnnotationRecord, tax: Taxonomy, annotators: list[str]
         annotators=annotators,
         entities=sorted({GoldSpan(s.start, s.end, s.label, s.text) for s in a.entities}, key=span_order),
         claims=sorted(
-            (GoldClaim(c.start, c.end, c.text, {n: c.attributes.get(n) for n in names}, speakers.get(c.id))
-             for c in a.claims),
+            (
+                GoldClaim(c.start, c.end, c.text, {n: c.attributes.get(n) for n in names}, speakers.get(c.id))
+                for c in a.claims
+            ),
             key=lambda c: (c.start, c.end),
         ),
     )

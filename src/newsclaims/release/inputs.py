@@ -119,7 +119,8 @@ def resolve_inputs(
     has_roles = roles_file.is_file()
     return ReleaseInputs(
         annotator_roles=load_annotator_roles(roles_file, snapshot_id, snapshot_meta.parent_snapshot)
-        if has_roles else {},
+        if has_roles
+        else {},
         roles_file=roles_file if has_roles else None,
         corpus_version=corpus_version,
         corpus_dir=corpus_dir,

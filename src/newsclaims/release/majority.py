@@ -38,7 +38,9 @@ def _span_key(span: GoldSpan) -> str:
     return f"{span.start}:{span.end}:{span.label}"
 
 
-def majority_entities(doc_id: str, by_annotator: dict[str, AnnotationRecord]) -> tuple[list[GoldSpan], list[ReviewItem]]:
+def majority_entities(
+    doc_id: str, by_annotator: dict[str, AnnotationRecord]
+) -> tuple[list[GoldSpan], list[ReviewItem]]:
     """Entity spans a strict majority marked (same offsets and label), in span order."""
     names = sorted(by_annotator)
     n = len(names)
@@ -51,8 +53,19 @@ def majority_entities(doc_id: str, by_annotator: dict[str, AnnotationRecord]) ->
         if 2 * len(who) > n:
             entities.append(span)
         else:
-            review.append(ReviewItem(doc_id, "span", span.start, span.end, span.label, span.text, {"marked": who}, n,
-                                     f"left out: {len(who)} of {n} annotators marked it"))
+            review.append(
+                ReviewItem(
+                    doc_id,
+                    "span",
+                    span.start,
+                    span.end,
+                    span.label,
+                    span.text,
+                    {"marked": who},
+                    n,
+                    f"left out: {len(who)} of {n} annotators marked it",
+                )
+            )
     return entities, review
 
 
@@ -64,8 +77,9 @@ def _attribute(attr: AttributeDef, marks: dict[str, ClaimRecord]) -> tuple[str |
     return _majority(votes, len(marks)), dict(votes)
 
 
-def _speaker(marks: dict[str, ClaimRecord], speakers_by_annotator: dict[str, dict[str, GoldSpan]],
-             gold_spans: set[GoldSpan]) -> tuple[GoldSpan | None, GoldSpan | None, dict[str, list[str]]]:
+def _speaker(
+    marks: dict[str, ClaimRecord], speakers_by_annotator: dict[str, dict[str, GoldSpan]], gold_spans: set[GoldSpan]
+) -> tuple[GoldSpan | None, GoldSpan | None, dict[str, list[str]]]:
     """(speaker kept, majority speaker, votes): the majority said_by target, kept if it is gold."""
     votes: dict[str, list[str]] = defaultdict(list)
     spans: dict[str, GoldSpan | None] = {NO_SPEAKER: None}
@@ -78,8 +92,9 @@ def _speaker(marks: dict[str, ClaimRecord], speakers_by_annotator: dict[str, dic
     return (chosen if chosen in gold_spans else None), chosen, dict(votes)
 
 
-def majority_claims(doc_id: str, by_annotator: dict[str, AnnotationRecord], tax: Taxonomy,
-                    gold_spans: set[GoldSpan]) -> tuple[list[GoldClaim], list[ReviewItem]]:
+def majority_claims(
+    doc_id: str, by_annotator: dict[str, AnnotationRecord], tax: Taxonomy, gold_spans: set[GoldSpan]
+) -> tuple[list[GoldClaim], list[ReviewItem]]:
     """Claims a strict majority marked with the same offsets, with majority attributes and speaker."""
     names = sorted(by_annotator)
     n = len(names)
@@ -93,15 +108,29 @@ def majority_claims(doc_id: str, by_annotator: dict[str, AnnotationRecord], tax:
     for (start, end), marks in sorted(claim_marks.items()):
         text = next(iter(marks.values())).text
         if 2 * len(marks) <= n:
-            review.append(ReviewItem(doc_id, "claim", start, end, tax.claim.name, text, {"marked": sorted(marks)}, n,
-                                     f"left out: {len(marks)} of {n} annotators marked it"))
+            review.append(
+                ReviewItem(
+                    doc_id,
+                    "claim",
+                    start,
+                    end,
+                    tax.claim.name,
+                    text,
+                    {"marked": sorted(marks)},
+                    n,
+                    f"left out: {len(marks)} of {n} annotators marked it",
+                )
+            )
             continue
         attributes: dict[str, str | None] = {}
         for attr in tax.claim.attributes:
             attributes[attr.name], votes = _attribute(attr, marks)
             if attributes[attr.name] is None:
-                review.append(ReviewItem(doc_id, "claim_attribute", start, end, attr.name, text, votes, n,
-                                         "left null: no majority value"))
+                review.append(
+                    ReviewItem(
+                        doc_id, "claim_attribute", start, end, attr.name, text, votes, n, "left null: no majority value"
+                    )
+                )
         speaker, chosen, speaker_votes = _speaker(marks, speakers_by_annotator, gold_spans)
         if len(speaker_votes) > 1 or (chosen is not None and speaker is None):
             outcome = (

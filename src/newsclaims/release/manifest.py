@@ -56,8 +56,11 @@ class ReleaseManifest(JsonRecord):
     split_assignment: dict[str, list[str]]  # split -> doc ids
     changelog: list[str] = field(default_factory=list)
 
-    RECORDS: ClassVar[Fields] = {"inputs": ReleaseInputRecord, "parameters": ReleaseParameters,
-                                 "statistics": ReleaseStatistics}
+    RECORDS: ClassVar[Fields] = {
+        "inputs": ReleaseInputRecord,
+        "parameters": ReleaseParameters,
+        "statistics": ReleaseStatistics,
+    }
 
 
 def dumps(obj: Any) -> str:

@@ -126,9 +126,7 @@ def annotation_tables(
 
 
 def documents_table(documents: Iterable[Document]) -> pd.DataFrame:
-    rows = [
-        (d.id, len(d.text), d.text_sha256, hashlib.sha256(d.text.encode("utf-8")).hexdigest()) for d in documents
-    ]
+    rows = [(d.id, len(d.text), d.text_sha256, hashlib.sha256(d.text.encode("utf-8")).hexdigest()) for d in documents]
     return _frame(rows, tables.documents_schema())
 
 
@@ -171,8 +169,9 @@ def _reason(check: str, row: pd.Series, column, words: dict[str, str]) -> str:
         return template
 
 
-def _failures_from(table: str, df: pd.DataFrame, schema: pa.DataFrameSchema,
-                   words: dict[str, str] | None = None) -> list[Failure]:
+def _failures_from(
+    table: str, df: pd.DataFrame, schema: pa.DataFrameSchema, words: dict[str, str] | None = None
+) -> list[Failure]:
     try:
         schema.validate(df, lazy=True)
     except SchemaErrors as e:
@@ -190,7 +189,12 @@ def _failures_from(table: str, df: pd.DataFrame, schema: pa.DataFrameSchema,
         # A failed row-wise DataFrame check is reported once per column: it is about the whole row.
         column = None if case.schema_context == "DataFrameSchema" else case.column
         out.append(
-            Failure(str(row["doc_id"]), str(who), _field(table, row, column), _reason(str(case.check), row, column, words or {}))
+            Failure(
+                str(row["doc_id"]),
+                str(who),
+                _field(table, row, column),
+                _reason(str(case.check), row, column, words or {}),
+            )
         )
     return out
 

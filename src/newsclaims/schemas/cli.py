@@ -20,7 +20,8 @@ register = schemas.register
 
 
 @schemas.command(
-    "generate", "Write annotation/label_config.xml from the taxonomy",
+    "generate",
+    "Write annotation/label_config.xml from the taxonomy",
     opt("--taxonomy", type=Path, default=TAXONOMY_FILE, help="taxonomy YAML (default: %(default)s)"),
     opt("--out", type=Path, default=LABEL_CONFIG_FILE, help="output XML (default: %(default)s)"),
     opt("--check", action="store_true", help="write nothing; exit 1 if the output is stale"),

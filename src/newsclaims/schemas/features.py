@@ -40,8 +40,15 @@ def gold_source() -> ClassLabel:
 
 
 def entities_features(tax: Taxonomy) -> Features:
-    return Features({"id": Value("string"), "text": Value("string"), "gold_source": gold_source(),
-                     "annotators": List(Value("string")), "entities": List(span(tax))})
+    return Features(
+        {
+            "id": Value("string"),
+            "text": Value("string"),
+            "gold_source": gold_source(),
+            "annotators": List(Value("string")),
+            "entities": List(span(tax)),
+        }
+    )
 
 
 def claims_features(tax: Taxonomy) -> Features:
@@ -49,8 +56,15 @@ def claims_features(tax: Taxonomy) -> Features:
     for attr in tax.claim.attributes:
         claim[attr.name] = ClassLabel(names=list(attr.value_names))
     claim["speaker"] = span(tax)  # null when the claim has no (agreed) speaker
-    return Features({"id": Value("string"), "text": Value("string"), "gold_source": gold_source(),
-                     "annotators": List(Value("string")), "claims": List(claim)})
+    return Features(
+        {
+            "id": Value("string"),
+            "text": Value("string"),
+            "gold_source": gold_source(),
+            "annotators": List(Value("string")),
+            "claims": List(claim),
+        }
+    )
 
 
 def ner_features(tax: Taxonomy) -> Features:

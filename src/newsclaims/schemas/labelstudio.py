@@ -20,9 +20,7 @@ HEADER_FIELDS = ("title", "outlet", "date", "dateline", "url", "doc_id")
 # Header values are templates: "Outlet: $outlet" shows the caption and the task's value.
 HEADER_CAPTIONS = {"outlet": "Outlet", "date": "Date", "dateline": "Dateline", "url": "URL", "doc_id": "Document"}
 
-_HEADER_COMMENT = (
-    " GENERATED from schemas/taxonomy.yaml by `newsclaims schemas generate`: do not edit by hand. "
-)
+_HEADER_COMMENT = " GENERATED from schemas/taxonomy.yaml by `newsclaims schemas generate`: do not edit by hand. "
 
 
 def _hint(label: LabelDef) -> str:

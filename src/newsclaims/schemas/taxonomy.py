@@ -141,7 +141,9 @@ def parse_taxonomy(data: bytes) -> Taxonomy:
         version=int(raw["version"]),
         name=str(raw["name"]),
         entities=entities,
-        claim=ClaimDef(claim_label.name, claim_label.description, claim_label.example, claim_label.color, tuple(attributes)),
+        claim=ClaimDef(
+            claim_label.name, claim_label.description, claim_label.example, claim_label.color, tuple(attributes)
+        ),
         relations=relations,
         sha256=hashlib.sha256(data).hexdigest(),
     )

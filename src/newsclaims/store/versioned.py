@@ -69,15 +69,19 @@ class VersionedStore:
         if not NAME_RE.fullmatch(name) or ".." in name:
             raise self.kind.name_error(
                 f"invalid version name {name!r} for the {self.kind.noun}: use letters, digits, '.', '_' or '-' "
-                "(at most 64), no '..'")
+                "(at most 64), no '..'"
+            )
         return name
 
     def names(self) -> list[str]:
         """The complete artifacts, oldest first in the kind's order."""
         if not self.root.is_dir():
             return []
-        found = [p.name for p in self.root.iterdir()
-                 if not p.name.startswith(".") and (p / self.kind.manifest_file).is_file()]
+        found = [
+            p.name
+            for p in self.root.iterdir()
+            if not p.name.startswith(".") and (p / self.kind.manifest_file).is_file()
+        ]
         return self.kind.order(found)
 
     def exists(self, name: str) -> bool:
@@ -114,7 +118,8 @@ class VersionedStore:
         named = self.pointer()
         if named is not None:
             raise self.kind.not_found_error(
-                f"{self.root / POINTER_FILE} names {self.kind.noun} {named!r}, which is not in {self.root}")
+                f"{self.root / POINTER_FILE} names {self.kind.noun} {named!r}, which is not in {self.root}"
+            )
         raise self.kind.not_found_error(f"no {self.kind.noun} in {self.root}{self.kind.hint}")
 
     def point_latest(self, name: str) -> None:
