@@ -128,7 +128,7 @@ test: lint $(LS_VENV)/.installed annotation/label_config.xml chromium ## Lint, t
 	$(BIN)/python -m pytest
 
 test-fast: $(BIN)/.installed annotation/label_config.xml ## The tests that need neither Label Studio nor Chromium (2 processes, ~2 min)
-	$(BIN)/python -m pytest -n 2 -m "not labelstudio and not browser"
+	NEWSCLAIMS_FAST_TESTS=1 $(BIN)/python -m pytest -n 2 -m "not labelstudio and not browser"
 
 lint: $(BIN)/.installed ## ruff (lint and format check) and mypy, as configured in pyproject.toml
 	$(BIN)/ruff check src tests

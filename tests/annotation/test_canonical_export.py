@@ -11,6 +11,7 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from newsclaims.annotation.pull import PullError, parse_export_json
 from newsclaims.annotation.snapshots import (
@@ -63,7 +64,7 @@ task = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(task, max_size=5))
 def test_canonical_export_is_byte_identical_to_json_dumps(tasks):
     assert canonical_export(tasks) == json_dumps_reference(tasks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 from label_studio_sdk.label_interface import LabelInterface
 
 from newsclaims.annotation import codec
@@ -28,7 +29,7 @@ def regions(draw) -> codec.Region:
 
 
 @given(st.lists(regions(), max_size=8), st.sampled_from([None, "manual", "prediction"]))
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 def test_regions_decode_to_what_was_encoded(items, origin):
     encoded = codec.encode(items, origin)
     assert all(("origin" in e) == (origin is not None) for e in encoded)

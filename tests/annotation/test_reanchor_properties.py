@@ -10,12 +10,15 @@ from itertools import pairwise
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from newsclaims.annotation.reanchor import CHANGED_MIN_SIMILARITY, OffsetMap
 
 WORDS = ["ab", "ba", "a", "abab", "the", "claim", "said", "😀", "𝔸", "🇷🇺", "a😀b", "𝔸𝔸"]
 SEPS = [" ", " ", "\n", ", "]
-SETTINGS = settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=examples(150), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def _levenshtein(a: str, b: str) -> int:
@@ -93,7 +96,7 @@ def _check_invariants(old: str, new: str, span: tuple[int, int], move) -> None:
         assert move.status == "lost" and move.start is move.end is move.text is None
 
 
-@settings(SETTINGS, max_examples=50)
+@settings(SETTINGS, max_examples=examples(50))
 @given(cases(edited=False))
 def test_identity_every_span_unchanged(case):
     """Mapping a text onto itself keeps every span at its offsets, with its own text."""

@@ -11,6 +11,7 @@ import tracemalloc
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from newsclaims.corpus.build import BuildSettings, input_digest
 from newsclaims.corpus.dedup import MINHASH, SignatureCache
@@ -42,7 +43,7 @@ def _streamed(value):
     return value
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(value=st.dictionaries(st.text(max_size=8), json_values, max_size=5))
 def test_write_json_is_json_dumps(tmp_path_factory, value):
     path = tmp_path_factory.mktemp("json") / "manifest.json"
@@ -53,7 +54,7 @@ def test_write_json_is_json_dumps(tmp_path_factory, value):
 ids = st.lists(st.sampled_from([f"nc-{i:016x}" for i in range(40)]), unique=True, max_size=30).map(sorted)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(before=ids, after=ids, changed=st.sets(st.integers(0, 39)))
 def test_merge_diff_is_the_set_diff(tmp_path_factory, before, after, changed):
     def line(doc_id: str, version: int) -> bytes:

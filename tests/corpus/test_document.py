@@ -8,6 +8,7 @@ from dataclasses import asdict
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from newsclaims.corpus.document import Document, NearDuplicate, Paragraph
 
@@ -36,7 +37,7 @@ _DOCUMENTS = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_DOCUMENTS)
 def test_to_dict_is_asdict(doc):
     ours, expected = doc.to_dict(), asdict(doc)

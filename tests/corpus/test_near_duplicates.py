@@ -8,6 +8,7 @@ import random
 from datasketch import MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from newsclaims.corpus.dedup import MINHASH, NearDuplicateIndex, minhash
 
@@ -100,7 +101,7 @@ _WORDS = st.sampled_from(
 _SEPARATORS = st.sampled_from([" ", "\n", ", ", " — ", "...", "\n\n", "-"])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.tuples(_WORDS, _SEPARATORS), max_size=40).map(lambda ps: "".join(w + s for w, s in ps)))
 def test_signature_is_datasketchs_default_minhash(text):
     import numpy as np

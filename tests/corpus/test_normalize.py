@@ -2,6 +2,7 @@ import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from newsclaims.corpus.decode import Decoded, DecodeFailure, decode_bytes
 from newsclaims.corpus.normalize import NORMALIZER_VERSION, normalize_text
@@ -51,21 +52,21 @@ def test_version_is_recorded_as_a_string():
     assert isinstance(NORMALIZER_VERSION, str) and NORMALIZER_VERSION
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.text())
 def test_normalizing_twice_changes_nothing(text):
     once = normalize_text(text)
     assert normalize_text(once) == once
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab “”—\n\r\t\u200b\u200d\u00ad\ufeff\x00é\u0301👍🏽Ã©â€œ ")))
 def test_normalizing_twice_changes_nothing_on_tricky_characters(text):
     once = normalize_text(text)
     assert normalize_text(once) == once
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text())
 def test_output_has_no_forbidden_characters(text):
     out = normalize_text(text)
@@ -76,7 +77,7 @@ def test_output_has_no_forbidden_characters(text):
     assert unicodedata.is_normalized("NFC", out)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_never_raise(data):
     decoded = decode_bytes(data)
@@ -95,7 +96,7 @@ _MOJIBAKE_PRONE = st.sampled_from(
 _TEXTS = st.lists(st.one_of(st.text(max_size=8), _MOJIBAKE_PRONE), max_size=30).map("".join)
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=examples(800), deadline=None)
 @given(_TEXTS)
 def test_ftfy_is_skipped_only_where_it_would_change_nothing(text):
     import ftfy
@@ -105,7 +106,7 @@ def test_ftfy_is_skipped_only_where_it_would_change_nothing(text):
     assert _fix_text(text) == ftfy.fix_text(text, _FTFY)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF), max_size=60))
 def test_control_regex_removes_exactly_cc_cs_and_noncharacters(text):
     from newsclaims.corpus.normalize import _CONTROL
@@ -132,7 +133,7 @@ def test_badness_fast_path_is_active_with_the_installed_ftfy():
     assert _BADNESS_WINDOW is not None and 1 <= _BADNESS_WINDOW < 64
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(_BADNESS_TEXTS)
 def test_badness_search_near_non_ascii_finds_what_ftfy_finds(text):
     from ftfy.badness import is_bad
@@ -162,7 +163,7 @@ _LAYOUT_PRONE = st.sampled_from(
 _LAYOUT_TEXTS = st.lists(st.one_of(st.text(max_size=6), _LAYOUT_PRONE), max_size=30).map("".join)
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(_LAYOUT_TEXTS)
 def test_layout_precheck_skips_only_texts_the_layout_steps_leave_alone(text):
     from newsclaims.corpus.normalize import _LAYOUT_MAY_CHANGE, _normalize_layout

@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from newsclaims.corpus.header import split_header
 from newsclaims.corpus.normalize import normalize_text
@@ -87,7 +88,7 @@ _LINES = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_LINES)
 def test_paragraphs_cover_every_line_in_order(lines):
     text = normalize_text("\n".join(lines))
@@ -100,7 +101,7 @@ def test_paragraphs_cover_every_line_in_order(lines):
     assert covered.replace("\n", "") == text.replace("\n", "")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_LINES)
 def test_header_split_loses_nothing(lines):
     text = normalize_text("\n".join(lines))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from newsclaims.release.agreement import measure_agreement, overlap_f1
 from newsclaims.schemas.taxonomy import load_taxonomy
@@ -173,7 +174,7 @@ _spans = st.sets(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_spans, _spans)
 def test_overlap_f1_matches_its_definition(a, b):
     assert overlap_f1(a, b) == _overlap_f1_by_definition(a, b)

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from newsclaims.release.gold import GoldSpan, adjudicate
 from newsclaims.release.ner import TOKEN_RE, bio_tags, tokenize
@@ -99,7 +100,7 @@ def test_tokenize_keeps_offsets_and_numbers_whole():
     assert ["step", "-", "by", "-", "step"] == tokens.texts[9:14]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab1,.'’- \n\tЖ_é😀$")), max_size=60))
 def test_tokenize_is_exactly_the_regex_matches(text):
     tokens = tokenize(text)
@@ -122,7 +123,7 @@ def _bio_tags_by_scanning(text, spans):
     return tags
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.data())
 def test_bio_tags_match_the_overlap_definition(data):
     text = data.draw(st.text(alphabet=st.sampled_from(list("ab1,.- ")), min_size=1, max_size=40))

@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from newsclaims.cli import main
 from newsclaims.corpus.document import NearDuplicate
@@ -53,7 +54,7 @@ def corpora(draw):
     return docs, ratios
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(corpora())
 def test_no_story_spans_two_splits(data):
     docs, ratios = data

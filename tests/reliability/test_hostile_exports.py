@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples
 
 from newsclaims.annotation.export_parser import parse_export
 from newsclaims.corpus.normalize import normalize_text
@@ -179,7 +180,7 @@ tasks = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tasks)
 def test_the_export_parser_never_crashes(export):
     parsed = parse_export(export, {}, TAX)
@@ -190,7 +191,7 @@ def test_the_export_parser_never_crashes(export):
             assert TEXT[s.start : s.end] == s.text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.text(
         alphabet=st.characters(codec="utf-8") | st.sampled_from("\x00\r\n\u2028\ufeff\u200d\u00c3<>&"), max_size=200

@@ -12,36 +12,15 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from newsclaims.corpus.defaults import MINHASH, MinHashConfig
 from newsclaims.corpus.scratch import drop_scratch_db, scratch_db
 
 _WORD = re.compile(r"\w+")
-
-
-@dataclass(frozen=True)
-class MinHashConfig:
-    """Everything that decides which documents are near duplicates (recorded in the manifest)."""
-
-    threshold: float = 0.8  # estimated Jaccard similarity of word shingles
-    num_perm: int = 128
-    shingle_words: int = 5
-    seed: int = 1  # fixed: the same texts give the same signatures on every machine
-
-    def recorded(self) -> dict[str, float | int]:
-        return {
-            "threshold": self.threshold,
-            "num_perm": self.num_perm,
-            "shingle_words": self.shingle_words,
-            "seed": self.seed,
-        }
-
-
-MINHASH = MinHashConfig()
 
 
 def shingles(text: str, size: int = MINHASH.shingle_words) -> set[bytes]:

@@ -16,20 +16,17 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Self
-
-from tqdm import tqdm
 
 from newsclaims.corpus.errors import CorpusError
 from newsclaims.corpus.filetable import RawFiles
 from newsclaims.corpus.per_file import PerFileJob, run_chunk
 from newsclaims.corpus.pipeline import Item, StepStats, merge_stats
+from newsclaims.corpus.progress import progress
 from newsclaims.corpus.rawfolder import RawFile
 
-PROGRESS_MIN_FILES = 1000  # show progress on a terminal, or on long runs in logs
 POOL_CHUNKSIZE = 4
 # Files per Dask task: large enough that Dask's per-task cost (~1 ms) and the transfer of the
 # shared state stay small next to the work (~5-10 ms per file), small enough to spread over workers.
@@ -42,11 +39,6 @@ Files = RawFiles | Sequence[RawFile]
 
 class ExecutorError(CorpusError):
     pass
-
-
-def progress(items: Iterable, total: int, desc: str) -> Iterable:
-    show = sys.stderr.isatty() or total >= PROGRESS_MIN_FILES
-    return tqdm(items, total=total, desc=desc, unit="file", disable=not show, file=sys.stderr, leave=False)
 
 
 class Executor:
