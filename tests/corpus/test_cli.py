@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -69,9 +70,10 @@ def test_a_killed_build_leaves_no_partial_version(raw_dir, out_dir):
     try:
         # Kill once documents are being processed into the version directory (its spool has grown).
         while not any(p.stat().st_size for p in out_dir.glob(".v1.partial-*/.spool.jsonl")):
+            with contextlib.suppress(subprocess.TimeoutExpired):  # wait on the process, briefly
+                proc.wait(timeout=0.01)
             assert proc.poll() is None, "build finished before it could be killed; make the input bigger"
             assert time.monotonic() < deadline, "build never started writing"
-            time.sleep(0.01)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:

@@ -71,14 +71,22 @@ def partial_has(name: str, nonempty: bool = False) -> KillPoint:
     return point
 
 
+def exited_within(proc: subprocess.Popen, seconds: float) -> bool:
+    """Wait up to `seconds` for `proc` to end: between two looks at the output, never a blind pause."""
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
+
+
 def kill_at(proc: subprocess.Popen, out: Path, point: KillPoint, timeout: float = 120) -> bool:
     """SIGKILL `proc` once `point(out)` holds; False if it ended before (nothing killed)."""
     deadline = time.monotonic() + timeout
     while not point(out):
-        if proc.poll() is not None:
+        if exited_within(proc, 0.005):
             return False
         assert time.monotonic() < deadline, "the command neither reached the kill point nor ended"
-        time.sleep(0.005)
     if proc.poll() is not None:
         return False
     os.kill(proc.pid, signal.SIGKILL)

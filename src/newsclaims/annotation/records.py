@@ -4,7 +4,7 @@ One AnnotationRecord per (document, annotator) annotation, in annotations.jsonl 
 Offsets are Unicode code points into the corpus document text: text[start:end].
 
 A claim's attributes are whatever the taxonomy defines (`ClaimRecord.attributes`). On disk they
-sit next to the claim's own fields (`{"id", "start", "end", "text", "claim_type", ...}`), as
+sit next to the claim's own fields (`id`, `start`, `end`, `text`, then one key per attribute), as
 snapshots have always stored them, so committed snapshots keep their bytes; the taxonomy
 forbids an attribute named like one of those fields.
 """
