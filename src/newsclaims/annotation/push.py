@@ -14,6 +14,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -61,6 +62,19 @@ from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
 # Push locks live outside the checkout (keyed by server URL + project title), so two checkouts
 # pushing to the same project on one machine exclude each other too.
 LOCK_DIR = Path(tempfile.gettempdir()) / f"newsclaims-{os.getuid()}"
+
+
+@dataclass(frozen=True)
+class PushRequest:
+    """What one push is asked to do (push()'s options, the taxonomy loaded)."""
+
+    corpus_version: str
+    project_title: str
+    taxonomy: Taxonomy
+    batch_bytes: int
+    preannotate: bool
+    overlap: int | None
+    migration_report: Path | None
 
 
 class PushLockedError(NewsclaimsError):
@@ -114,18 +128,21 @@ def push(
         push_lock(url, project_title) as lock,
         translated_errors(url, "pushing tasks (re-running push is safe: it never duplicates)"),
     ):
+        request = PushRequest(
+            corpus_version,
+            project_title,
+            taxonomy or load_taxonomy(),
+            batch_bytes,
+            preannotate,
+            overlap,
+            migration_report,
+        )
         return _push(
             client,
             documents,
-            corpus_version,
-            project_title,
-            taxonomy,
-            batch_bytes,
-            preannotate,
+            request,
             ledger_file=None if full_check else ledger_path(lock),
             ledger_out=ledger_path(lock),
-            overlap=overlap,
-            migration_report=migration_report,
         )
 
 
@@ -156,19 +173,14 @@ def push_lock(url: str, project_title: str, lock_dir: Path | None = None) -> Ite
 def _push(
     client: LabelStudio,
     documents: Iterable[Document],
-    corpus_version: str,
-    project_title: str = DEFAULT_PROJECT,
-    taxonomy: Taxonomy | None = None,
-    batch_bytes: int = DEFAULT_BATCH_BYTES,
-    preannotate: bool = True,
+    request: PushRequest,
     ledger_file: Path | None = None,
     ledger_out: Path | None = None,
-    overlap: int | None = None,
-    migration_report: Path | None = None,
 ) -> PushSummary:
     """`ledger_file`: a push ledger to trust if the server confirms it; `ledger_out`: where to
     record this push's outcome (both None: no ledger at all)."""
-    taxonomy = taxonomy or load_taxonomy()
+    r = request
+    taxonomy, corpus_version, project_title, overlap = r.taxonomy, r.corpus_version, r.project_title, r.overlap
     label_config = render_label_config(taxonomy)
     project, created = get_or_create_project(client, project_title, label_config)
     summary = PushSummary(
@@ -184,7 +196,7 @@ def _push(
         payloads[doc.id] = task_payload(doc, corpus_version)
     summary.documents = len(payloads)
     digest = payloads_digest((p.doc_id, p.data, p.meta) for p in payloads.values())
-    if ledger_file and not preannotate and ledger_confirms(client, project, read_ledger(ledger_file), digest):
+    if ledger_file and not r.preannotate and ledger_confirms(client, project, read_ledger(ledger_file), digest):
         summary.unchanged = len(payloads)  # what listing every task would find, confirmed by the server
         summary.model_version = "none"
         # Project settings never touch a task's `updated_at`, so the ledger stays true.
@@ -198,7 +210,7 @@ def _push(
     lexicon = lexicon_from_annotations(
         ((t.data.get("text") or "", t.annotations) for t in existing.values()), taxonomy.entity_names
     )
-    predictions = PredictionBuilder(taxonomy, label_config, lexicon) if preannotate else None
+    predictions = PredictionBuilder(taxonomy, label_config, lexicon) if r.preannotate else None
     summary.model_version = predictions.model_version if predictions else "none"
 
     missing: list[dict] = []
@@ -217,8 +229,8 @@ def _push(
             plan = pending_plan(task.meta, payload.text_sha256) or plan_migration(
                 task.id, task.data, task.annotations, documents_by_id[doc_id], payload.text_sha256, annotator_of
             )
-            if migration_report:
-                append_rows(migration_report, plan.rows)  # before any write: a re-run appends the same rows
+            if r.migration_report:
+                append_rows(r.migration_report, plan.rows)  # before any write: a re-run appends the same rows
             apply_migration(
                 client, plan, task.meta, payload.data, payload.meta, task.meta.get("corpus_version"), corpus_version
             )
@@ -246,7 +258,7 @@ def _push(
     if missing:
         before = task_count(client, project.id)
         try:
-            import_tasks(client, project.id, missing, batch_bytes)
+            import_tasks(client, project.id, missing, r.batch_bytes)
         except Exception:
             # A POST whose answer was lost may still have been committed: tidy up what we can, and
             # the next push (which starts from what exists) completes the rest.
