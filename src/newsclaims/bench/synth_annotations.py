@@ -26,6 +26,7 @@ from newsclaims.annotation.records import (
     SpanRecord,
 )
 from newsclaims.bench.synth import SynthSpec, article
+from newsclaims.corpus import versions as corpus_versions
 from newsclaims.corpus.document import Document, Paragraph
 from newsclaims.schemas.controls import SAID_BY
 from newsclaims.schemas.taxonomy import Taxonomy
@@ -79,7 +80,7 @@ def write_corpus_version(versions_dir: Path, docs: list[Document], version: str 
             f.write(json.dumps(doc.to_dict(), sort_keys=True, ensure_ascii=False) + "\n")
     (d / "manifest.json").write_text(json.dumps({"version": version, "documents": len(docs)}) + "\n")
     (d / "rejects.jsonl").write_text("")
-    (Path(versions_dir) / "LATEST").write_text(version + "\n")
+    corpus_versions.store(Path(versions_dir)).point_latest(version)
     return d
 
 
