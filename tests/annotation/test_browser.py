@@ -11,6 +11,7 @@ import re
 import uuid
 from pathlib import Path
 
+import ls_ui
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
@@ -19,15 +20,6 @@ from newsclaims.corpus.document import Document
 from newsclaims.fsutil import sha256_bytes
 from newsclaims.schemas.taxonomy import load_taxonomy
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TEXT = (
     "😀 ISLAMABAD: Ambassador of Russia to Pakistan, Albert P. Khorev on Tuesday said that Russia is "
@@ -65,7 +57,9 @@ SELECT_TEXT_JS = """(needle) => {
 
 @pytest.mark.browser
 def test_labelling_page_shows_text_and_every_label(labelstudio, ls_project):
-    assert CHROMIUM.is_file(), f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+    assert Path(ls_ui.CHROMIUM).is_file(), (
+        f"{ls_ui.CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+    )
     client = labelstudio.client()
     digest = sha256_bytes(TEXT.encode())
     doc = Document(
@@ -88,7 +82,7 @@ def test_labelling_page_shows_text_and_every_label(labelstudio, ls_project):
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = ls_ui.launch(p)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
             page.set_default_timeout(60_000)
