@@ -11,6 +11,7 @@ import uuid
 import pytest
 from corpus_factory import make_document, write_version
 from flaky_proxy import FlakyProxy
+from ls_items import span_item
 
 from newsclaims.annotation.client import NO_RETRY, LabelStudioError, make_client
 from newsclaims.annotation.pull import pull
@@ -31,19 +32,8 @@ NEW = (
 )
 
 
-def _span(rid, text, needle, label, control="entities"):
-    start = text.index(needle)
-    return {
-        "id": rid,
-        "from_name": control,
-        "to_name": "text",
-        "type": "labels",
-        "value": {"start": start, "end": start + len(needle), "text": needle, "labels": [label]},
-    }
-
-
 def _result(text):
-    claim = _span("c1", text, "the city hired 300 nurses agains all odds", "CLAIM", "claims")
+    claim = span_item("c1", text, "the city hired 300 nurses agains all odds", "CLAIM", "claims")
     choice = {
         "id": "c1",
         "from_name": "claim_type",
@@ -52,11 +42,11 @@ def _result(text):
         "value": {"start": claim["value"]["start"], "end": claim["value"]["end"], "choices": ["quantity"]},
     }
     return [
-        _span("p1", text, "Ana Ruiz", "PERSON"),
+        span_item("p1", text, "Ana Ruiz", "PERSON"),
         claim,
         choice,
-        _span("o1", text, "The council", "ORG"),
-        _span("k1", text, "Kiev", "GPE"),
+        span_item("o1", text, "The council", "ORG"),
+        span_item("k1", text, "Kiev", "GPE"),
         {"type": "relation", "from_id": "c1", "to_id": "p1", "direction": "right", "labels": ["said_by"]},
         {"type": "relation", "from_id": "c1", "to_id": "o1", "direction": "right", "labels": ["said_by"]},
     ]

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from corpus_factory import write_version
+from ls_items import span_item
 
 from newsclaims.annotation.client import NO_RETRY
 from newsclaims.annotation.conflicts import snapshot_conflicts
@@ -20,17 +21,6 @@ from newsclaims.errors import NewsclaimsError
 from newsclaims.fsutil import sha256_bytes
 
 TEXT = "Mayor Ana Ruiz said the city hired 300 nurses in May. The council disagreed."
-
-
-def _span(rid: str, needle: str, label: str, control: str = "entities", start: int | None = None) -> dict:
-    start = TEXT.index(needle) if start is None else start
-    return {
-        "id": rid,
-        "from_name": control,
-        "to_name": "text",
-        "type": "labels",
-        "value": {"start": start, "end": start + len(needle), "text": needle, "labels": [label]},
-    }
 
 
 @pytest.fixture
@@ -94,7 +84,7 @@ def test_status_and_conflicts_on_an_empty_then_half_annotated_round(round_projec
 
     r["client"].annotations.create(
         id=r["task"].id,
-        result=[_span("p1", "Ana Ruiz", "PERSON")],
+        result=[span_item("p1", TEXT, "Ana Ruiz", "PERSON")],
         completed_by=r["people"]["alice"],
         request_options=NO_RETRY,
     )
@@ -110,11 +100,11 @@ def test_status_and_conflicts_on_an_empty_then_half_annotated_round(round_projec
 def test_pull_names_every_bad_annotation_and_writes_nothing(round_project):
     r = round_project
     client, task = r["client"], r["task"]
-    outside = _span("out1", "disagreed.", "ORG", start=len(TEXT) - 5)  # runs 5 past the end
+    outside = span_item("out1", TEXT, "disagreed.", "ORG", start=len(TEXT) - 5)  # runs 5 past the end
     client.annotations.create(id=task.id, result=[outside], completed_by=r["people"]["alice"], request_options=NO_RETRY)
-    claim = _span("c1", "the city hired 300 nurses", "CLAIM", control="claims")
+    claim = span_item("c1", TEXT, "the city hired 300 nurses", "CLAIM", control="claims")
     dangling = {"from_id": "c1", "to_id": "deleted1", "type": "relation", "direction": "right", "labels": ["said_by"]}
-    unknown = _span("u1", "council", "COMMITTEE")
+    unknown = span_item("u1", TEXT, "council", "COMMITTEE")
     client.annotations.create(
         id=task.id, result=[claim, dangling, unknown], completed_by=r["people"]["bob"], request_options=NO_RETRY
     )

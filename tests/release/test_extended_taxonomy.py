@@ -19,6 +19,7 @@ from pathlib import Path
 import datasets
 import pytest
 import yaml
+from ls_items import span_item
 
 from newsclaims.corpus.versions import latest_version, load_documents
 
@@ -92,17 +93,6 @@ def run(root: Path, env: dict[str, str], *args: str) -> str:
     return cli.stdout
 
 
-def span(region_id: str, control: str, label: str, text: str, needle: str) -> dict:
-    start = text.index(needle)
-    return {
-        "id": region_id,
-        "from_name": control,
-        "to_name": "text",
-        "type": "labels",
-        "value": {"start": start, "end": start + len(needle), "text": needle, "labels": [label]},
-    }
-
-
 def test_new_attribute_label_and_relation_target_reach_the_release(labelstudio, tmp_path, hf_cache):
     root = extended_checkout(tmp_path)
     env = labelstudio.env(NEWSCLAIMS_ROOT=str(root), HF_DATASETS_CACHE=str(hf_cache))
@@ -119,10 +109,10 @@ def test_new_attribute_label_and_relation_target_reach_the_release(labelstudio, 
         (project,) = [p for p in client.projects.list(title=title) if p.title == title]
         assert 'name="evidence"' in client.projects.get(id=project.id).label_config
         (task,) = client.tasks.list(project=project.id, fields="all")
-        claim = span("c1", "claims", "CLAIM", doc.text, CLAIM)
+        claim = span_item("c1", doc.text, CLAIM, "CLAIM", "claims")
         result = [
-            span("e1", "entities", NEW_TARGET, doc.text, SPEAKER),
-            span("e2", "entities", NEW_LABEL["name"], doc.text, WEAPON_TEXT),
+            span_item("e1", doc.text, SPEAKER, NEW_TARGET, "entities"),
+            span_item("e2", doc.text, WEAPON_TEXT, NEW_LABEL["name"], "entities"),
             claim,
         ]
         result += [
