@@ -239,6 +239,20 @@ def test_a_writer_killed_inside_create_leaves_no_artifact_and_the_next_writer_cl
         assert sorted(p.name for p in tmp_path.iterdir()) == ["LATEST", "v1"]
 
 
+def test_the_next_writer_also_clears_a_killed_writers_partials_in_its_hidden_scratch_folders(tmp_path):
+    # A build killed while saving its MinHash cache leaves `.cache/.minhash-….bin.partial-*`;
+    # the scratch folder itself and its complete files are kept.
+    store = corpus_versions.store(tmp_path)
+    cache = tmp_path / ".cache"
+    cache.mkdir()
+    (cache / "signatures.bin").write_bytes(b"kept")
+    (cache / ".signatures.bin.partial-abc123").write_bytes(b"half")
+    (cache / ".scratch.partial-def456").mkdir()
+    with store.writer("clean up"):
+        assert sorted(p.name for p in cache.iterdir()) == ["signatures.bin"]
+    assert (cache / "signatures.bin").read_bytes() == b"kept"
+
+
 def test_create_refuses_an_existing_artifact_with_the_kinds_error(tmp_path):
     store = release_versions.store(tmp_path)
     _artifact(store, "1.0.0")

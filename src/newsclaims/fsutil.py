@@ -119,14 +119,19 @@ def locked_directory(directory: Path) -> Iterator[Path]:
 
 
 def remove_partials(directory: Path) -> list[str]:
-    """Delete the hidden `.<name>.partial-*` leftovers of killed writers; call it under the directory lock."""
+    """Delete the hidden `.<name>.partial-*` leftovers of killed writers, in `directory` and in its
+    hidden scratch folders (such as a build's `.cache`, written by the same writer); call it under
+    the directory lock."""
+    directory = Path(directory)
+    scratch = [d for d in directory.glob(".*") if d.is_dir() and not d.is_symlink() and ".partial-" not in d.name]
     removed = []
-    for p in Path(directory).glob(".*.partial-*"):
-        if p.is_dir() and not p.is_symlink():
-            shutil.rmtree(p, ignore_errors=True)
-        else:
-            p.unlink(missing_ok=True)
-        removed.append(p.name)
+    for folder in [directory, *sorted(scratch)]:
+        for p in folder.glob(".*.partial-*"):
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+            removed.append(str(p.relative_to(directory)))
     return removed
 
 
