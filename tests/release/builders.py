@@ -19,7 +19,7 @@ from newsclaims.schemas.taxonomy import load_taxonomy
 REPO_TAXONOMY = Path(__file__).resolve().parents[2] / "schemas" / "taxonomy.yaml"
 
 
-def make_document(key: str, text: str, date=None, dateline=None, near=()) -> Document:
+def make_document(key: str, text: str, date=None, dateline=None, near=(), license="CC-BY-4.0") -> Document:
     return Document(
         id="nc-" + hashlib.sha256(key.encode()).hexdigest()[:16],
         text=text,
@@ -32,7 +32,7 @@ def make_document(key: str, text: str, date=None, dateline=None, near=()) -> Doc
         dateline=dateline,
         language="en",
         url=f"https://example.org/{key}",
-        license="test-only",
+        license=license,
         near_duplicates=[NearDuplicate(id=i, similarity=0.9) for i in near],
     )
 

@@ -12,7 +12,7 @@ import datasets
 
 from newsclaims.cli import main
 from newsclaims.release.inputs import resolve_inputs
-from newsclaims.release.splits import story_groups
+from newsclaims.release.grouping import StoryEvidence, story_components
 
 ROOT = Path(__file__).resolve().parents[2]
 INPUTS = [
@@ -46,7 +46,8 @@ def test_committed_seed_snapshot_validates_and_loads(tmp_path, hf_cache, capsys)
                         assert row["text"][sp["start"] : sp["end"]] == sp["text"]
     assert n_spans > 0
     # The seed articles are two reports of one press conference: one story group, one split.
-    groups = story_groups(inputs.documents)
+    components = story_components(inputs.documents, StoryEvidence())
+    groups = {d: i for i, members in enumerate(components) for d in members}
     manifest = json.loads((release / "manifest.json").read_text())
     for split, ids in manifest["split_assignment"].items():
         for other, other_ids in manifest["split_assignment"].items():

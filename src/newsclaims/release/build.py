@@ -9,9 +9,7 @@ only dates are the articles' own, so building twice gives the same bytes.
 from __future__ import annotations
 
 import json
-import platform
 from collections.abc import Callable, Collection
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +19,13 @@ import pyarrow as pa
 from datasets import ClassLabel, Dataset, DatasetInfo, Features, List
 from datasets.table import InMemoryTable
 
-from newsclaims import __version__
 from newsclaims.annotation.snapshots import SnapshotMeta
 from newsclaims.fsutil import atomic_write_text, sha256_bytes
 from newsclaims.gc_pause import gc_paused
 from newsclaims.release import card, plots
+from newsclaims.release.builder import current_builder
 from newsclaims.release.content import ReleaseContent
+from newsclaims.release.history import previous_manifest
 from newsclaims.release.manifest import (
     Lineage,
     ReleaseInputRecord,
@@ -36,11 +35,11 @@ from newsclaims.release.manifest import (
     manifest_bytes,
     read_release_manifest,
 )
+from newsclaims.release.splits import SPLITS_FILE
 from newsclaims.release.versions import ReleaseExistsError, release_versions, store
 from newsclaims.schemas.features import CONFIGS, config_features
 
 PARQUET_BATCH_SIZE = 1000
-LIBRARIES = ("datasets", "pyarrow", "pandas", "pandera", "huggingface_hub", "krippendorff", "matplotlib", "numpy")
 
 
 __all__ = ["ReleaseExistsError", "same_inputs", "write_changelog", "write_data_card", "write_release"]
@@ -119,12 +118,6 @@ def _write_parquet(content: ReleaseContent, root: Path) -> dict[str, dict]:
     return infos
 
 
-def _tool_versions() -> dict[str, str]:
-    versions = {"python": platform.python_version(), "newsclaims": __version__}
-    versions.update({lib: metadata.version(lib) for lib in LIBRARIES})
-    return versions
-
-
 def _file_hashes(root: Path, skip: Collection[str] = frozenset()) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): sha256_bytes(p.read_bytes())
@@ -168,13 +161,10 @@ def _changelog_lines(content: ReleaseContent, previous: ReleaseManifest | None) 
     return lines
 
 
-def _previous_manifest(releases_dir: Path, version: str) -> ReleaseManifest | None:
-    older = [v for v in release_versions(releases_dir) if v != version]
-    return read_release_manifest(releases_dir / older[-1]) if older else None
-
-
 @gc_paused()
-def write_release(content: ReleaseContent, releases_dir: Path) -> Path:
+def write_release(content: ReleaseContent, releases_dir: Path, history_dir: Path | None = None) -> Path:
+    """Write `releases_dir/<version>/`; `history_dir`: where the earlier releases are (the
+    changelog line names the one before), by default `releases_dir` (a rebuild aside differs)."""
     releases = store(releases_dir)
     version = releases.check_name(content.version)
     final = releases.root / version
@@ -183,7 +173,8 @@ def write_release(content: ReleaseContent, releases_dir: Path) -> Path:
             f"release {version} already exists in {releases_dir}; releases are immutable, choose a new --version"
         )
     datasets.disable_progress_bars()
-    previous = _previous_manifest(releases.root, version)
+    previous = previous_manifest(Path(history_dir or releases.root), version)
+    builder = current_builder()
     with releases.create(version) as tmp:
         infos = _write_parquet(content, tmp)
         data_hashes = _file_hashes(tmp)
@@ -193,9 +184,11 @@ def write_release(content: ReleaseContent, releases_dir: Path) -> Path:
             tmp,
             "review.jsonl",
             "".join(
-                json.dumps(i.to_dict(), sort_keys=True, ensure_ascii=False) + "\n" for i in content.review
+                json.dumps(_review_dict(i, content.withheld), sort_keys=True, ensure_ascii=False) + "\n"
+                for i in content.review
             ).encode(),
         )
+        _write(tmp, SPLITS_FILE, dumps(content.split_record.to_json()).encode())
         _write(
             tmp,
             f"{card.PLOTS_DIR}/label_distribution.png",
@@ -222,7 +215,8 @@ def write_release(content: ReleaseContent, releases_dir: Path) -> Path:
             parameters=_parameters(content.ratios, content.seed),
             # The parquet files were hashed for the content digest already: hash only the rest.
             outputs={**data_hashes, **_file_hashes(tmp, skip={"manifest.json", *data_hashes})},
-            tools=_tool_versions(),
+            tools={**builder.tools, "newsclaims": builder.newsclaims},
+            builder=builder,
             statistics=content.stats,
             split_assignment={
                 split: sorted(a.doc_id for a in content.splits if a.split == split)
@@ -233,6 +227,13 @@ def write_release(content: ReleaseContent, releases_dir: Path) -> Path:
         _write(tmp, "manifest.json", manifest_bytes(manifest))
     write_changelog(releases.root)
     return final
+
+
+def _review_dict(item, withheld: set[str]) -> dict:
+    d = item.to_dict()
+    if item.doc_id in withheld:  # the span's text is the article's: keep offsets only
+        d["text"] = None
+    return d
 
 
 def _parameters(ratios: tuple[float, float, float], seed: str) -> ReleaseParameters:

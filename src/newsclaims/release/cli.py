@@ -7,7 +7,6 @@ from pathlib import Path
 
 from newsclaims import paths
 from newsclaims.commands import CommandGroup, opt
-from newsclaims.errors import NewsclaimsError
 from newsclaims.release.splits import DEFAULT_SEED
 
 top = CommandGroup(None)
@@ -64,6 +63,11 @@ def validate(
     opt("--splits", default="0.8,0.1,0.1", help="train,validation,test ratios (default 0.8,0.1,0.1)"),
     opt("--seed", default=DEFAULT_SEED, help="seed of the split hash"),
     opt("--data-card", type=Path, default=None, help="also write the newest release's card here (e.g. DATA_CARD.md)"),
+    opt(
+        "--strict",
+        action="store_true",
+        help="an existing version must rebuild byte-identically, whatever builder made it (CI)",
+    ),
 )
 def release(
     version: str,
@@ -76,6 +80,7 @@ def release(
     splits: str,
     seed: str,
     data_card: Path | None,
+    strict: bool,
 ) -> int:
     from newsclaims.release import versions
     from newsclaims.release.splits import parse_ratios
@@ -83,58 +88,57 @@ def release(
     releases = versions.store(releases_dir)
     version = versions.check_new_version(version, releases.root)
     ratios = parse_ratios(splits)
+    if releases.exists(version):
+        # An existing release is rebuilt from the inputs its manifest names, not from LATEST.
+        from newsclaims.release.manifest import read_release_manifest
+
+        recorded = read_release_manifest(releases.root / version).inputs
+        for given, name, what in (
+            (corpus_version, recorded.corpus_version, "corpus version"),
+            (snapshot, recorded.snapshot_id, "snapshot"),
+        ):
+            if given and given != name:
+                raise versions.ReleaseExistsError(
+                    f"release {version} exists and was built from {what} {name}, not {given}; "
+                    "releases are immutable: choose a new version"
+                )
+        corpus_version, snapshot = recorded.corpus_version, recorded.snapshot_id
     inputs = _inputs(versions_dir, corpus_version, exports_dir, snapshot, taxonomy)
     busy = f"another `newsclaims release` is writing to {releases.root}; wait for it to finish, then re-run"
     with releases.writer(busy):
-        return _release_locked(version, ratios, seed, data_card, inputs, releases.root)
+        return _release_locked(version, ratios, seed, data_card, inputs, releases.root, strict)
 
 
-def _release_locked(version: str, ratios, seed: str, data_card: Path | None, inputs, releases_dir: Path) -> int:
+def _release_locked(
+    version: str, ratios, seed: str, data_card: Path | None, inputs, releases_dir: Path, strict: bool = False
+) -> int:
     from newsclaims.release import versions
     from newsclaims.release.build import same_inputs, write_data_card, write_release
     from newsclaims.release.content import compute_release
+    from newsclaims.release.history import prior_splits
 
     existing = releases_dir / version
+    prior = prior_splits(releases_dir, version)
     if existing.exists():
         if versions.store(releases_dir).exists(version) and same_inputs(existing, inputs.input_files(), ratios, seed):
-            return _verify_existing(existing, compute_release(inputs, version, ratios, seed), releases_dir)
+            from newsclaims.release.rebuild import rebuild_and_compare, verdict
+
+            content = compute_release(inputs, version, ratios, seed, prior=prior)
+            code, message = verdict(rebuild_and_compare(existing, content, releases_dir), strict)
+            print(message, file=sys.stderr if code else sys.stdout)
+            return code
         raise versions.ReleaseExistsError(
-            f"release {version} already exists ({existing}) and was built from other inputs; "
-            "releases are immutable: choose a new version (e.g. make release VERSION=x.y.z)"
+            f"release {version} already exists ({existing}) and was built from other inputs (files or "
+            "--splits/--seed differ from its manifest); releases are immutable: choose a new version "
+            "(e.g. make release VERSION=x.y.z)"
         )
-    content = compute_release(inputs, version, ratios, seed)
+    content = compute_release(inputs, version, ratios, seed, prior=prior)
     out = write_release(content, releases_dir)
     counts = ", ".join(f"{c}: {sum(n.values())}" for c, n in content.stats.splits.items())
     print(f"wrote {out} ({counts}; splits {sorted({a.split for a in content.splits})})")
     if data_card:
         newest = write_data_card(releases_dir, data_card)
         print(f"wrote {data_card} (card of release {newest})")
-    return 0
-
-
-def _verify_existing(existing: Path, content, releases_dir: Path) -> int:
-    """Same inputs as an existing release: rebuild aside and prove the data is still what it holds.
-
-    The existing folder is never touched; a mismatch means the code now builds other data from the
-    same inputs, which deserves a new version rather than a silent difference.
-    """
-    import tempfile
-
-    from newsclaims.release.build import write_release
-    from newsclaims.release.manifest import read_release_manifest
-
-    with tempfile.TemporaryDirectory(prefix=f".{existing.name}.partial-verify-", dir=releases_dir) as scratch:
-        rebuilt = read_release_manifest(write_release(content, Path(scratch))).content_sha256
-    recorded = read_release_manifest(existing).content_sha256
-    if rebuilt != recorded:
-        raise NewsclaimsError(
-            f"release {existing.name} was built from these same inputs, but this code now builds different "
-            f"data from them (content sha256 {rebuilt[:12]} vs {recorded[:12]}); releases are immutable: "
-            "choose a new version (make release VERSION=x.y.z)"
-        )
-    print(
-        f"release {existing.name} is up to date: rebuilt from its inputs, same content sha256 {recorded[:12]}; nothing written"
-    )
     return 0
 
 

@@ -13,13 +13,17 @@ from newsclaims.errors import NewsclaimsError
 from newsclaims.gc_pause import gc_paused
 from newsclaims.release.agreement import AgreementReport, measure_agreement
 from newsclaims.release.gold import GoldDocument, GoldSpan, ReviewItem, adjudicate
+from newsclaims.release.grouping import StoryEvidence
 from newsclaims.release.inputs import ReleaseInputs
+from newsclaims.release.licensing import strip_row, withheld_ids
 from newsclaims.release.ner import bio_tag_ids, tokenize
 from newsclaims.release.splits import (
     DEFAULT_RATIOS,
     DEFAULT_SEED,
     SPLIT_NAMES,
+    PriorSplits,
     SplitAssignment,
+    SplitRecord,
     assign_splits,
 )
 from newsclaims.release.statistics import ReleaseStatistics, compute_statistics
@@ -41,6 +45,8 @@ class ReleaseContent:
     review: list[ReviewItem]
     agreement: AgreementReport
     splits: list[SplitAssignment]
+    split_record: SplitRecord
+    withheld: set[str]  # documents whose text the licence keeps out of the release
     # config -> split -> rows sorted by id; empty splits are left out
     rows: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
     stats: ReleaseStatistics = field(init=False)  # set last, from everything above
@@ -50,8 +56,14 @@ def _span_row(s: GoldSpan) -> dict:
     return {"start": s.start, "end": s.end, "text": s.text, "label": s.label}
 
 
-def document_row(d: Document) -> dict:
-    return {name: getattr(d, name) for name in DOCUMENT_FIELDS}
+DERIVED_TITLES = ("first_sentence", "first_heading")  # title_source values that quote the text
+
+
+def document_row(d: Document, withheld: bool = False) -> dict:
+    row = {name: getattr(d, name) for name in DOCUMENT_FIELDS}
+    if withheld and d.title_source in DERIVED_TITLES:
+        row["title"] = None
+    return row
 
 
 def entities_row(d: Document, g: GoldDocument) -> dict:
@@ -101,13 +113,20 @@ def compute_release(
     version: str,
     ratios: tuple[float, float, float] = DEFAULT_RATIOS,
     seed: str = DEFAULT_SEED,
+    prior: PriorSplits | None = None,
+    same_story: tuple[tuple[str, str], ...] = (),
 ) -> ReleaseContent:
+    """`prior`: the split record of earlier releases; `same_story`: extra pairs of doc ids known
+    to report one story (e.g. from claims linked across documents)."""
     failures = validate_records(inputs.documents, inputs.annotations, inputs.taxonomy)
     if failures:
         raise ValidationFailed(failures)
     if not inputs.annotations:
         raise NothingToRelease(f"annotation snapshot {inputs.snapshot_id} holds no annotations: nothing to release")
     gold, review = adjudicate(inputs.annotations, inputs.taxonomy)
+    evidence = StoryEvidence(people=gold_people(gold, inputs.taxonomy.person_label), pairs=same_story)
+    splits, split_record = assign_splits(inputs.documents, version, ratios, seed, evidence, prior)
+    withheld = withheld_ids(inputs.documents)
     content = ReleaseContent(
         version=version,
         inputs=inputs,
@@ -116,13 +135,15 @@ def compute_release(
         gold=gold,
         review=review,
         agreement=measure_agreement(inputs.annotations, inputs.taxonomy),
-        splits=assign_splits(inputs.documents, ratios, seed, people=gold_people(gold, inputs.taxonomy.person_label)),
+        splits=splits,
+        split_record=split_record,
+        withheld=withheld,
     )
     docs = {d.id: d for d in inputs.documents}
     split_of = {s.doc_id: s.split for s in content.splits}
     tag_ids = {name: i for i, name in enumerate(inputs.taxonomy.bio_tags)}  # the ClassLabel's names
     builders = {
-        "documents": lambda d: document_row(d),
+        "documents": lambda d: document_row(d, d.id in withheld),
         "entities": lambda d: entities_row(d, gold[d.id]) if d.id in gold else None,
         "claims": lambda d: claims_row(d, gold[d.id]) if d.id in gold else None,
         "ner": lambda d: ner_row(d, gold[d.id], tag_ids) if d.id in gold else None,
@@ -131,7 +152,11 @@ def compute_release(
     for config, build in builders.items():
         by_split: dict[str, list[dict]] = {}
         for split, ids in ids_by_split.items():
-            rows = [r for doc_id in ids if (r := build(docs[doc_id])) is not None]
+            rows = [
+                strip_row(config, r) if doc_id in withheld else r
+                for doc_id in ids
+                if (r := build(docs[doc_id])) is not None
+            ]
             if rows:
                 by_split[split] = rows
         content.rows[config] = by_split

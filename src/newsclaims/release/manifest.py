@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from newsclaims.release.builder import BuilderRecord
 from newsclaims.release.statistics import ReleaseStatistics
 from newsclaims.release.versions import store
 from newsclaims.store import Fields, JsonRecord
@@ -55,8 +56,11 @@ class ReleaseManifest(JsonRecord):
     statistics: ReleaseStatistics
     split_assignment: dict[str, list[str]]  # split -> doc ids
     changelog: list[str] = field(default_factory=list)
+    # what built it (package version, digest of the release code, libraries); absent before 0.3.0
+    builder: BuilderRecord | None = None
 
     RECORDS: ClassVar[Fields] = {
+        "builder": BuilderRecord,
         "inputs": ReleaseInputRecord,
         "parameters": ReleaseParameters,
         "statistics": ReleaseStatistics,

@@ -1,32 +1,30 @@
-"""Deterministic, story-grouped train/validation/test splits.
+"""Train/validation/test splits by story group, recorded in each release and carried forward.
 
-Reports of one story must not straddle splits, or a model is tested on text it has nearly
-seen. A story group is a connected component over three links:
-- the corpus's `near_duplicates` (MinHash);
-- same day and same dateline: two outlets covering one press conference rarely share enough
-  words to be near duplicates, but they share the day and the place;
-- same dateline, a named person (a gold PERSON span of two or more words) in common, and no
-  conflicting date: one report may carry no date at all (the second seed article has none).
-Over-grouping only costs split balance; under-grouping leaks a story into the test set, so the
-links err on the side of joining. A group goes to a split by hashing its key (its smallest
-document id) with a seed, so a story's split does not depend on the rest of the corpus and
-stays put as the corpus grows (except that train is never left empty, see `assign_splits`).
+Every release writes `splits.json`: each story group's key, split and documents. A later release
+reads the record of the releases before it: a document that was in a split stays there, and its
+group keeps its key, whatever documents join it. Only groups with no recorded document are
+assigned: ordered by size and a seeded hash, each goes to the split furthest below its share of
+the new documents, so the ratios are met over the new groups as closely as their sizes allow.
+Nothing moves a recorded group. When new evidence joins documents recorded in different splits,
+they are kept apart (the link is listed as `held_apart`: earlier splits never move).
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from newsclaims.corpus.document import Document
 from newsclaims.errors import NewsclaimsError
+from newsclaims.release.grouping import StoryEvidence, story_components
+from newsclaims.store import JsonRecord
 
 SPLIT_NAMES = ("train", "validation", "test")
 DEFAULT_RATIOS = (0.8, 0.1, 0.1)
 DEFAULT_SEED = "newsclaims"
+SPLITS_FILE = "splits.json"
 
 
 class SplitSpecError(NewsclaimsError):
@@ -36,8 +34,52 @@ class SplitSpecError(NewsclaimsError):
 @dataclass(frozen=True)
 class SplitAssignment:
     doc_id: str
-    group: str  # the group key: smallest document id in the story group
+    group: str  # the story group's key (stable: recorded and carried forward)
     split: str
+
+
+@dataclass
+class GroupRecord(JsonRecord):
+    key: str
+    split: str
+    documents: list[str]
+    since: str  # the release that first assigned this group
+
+
+@dataclass
+class SplitRecord(JsonRecord):
+    """`splits.json` of a release."""
+
+    groups: list[GroupRecord]
+    carried_from: list[str] = field(default_factory=list)  # earlier releases whose record was read
+    held_apart: list[list[str]] = field(default_factory=list)  # linked group keys kept in their splits
+
+    RECORD_LISTS = {"groups": GroupRecord}
+
+
+@dataclass
+class PriorSplits:
+    """What earlier releases recorded: doc id -> (group key or None for a pre-record release, split)."""
+
+    split_of: dict[str, str] = field(default_factory=dict)
+    key_of: dict[str, str] = field(default_factory=dict)
+    since_of: dict[str, str] = field(default_factory=dict)  # group key -> release that assigned it
+    releases: list[str] = field(default_factory=list)
+
+    def add_record(self, version: str, record: SplitRecord) -> None:
+        for g in record.groups:
+            self.since_of.setdefault(g.key, g.since)
+            for d in g.documents:
+                self.split_of[d], self.key_of[d] = g.split, g.key
+        self.releases.append(version)
+
+    def add_legacy(self, version: str, split_assignment: dict[str, list[str]]) -> None:
+        """A release from before `splits.json`: its manifest's split -> doc ids (no group keys)."""
+        for split, ids in split_assignment.items():
+            for d in ids:
+                self.split_of[d] = split
+                self.since_of.setdefault(f"legacy:{d}", version)
+        self.releases.append(version)
 
 
 def parse_ratios(spec: str) -> tuple[float, float, float]:
@@ -51,81 +93,79 @@ def parse_ratios(spec: str) -> tuple[float, float, float]:
     return ratios
 
 
-def _place(d: Document) -> str | None:
-    return d.dateline.strip().casefold() if d.dateline and d.dateline.strip() else None
+def _hash(key: str, seed: str) -> bytes:
+    return hashlib.sha256(f"{seed}\0{key}".encode()).digest()
 
 
-def story_groups(documents: Iterable[Document], people: Mapping[str, Iterable[str]] | None = None) -> dict[str, str]:
-    """doc_id -> group key. `people`: doc_id -> names of people the document's gold spans mention."""
-    docs = list(documents)
-    ids = {d.id for d in docs}
-    parent = {d.id: d.id for d in docs}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)  # the smallest id is the root: a stable key
-
-    same_event: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for d in docs:
-        for nd in d.near_duplicates:
-            if nd.id in ids:
-                union(d.id, nd.id)
-        place = _place(d)
-        if d.date and place:
-            same_event[(d.date[:10], place)].append(d.id)
-    for members in same_event.values():
-        for other in members[1:]:
-            union(members[0], other)
-    same_person: dict[tuple[str, str], list[Document]] = defaultdict(list)
-    for d in docs:
-        place = _place(d)
-        for name in {_name_key(n) for n in (people or {}).get(d.id, ())}:
-            if place and len(name.split()) >= 2:
-                same_person[(place, name)].append(d)
-    for people_docs in same_person.values():
-        for x, y in itertools.combinations(people_docs, 2):
-            if not (x.date and y.date) or x.date[:10] == y.date[:10]:
-                union(x.id, y.id)
-    return {d.id: find(d.id) for d in docs}
+def new_key(members: Iterable[str]) -> str:
+    """The key a new group gets (from its smallest id now); recorded, it never changes again."""
+    return "story-" + hashlib.sha256(min(members).encode()).hexdigest()[:16]
 
 
-def _name_key(name: str) -> str:
-    return " ".join(name.replace(".", " ").split()).casefold()
-
-
-def _unit_interval(key: str, seed: str) -> float:
-    digest = hashlib.sha256(f"{seed}\0{key}".encode()).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64
-
-
-def _split_for(u: float, ratios: tuple[float, float, float]) -> str:
-    cumulative = 0.0
-    for name, ratio in zip(SPLIT_NAMES, ratios):
-        cumulative += ratio
-        if u < cumulative:
-            return name
-    return SPLIT_NAMES[-1]
+def _assign_new(groups: list[list[str]], ratios: tuple[float, float, float], seed: str) -> list[str]:
+    total = sum(len(g) for g in groups)
+    target = {s: r * total for s, r in zip(SPLIT_NAMES, ratios)}
+    got = dict.fromkeys(SPLIT_NAMES, 0)
+    order = sorted(range(len(groups)), key=lambda i: (-len(groups[i]), _hash(new_key(groups[i]), seed)))
+    out = [""] * len(groups)
+    for i in order:
+        # furthest below its share; ties by seeded hash of the group and the split, not by position
+        key = new_key(groups[i])
+        best = max(SPLIT_NAMES, key=lambda s: (target[s] - got[s], ratios[SPLIT_NAMES.index(s)], _hash(key + s, seed)))
+        out[i] = best
+        got[best] += len(groups[i])
+    return out
 
 
 def assign_splits(
     documents: Iterable[Document],
+    version: str,
     ratios: tuple[float, float, float] = DEFAULT_RATIOS,
     seed: str = DEFAULT_SEED,
-    people: Mapping[str, Iterable[str]] | None = None,
-) -> list[SplitAssignment]:
-    groups = story_groups(documents, people)
-    position = {g: _unit_interval(g, seed) for g in set(groups.values())}
-    split_of = {g: _split_for(u, ratios) for g, u in position.items()}
-    # With a handful of groups, hashing can leave train empty (the two seed articles are one story).
-    # A dataset without train is useless, so then the group hashed lowest goes to train; with more
-    # groups this never triggers and every story keeps its hashed split.
-    if ratios[0] > 0 and position and SPLIT_NAMES[0] not in split_of.values():
-        split_of[min(position, key=lambda g: (position[g], g))] = SPLIT_NAMES[0]
-    return [SplitAssignment(doc_id, group, split_of[group]) for doc_id, group in sorted(groups.items())]
+    evidence: StoryEvidence | None = None,
+    prior: PriorSplits | None = None,
+) -> tuple[list[SplitAssignment], SplitRecord]:
+    prior = prior or PriorSplits()
+    groups: list[tuple[list[str], str | None]] = []  # members, recorded split (None: new)
+    held_apart: list[list[str]] = []
+    for component in story_components(documents, evidence):
+        recorded = defaultdict(list)
+        for d in component:
+            if d in prior.split_of:
+                recorded[prior.split_of[d]].append(d)
+        if not recorded:
+            groups.append((component, None))
+            continue
+        # New members join the recorded part in the first split (by split order) of the component.
+        parts = {s: list(ids) for s, ids in recorded.items()}
+        first = min(parts, key=SPLIT_NAMES.index)
+        parts[first].extend(d for d in component if d not in prior.split_of)
+        for split, ids in sorted(parts.items(), key=lambda kv: SPLIT_NAMES.index(kv[0])):
+            groups.append((sorted(ids), split))
+        if len(parts) > 1:
+            held_apart.append(sorted(_key(sorted(ids), prior) for ids in parts.values()))
+    fresh = [g for g, s in groups if s is None]
+    fresh_splits = iter(_assign_new(fresh, ratios, seed))
+    records = []
+    for members, recorded_split in groups:
+        key = _key(members, prior)
+        since = next((prior.since_of[k] for k in _prior_keys(members, prior) if k in prior.since_of), version)
+        records.append(GroupRecord(key=key, split=recorded_split or next(fresh_splits), documents=members, since=since))
+    records.sort(key=lambda g: g.key)
+    assignments = sorted(
+        (SplitAssignment(d, g.key, g.split) for g in records for d in g.documents), key=lambda a: a.doc_id
+    )
+    return assignments, SplitRecord(groups=records, carried_from=list(prior.releases), held_apart=sorted(held_apart))
+
+
+def _prior_keys(members: list[str], prior: PriorSplits) -> list[str]:
+    return sorted({prior.key_of.get(d, f"legacy:{d}") for d in members if d in prior.split_of})
+
+
+def _key(members: list[str], prior: PriorSplits) -> str:
+    """A recorded key of the group's members (the smallest, when groups merged); else a new one."""
+    keys = sorted({prior.key_of[d] for d in members if d in prior.key_of})
+    if keys:
+        return keys[0]
+    legacy = [d for d in members if d in prior.split_of]  # recorded before keys: key from those only
+    return new_key(legacy or members)

@@ -40,6 +40,16 @@ class ReleaseStatistics(JsonRecord):
     date_range: list[str] | None  # [first, last] article date, None if no article has one
     # pseudonym -> role; absent from releases made before roles were recorded (0.1.0)
     annotator_roles: dict[str, str] = field(default_factory=dict)
+    # Added with licence-gated text and the datasheet card (0.3.0); absent from older manifests.
+    text_withheld: int = 0  # documents whose text (and span texts, tokens) is null in the release
+    dated_documents: int = 0
+    documents_with_url: int = 0
+    documents_with_retrieved: int = 0
+    formats: dict[str, int] = field(default_factory=dict)  # raw file format -> documents
+    title_sources: dict[str, int] = field(default_factory=dict)
+    speakers: dict[str, int] = field(default_factory=dict)  # gold speaker text -> claims
+    annotators_per_document: dict[str, int] = field(default_factory=dict)  # annotated doc id -> annotators
+    new_story_groups: int = 0  # groups first assigned by this release
 
     def split_names(self, order: tuple[str, ...]) -> list[str]:
         """The splits of `order` that some config has rows in."""
@@ -82,4 +92,13 @@ def compute_statistics(content: ReleaseContent, docs: dict[str, Document]) -> Re
         licenses=dict(sorted(Counter(d.license or "unknown" for d in docs.values()).items())),
         languages=dict(sorted(Counter(d.language or "unknown" for d in docs.values()).items())),
         date_range=[annotated_dates[0], annotated_dates[-1]] if annotated_dates else None,
+        text_withheld=len(content.withheld),
+        dated_documents=len(annotated_dates),
+        documents_with_url=sum(bool(d.url) for d in docs.values()),
+        documents_with_retrieved=sum(bool(d.retrieved) for d in docs.values()),
+        formats=dict(sorted(Counter(d.format for d in docs.values()).items())),
+        title_sources=dict(sorted(Counter(d.title_source or "none" for d in docs.values()).items())),
+        speakers=dict(sorted(Counter(c.speaker.text for g in gold.values() for c in g.claims if c.speaker).items())),
+        annotators_per_document={d: len(g.annotators) for d, g in sorted(gold.items())},
+        new_story_groups=sum(g.since == content.version for g in content.split_record.groups),
     )

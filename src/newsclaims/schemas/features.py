@@ -14,7 +14,23 @@ from newsclaims.schemas.taxonomy import Taxonomy
 
 CONFIGS = ("documents", "entities", "claims", "ner")
 
-DOCUMENT_FIELDS = ("id", "text", "title", "source", "date", "dateline", "language", "url")
+# `text` (and the title when it was derived from the text) is null where the licence does not allow
+# redistribution; `text_sha256`, `raw_path` and the source fields let `newsclaims hydrate` restore it.
+DOCUMENT_FIELDS = (
+    "id",
+    "text",
+    "text_sha256",
+    "title",
+    "title_source",
+    "source",
+    "date",
+    "dateline",
+    "language",
+    "url",
+    "license",
+    "retrieved",
+    "raw_path",
+)
 
 
 def entity_label(tax: Taxonomy) -> ClassLabel:
