@@ -11,8 +11,8 @@ from pathlib import Path
 import datasets
 
 from newsclaims.cli import main
-from newsclaims.release.inputs import resolve_inputs
 from newsclaims.release.grouping import StoryEvidence, story_components
+from newsclaims.release.inputs import resolve_inputs
 
 ROOT = Path(__file__).resolve().parents[2]
 INPUTS = [

@@ -144,7 +144,9 @@ def test_evidence_joining_groups_in_two_splits_keeps_them_apart():
     prior = PriorSplits()
     prior.add_record(
         "1.0.0",
-        SplitRecord(groups=[GroupRecord("story-x", "train", [x.id], "1.0.0"), GroupRecord("story-y", "test", [y.id], "1.0.0")]),
+        SplitRecord(
+            groups=[GroupRecord("story-x", "train", [x.id], "1.0.0"), GroupRecord("story-y", "test", [y.id], "1.0.0")]
+        ),
     )
     assignments, record = assign_splits([x, y], "1.1.0", evidence=StoryEvidence(pairs=((x.id, y.id),)), prior=prior)
     assert {a.doc_id: a.split for a in assignments} == {x.id: "train", y.id: "test"}

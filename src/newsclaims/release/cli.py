@@ -154,3 +154,54 @@ def datacard(releases_dir: Path | None, output: Path) -> int:
     newest = write_data_card(releases_dir or paths.RELEASES_DIR, output)
     print(f"wrote {output} (card of release {newest})")
     return 0
+
+
+@top.command(
+    "hydrate",
+    "Rebuild a release's withheld texts from your own copy of the raw files (checked by sha256)",
+    opt("--release", required=True, help="release version (under --releases-dir) or a release folder"),
+    opt("--raw", type=Path, required=True, help="your raw folder (the files the release names in raw_path)"),
+    opt("--out", type=Path, required=True, help="where the full release goes (must not exist)"),
+    opt("--releases-dir", type=Path, default=None),
+)
+def hydrate(release: str, raw: Path, out: Path, releases_dir: Path | None) -> int:
+    from newsclaims.release.hydrate import hydrate as run
+
+    n = run(_release_dir(release, releases_dir), raw, out)
+    print(f"wrote {out}: {n} document text(s) restored from {raw}, every one matching its text_sha256")
+    return 0
+
+
+@top.command(
+    "publish",
+    "Upload a release folder to the Hugging Face Hub (token from HF_TOKEN; --dry-run checks offline)",
+    opt("--release", required=True, help="release version (under --releases-dir) or a release folder"),
+    opt("--repo-id", required=True, help="OWNER/NAME of the dataset repository"),
+    opt("--dry-run", action="store_true", help="list the files and check the card metadata; send nothing"),
+    opt("--releases-dir", type=Path, default=None),
+)
+def publish(release: str, repo_id: str, dry_run: bool, releases_dir: Path | None) -> int:
+    from newsclaims.release.publish import plan_publish, upload
+
+    plan = plan_publish(_release_dir(release, releases_dir), repo_id)
+    for path, size in plan.files:
+        print(f"{size:>12,}  {path}")
+    print(f"{len(plan.files)} file(s), {sum(s for _, s in plan.files):,} bytes -> datasets/{plan.repo_id}")
+    if plan.problems:
+        print("\n".join(f"problem: {p}" for p in plan.problems), file=sys.stderr)
+        print(f"newsclaims: not publishing: {len(plan.problems)} problem(s)", file=sys.stderr)
+        return 1
+    if dry_run:
+        print("dry run: card metadata checked, nothing uploaded")
+        return 0
+    print(f"uploaded: {upload(plan)}")
+    return 0
+
+
+def _release_dir(release: str, releases_dir: Path | None) -> Path:
+    from newsclaims.release import versions
+
+    as_path = Path(release)
+    if as_path.is_dir() and (as_path / versions.MANIFEST_FILE).is_file():
+        return as_path
+    return versions.store(releases_dir).resolve(release)
