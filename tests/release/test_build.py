@@ -91,21 +91,22 @@ def test_existing_release_is_never_overwritten(workspace, tmp_path, capsys):
     assert "since 0.1.0: +0 / -0 documents" in changelog
 
 
-def test_same_inputs_rebuild_is_verified_against_the_existing_release(workspace, capsys):
+def test_same_inputs_rebuild_is_compared_file_by_file(workspace, capsys):
     assert _release(workspace) == 0
     release = workspace.releases_dir / "0.1.0"
     capsys.readouterr()
     assert _release(workspace) == 0
-    assert "rebuilt from its inputs, same content sha256" in capsys.readouterr().out
-    # An existing release whose data differs from what the code builds from the same inputs
-    # (here: its recorded digest no longer matches) is reported, never rewritten.
+    assert "up to date" in capsys.readouterr().out
+    # An existing release whose bytes differ from what the same builder makes from the same inputs
+    # (here: its recorded digest was edited) is reported with the files that differ, never rewritten.
     manifest = json.loads((release / "manifest.json").read_text())
     manifest["content_sha256"] = "0" * 64
     (release / "manifest.json").write_text(json.dumps(manifest))
     before = _files(release)
-    assert _release(workspace) == 2
+    assert _release(workspace) == 1
     err = capsys.readouterr().err
-    assert "builds different data" in err and "Traceback" not in err
+    assert "changed: manifest.json" in err and "only metadata changed" in err and "same builder" in err
+    assert "up to date" not in err and "Traceback" not in err
     assert _files(release) == before
     assert not [p for p in workspace.releases_dir.iterdir() if ".partial-" in p.name]
 
@@ -140,10 +141,12 @@ def test_data_card_is_the_newest_release_card(workspace, tmp_path):
         "Annotation process and annotators",
         "Agreement",
         "Personal information",
+        "Preprocessing",
         "Uses",
-        "Limitations",
-        "Licensing of the source articles",
+        "Bias, risks and limitations",
+        "Distribution and licensing",
         "Maintenance",
+        "Citation",
     ):
         assert f"## {section}" in text and f"## {section}" in readme
     links = [line.split("](")[1].rstrip(")") for line in text.splitlines() if line.startswith("![")]

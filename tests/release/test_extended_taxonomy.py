@@ -78,6 +78,7 @@ def extended_checkout(tmp: Path) -> Path:
                 "outlet": "Wire One",
                 "date": "2025-09-01",
                 "url": "https://example.org/iskander",
+                "license": "CC-BY-4.0",  # redistributable: the release carries the text
             }
         ),
         encoding="utf-8",

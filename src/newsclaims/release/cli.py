@@ -103,10 +103,27 @@ def release(
                     "releases are immutable: choose a new version"
                 )
         corpus_version, snapshot = recorded.corpus_version, recorded.snapshot_id
+        _require_recorded(version, versions_dir, exports_dir, corpus_version, snapshot)
     inputs = _inputs(versions_dir, corpus_version, exports_dir, snapshot, taxonomy)
     busy = f"another `newsclaims release` is writing to {releases.root}; wait for it to finish, then re-run"
     with releases.writer(busy):
         return _release_locked(version, ratios, seed, data_card, inputs, releases.root, strict)
+
+
+def _require_recorded(
+    version: str, versions_dir: Path | None, exports_dir: Path | None, corpus_version: str, snapshot: str
+) -> None:
+    from newsclaims.annotation import snapshots
+    from newsclaims.corpus import versions as corpus_versions
+    from newsclaims.release.versions import ReleaseExistsError
+
+    have_corpus = corpus_versions.store(versions_dir or paths.VERSIONS_DIR).exists(corpus_version)
+    have_snapshot = snapshots.store(exports_dir or paths.EXPORTS_DIR).exists(snapshot)
+    if not (have_corpus and have_snapshot):
+        raise ReleaseExistsError(
+            f"release {version} already exists, built from corpus {corpus_version} and snapshot {snapshot}, "
+            "which are not all here to rebuild it from; releases are immutable: choose a new version"
+        )
 
 
 def _release_locked(
