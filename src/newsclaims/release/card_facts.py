@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from newsclaims.release.content import ReleaseContent
 from newsclaims.release.licensing import REDISTRIBUTABLE
+from newsclaims.release.statistics import NO_MAJORITY
 from newsclaims.schemas.features import GOLD_SOURCES
 
 ANNOTATIONS_LICENSE = "cc-by-4.0"  # the project's choice for what it authored: annotations, offsets, metadata
@@ -79,7 +80,10 @@ def figures(content: ReleaseContent) -> list[tuple[str, int]]:
     ]
     rows += [(f"gold `{label}` spans", n) for label, n in s.entity_labels.items()]
     for attr, counts in s.claim_attributes.items():
-        rows += [(f"claims with `{attr}` = `{value}`", n) for value, n in counts.items()]
+        rows += [
+            (f"claims with `{attr}` null" if value == NO_MAJORITY else f"claims with `{attr}` = `{value}`", n)
+            for value, n in counts.items()
+        ]
     return rows
 
 

@@ -105,6 +105,11 @@ def release(
         corpus_version, snapshot = recorded.corpus_version, recorded.snapshot_id
         _require_recorded(version, versions_dir, exports_dir, corpus_version, snapshot)
     inputs = _inputs(versions_dir, corpus_version, exports_dir, snapshot, taxonomy)
+    if releases.exists(version) and "annotator_roles" not in recorded.files:
+        import dataclasses
+
+        # Built before annotation/annotators.yaml was an input (0.1.0): rebuild without it, as it was.
+        inputs = dataclasses.replace(inputs, annotator_roles={}, roles_file=None)
     busy = f"another `newsclaims release` is writing to {releases.root}; wait for it to finish, then re-run"
     with releases.writer(busy):
         return _release_locked(version, ratios, seed, data_card, inputs, releases.root, strict)
