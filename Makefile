@@ -78,11 +78,12 @@ chromium:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 # ---- release (issue 4) -------------------------------------------------------------------
-# A release is built from the newest corpus version, the newest annotation snapshot and the
+# A new release is built from the newest corpus version, the newest annotation snapshot and the
 # taxonomy (all committed), so `make release` needs no Label Studio server. Releases are
-# immutable: an existing releases/$(VERSION) built from the same inputs is left alone ("up to
-# date"); built from other inputs, the command refuses: pick a new VERSION.
-VERSION ?= 0.2.0
+# immutable: an existing releases/$(VERSION) is rebuilt aside from the inputs its manifest names
+# and compared file by file: identical -> "up to date"; different -> the files, and an error,
+# unless another builder (release code, libraries) made it, which is said plainly.
+VERSION ?= 0.3.0
 CORPUS_LATEST = $(shell cat corpus/versions/LATEST 2>/dev/null)
 SNAPSHOT_LATEST = $(shell cat annotation/exports/LATEST 2>/dev/null)
 # wildcard: a missing snapshot is reported by `newsclaims validate`, not as "no rule to make".
@@ -91,7 +92,7 @@ RELEASE_INPUTS = corpus/versions/LATEST $(wildcard corpus/versions/$(CORPUS_LATE
   $(wildcard annotation/annotators.yaml) schemas/taxonomy.yaml
 SPLITS ?= 0.8,0.1,0.1
 
-.PHONY: validate release datacard
+.PHONY: validate release datacard release-check
 # Never let make delete a release file because a later step failed.
 .PRECIOUS: releases/%/manifest.json
 
@@ -106,7 +107,11 @@ releases/$(VERSION)/manifest.json: $(BIN)/.installed $(RELEASE_INPUTS)
 DATA_CARD.md: releases/$(VERSION)/manifest.json
 	$(NEWSCLAIMS) datacard --output $@
 
-release: DATA_CARD.md ## Validate, then build releases/$(VERSION) (VERSION=x.y.z, default 0.2.0) and DATA_CARD.md
+release: DATA_CARD.md ## Validate, then build releases/$(VERSION) (VERSION=x.y.z, default 0.3.0) and DATA_CARD.md
+
+NEWEST_RELEASE = $(shell $(BIN)/python -c 'from newsclaims.release.versions import release_versions; print(release_versions()[-1])' 2>/dev/null)
+release-check: $(BIN)/.installed ## The newest committed release must rebuild byte-identically from its recorded inputs (CI)
+	$(NEWSCLAIMS) release --version $(NEWEST_RELEASE) --splits $(SPLITS) --strict
 
 datacard: $(BIN)/.installed ## Regenerate DATA_CARD.md from the newest release
 	$(NEWSCLAIMS) datacard --output DATA_CARD.md

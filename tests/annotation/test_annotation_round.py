@@ -97,6 +97,7 @@ def scratch_checkout(tmp: Path) -> Path:
                 "outlet": "Wire One",
                 "date": "2025-08-19",
                 "url": "https://example.org/khorev",
+                "license": "CC-BY-4.0",  # redistributable, so the release carries the text
             }
         ),
         encoding="utf-8",
@@ -109,6 +110,7 @@ def scratch_checkout(tmp: Path) -> Path:
                 "outlet": "Town Gazette",
                 "date": "2025-08-20",
                 "url": "https://example.org/nurses",
+                "license": "CC-BY-4.0",  # redistributable, so the release carries the text
             }
         ),
         encoding="utf-8",
