@@ -24,7 +24,16 @@ def test_dry_run_lists_every_file_and_passes_a_good_card(workspace, capsys, monk
         assert name in out.out
     assert "nothing uploaded" in out.out and "hf_secret" not in out.out + out.err
     # By version under --releases-dir, too.
-    args = ["publish", "--release", "1.0.0", "--releases-dir", str(workspace.releases_dir), "--repo-id", "a/b", "--dry-run"]
+    args = [
+        "publish",
+        "--release",
+        "1.0.0",
+        "--releases-dir",
+        str(workspace.releases_dir),
+        "--repo-id",
+        "a/b",
+        "--dry-run",
+    ]
     assert main(args) == 0
 
 

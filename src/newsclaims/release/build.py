@@ -152,6 +152,13 @@ def _changelog_lines(content: ReleaseContent, previous: ReleaseManifest | None) 
             f"{', '.join(lineage.from_corpus_versions)} -> {', '.join(lineage.to_corpus_versions)}); "
             "see its migration.jsonl"
         )
+    rec = content.split_record
+    new_groups = sum(g.since == content.version for g in rec.groups)
+    lines.append(
+        (f"splits carried forward from {', '.join(rec.carried_from)}; " if rec.carried_from else "")
+        + f"{new_groups} new story group(s) of {len(rec.groups)}"
+        + (f"; {len(rec.held_apart)} link(s) between groups in different splits held apart" if rec.held_apart else "")
+    )
     if previous is None:
         lines.append("first release")
     else:

@@ -184,9 +184,10 @@ def card_facts(content: ReleaseContent) -> CardFacts:
     )
     n_withheld, n = s.text_withheld, s.documents
     if n_withheld:
+        which = f"The text of {n_withheld} of the {n} documents is not" if n_withheld < n else "No document's text is"
         sen["withheld_sentence"] = (
-            f"The text of {n_withheld} of the {n} documents is not in this release: its licence does not "
-            "allow redistribution. Those rows keep offsets, labels, `text_sha256`, `raw_path`, URL and "
+            f"{which} in this release: its licence does not allow redistribution, or its publisher's terms "
+            "are unknown. Those rows keep offsets, labels, `text_sha256`, `raw_path`, URL and "
             "outlet; `text`, span texts, derived titles and `ner` tokens are null."
         )
     splits_used = s.split_names(("train", "validation", "test"))
