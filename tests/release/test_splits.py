@@ -206,3 +206,20 @@ def test_releasing_a_grown_corpus_moves_no_earlier_document(workspace):
     assert record["carried_from"] == ["1.0.0"]
     # The new stories are spread over the splits; the old ones were not re-drawn.
     assert {after[d.id] for d in added[:-1]} == {"train", "validation", "test"}
+
+
+def test_same_story_evidence_in_the_inputs_joins_groups_in_a_release(workspace):
+    from dataclasses import replace
+
+    from newsclaims.release.content import compute_release
+    from newsclaims.release.inputs import resolve_inputs
+
+    docs = workspace.docs
+    inputs = resolve_inputs(workspace.versions_dir, workspace.exports_dir, workspace.taxonomy_file)
+    alone = compute_release(inputs, "1.0.0")
+    group = {a.doc_id: a.group for a in alone.splits}
+    assert group[docs["a"].id] != group[docs["c"].id]
+    linked = compute_release(replace(inputs, same_story=((docs["a"].id, docs["c"].id),)), "1.0.0")
+    group = {a.doc_id: a.group for a in linked.splits}
+    assert group[docs["a"].id] == group[docs["c"].id] == group[docs["b"].id] == group[docs["d"].id]
+    assert linked.stats.story_groups == alone.stats.story_groups - 1

@@ -124,7 +124,9 @@ def compute_release(
     if not inputs.annotations:
         raise NothingToRelease(f"annotation snapshot {inputs.snapshot_id} holds no annotations: nothing to release")
     gold, review = adjudicate(inputs.annotations, inputs.taxonomy)
-    evidence = StoryEvidence(people=gold_people(gold, inputs.taxonomy.person_label), pairs=same_story)
+    evidence = StoryEvidence(
+        people=gold_people(gold, inputs.taxonomy.person_label), pairs=(*inputs.same_story, *same_story)
+    )
     splits, split_record = assign_splits(inputs.documents, version, ratios, seed, evidence, prior)
     withheld = withheld_ids(inputs.documents)
     content = ReleaseContent(

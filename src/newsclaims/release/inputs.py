@@ -42,6 +42,9 @@ class ReleaseInputs:
     # pseudonym -> role ("maintainer", "annotator", ...) from annotation/annotators.yaml
     annotator_roles: dict[str, str] = field(default_factory=dict)
     roles_file: Path | None = None
+    # Pairs of doc ids known to report one story (e.g. claims linked across documents): story
+    # grouping joins them. Whoever fills this must also add its source file to `input_files`.
+    same_story: tuple[tuple[str, str], ...] = ()
 
     def input_files(self) -> dict[str, dict[str, str]]:
         """sha256 of every input file, grouped by input (paths relative to the input's directory)."""
