@@ -89,3 +89,16 @@ def test_the_committed_releases_rebuild_or_say_which_builder_made_them(tmp_path,
         else:  # made by other code: said plainly, left alone
             assert code == 0 and "built by a different builder" in out, out
     assert _files(releases) == before
+
+
+def test_other_code_writing_the_same_files_is_not_a_difference_even_when_strict(workspace, capsys):
+    assert _release(workspace) == 0
+    release = workspace.releases_dir / "1.0.0"
+    _edit_manifest(release, lambda m: m["builder"].update(code_sha256="e" * 64))
+    capsys.readouterr()
+    assert _release(workspace, "1.0.0", "--strict") == 0
+    out = capsys.readouterr().out
+    assert "every file byte-identical except manifest.json" in out and "release code eeeeeeeeeeee vs" in out
+    # Anything else in the manifest that differs is a difference.
+    _edit_manifest(release, lambda m: m.update(changelog=["edited"]))
+    assert _release(workspace, "1.0.0", "--strict") == 1

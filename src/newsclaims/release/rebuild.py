@@ -4,11 +4,13 @@ Identical bytes: "up to date". Different bytes: the files that differ, whether t
 (parquet files) or only metadata changed, and a non-zero exit, unless the committed release was
 made by another builder (other release code or library versions, or no builder record at all),
 which is then said plainly: other code is expected to write other bytes, and the committed
-release stays as it is. `strict` (CI) fails on any difference.
+release stays as it is. `strict` (CI) fails on any difference but one: a manifest whose only
+change is its builder record (new code that writes the very same files).
 """
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,8 @@ class RebuildReport:
     only_committed: list[str] = field(default_factory=list)
     only_rebuilt: list[str] = field(default_factory=list)
     builder_differences: list[str] = field(default_factory=list)  # [] when the same builder
+    # manifest.json differs only in its builder record (and tool versions): other code wrote the same files
+    only_builder_record: bool = False
 
     @property
     def identical(self) -> bool:
@@ -43,6 +47,11 @@ class RebuildReport:
         if self.only_rebuilt:
             parts.append(f"only in the rebuild: {', '.join(self.only_rebuilt)}")
         what = "the data changed" if self.data_changed else "only metadata changed (the parquet files are identical)"
+        if self.only_builder_record:
+            return (
+                f"release {self.version}: rebuilt from its recorded inputs, every file byte-identical except "
+                "manifest.json, which differs only in its builder record (other code wrote the same files)"
+            )
         return f"release {self.version}: rebuilding from its recorded inputs gives other bytes; {what}; " + "; ".join(
             parts
         )
@@ -60,7 +69,16 @@ def compare_dirs(committed: Path, rebuilt: Path) -> RebuildReport:
     report.differing = sorted(p for p in a.keys() & b.keys() if a[p] != b[p])
     report.only_committed = sorted(a.keys() - b.keys())
     report.only_rebuilt = sorted(b.keys() - a.keys())
+    if report.differing == ["manifest.json"] and not (report.only_committed or report.only_rebuilt):
+        report.only_builder_record = _without_builder(committed) == _without_builder(rebuilt)
     return report
+
+
+def _without_builder(release: Path) -> dict:
+    m = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    for key in ("builder", "tools"):
+        m.pop(key, None)
+    return m
 
 
 def rebuild_and_compare(existing: Path, content, releases_dir: Path) -> RebuildReport:
@@ -85,6 +103,8 @@ def verdict(report: RebuildReport, strict: bool = False) -> tuple[int, str]:
     text = report.describe()
     if report.identical:
         return 0, text + "; nothing written"
+    if report.only_builder_record:
+        return 0, f"{text}: {'; '.join(report.builder_differences)}; nothing written"
     if report.builder_differences and not strict:
         return 0, (
             f"{text}.\nrelease {report.version} was built by a different builder: "
