@@ -51,6 +51,7 @@ class CardFacts:
     example: str = ""
     example_split: str = ""
     example_claims: int = 0
+    example_shortened: bool = False
     sources: str = ""
     datelines: str = ""
     curators: str = CURATORS
@@ -134,7 +135,7 @@ def _speakers(content: ReleaseContent) -> str:
     return text
 
 
-def _example(content: ReleaseContent) -> tuple[str, str, int]:
+def _example(content: ReleaseContent) -> tuple[str, str, int, bool]:
     """The first claims row with its ClassLabel values as the ids the parquet file stores."""
     tax = content.inputs.taxonomy
     ids = {a.name: {v: i for i, v in enumerate(a.value_names)} for a in tax.claim.attributes}
@@ -151,10 +152,11 @@ def _example(content: ReleaseContent) -> tuple[str, str, int]:
         shown = [stored(c) for c in row["claims"][:2]]
         row["claims"] = shown
         row["gold_source"] = GOLD_SOURCES.index(row["gold_source"])
-        if isinstance(row.get("text"), str) and len(row["text"]) > 200:
+        shortened = isinstance(row.get("text"), str) and len(row["text"]) > 200
+        if shortened:
             row["text"] = row["text"][:200] + "…"
-        return json.dumps(row, ensure_ascii=False, indent=2, sort_keys=False), split, len(shown)
-    return "{}", "-", 0
+        return json.dumps(row, ensure_ascii=False, indent=2, sort_keys=False), split, len(shown), shortened
+    return "{}", "-", 0, False
 
 
 def card_facts(content: ReleaseContent) -> CardFacts:
@@ -167,7 +169,7 @@ def card_facts(content: ReleaseContent) -> CardFacts:
         {"name": a.name, "description": a.description.rstrip("."), "encoding": _encoding(a.value_names)}
         for a in tax.claim.attributes
     ]
-    f.example, f.example_split, f.example_claims = _example(content)
+    f.example, f.example_split, f.example_claims, f.example_shortened = _example(content)
     f.sources = _list(s.sources)
     f.datelines = _list(dict(sorted(Counter(d.dateline or "none" for d in docs).items())))
     methods = set(s.gold_method)

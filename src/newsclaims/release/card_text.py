@@ -54,7 +54,7 @@ data (`features[...].names`, `int2str`). The encodings:
 ### Example instance
 
 The first row of the `claims` config's `{{ f.example_split }}` split as the parquet file stores it
-(ClassLabel values as their ids, see above; its first {{ f.example_claims }} claim(s)):
+(ClassLabel values as their ids, see above; its first {{ f.example_claims }} claim(s){% if f.example_shortened %}; `text` cut at 200 characters{% endif %}):
 
 ```json
 {{ f.example }}
