@@ -64,7 +64,7 @@ def documents(n: int, seed: int = SEED) -> list[Document]:
                 dateline=a.dateline,
                 language="ru" if a.cyrillic else "en",
                 url=f"https://news.example.org/{i}",
-                license="synthetic",
+                license="CC0-1.0",  # generated text: redistributable, so the bench releases it in full
                 paragraphs=paragraphs,
             )
         )
