@@ -115,15 +115,22 @@ def import_seed_links(
     if set(seed.pairs) - proposed:  # score every pair to give the unproposed ones their features
         everything = score_pairs(inputs.stories, encode, floor=float("-inf")).proposals
         extra = [p for p in everything if p.pair_id in set(seed.pairs) - proposed]
-        kw = {"corpus_version": found.corpus_version, "snapshot_id": found.snapshot_id, "schema": schema}
-        out.added_tasks = push_pairs(client, extra, inputs.claims, project_title=project_title, **kw).created
+        out.added_tasks = push_pairs(
+            client,
+            extra,
+            inputs.claims,
+            corpus_version=found.corpus_version,
+            snapshot_id=found.snapshot_id,
+            schema=schema,
+            project_title=project_title,
+        ).created
     project = find_project(client, project_title)
     if project is None:
         raise LinkSeedError(f"no project {project_title!r} at {client_url(client)}: run `newsclaims links push` first")
     user_id = ensure_user(client, seed.annotator, f"{seed.annotator}@{PLACEHOLDER_DOMAIN}")
     url = client_url(client)
     for task in list_tasks(client, project.id):
-        pid = task.data.get("pair_id")
+        pid = str(task.data.get("pair_id"))
         if any(a.get("completed_by") == user_id and not a.get("was_cancelled") for a in task.annotations):
             out.already.append(pid)
             continue

@@ -13,6 +13,7 @@ from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard, DatasetCardData
 
+from newsclaims.release.clusters import clusters_card_section
 from newsclaims.release.content import ReleaseContent
 from newsclaims.release.splits import SPLIT_NAMES
 from newsclaims.schemas.features import CONFIGS
@@ -273,7 +274,7 @@ def render_card(content: ReleaseContent, data: DatasetCardData, content_sha256: 
         plots_dir=PLOTS_DIR,
         content_sha256=content_sha256,
     )
-    return str(card)
+    return str(card) + clusters_card_section(content)
 
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
