@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from newsclaims.links.records import LinkAnswer
-from newsclaims.schemas.links import LinkSchema
+from newsclaims.schemas.links import SAME, LinkSchema
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Verdict:
     pair_id: str
     left: str
     right: str
-    role: str  # same | related | different
+    role: str  # one of schemas.links.ROLES
     numbers_differ: bool
     annotators: tuple[str, ...]
 
@@ -33,7 +33,7 @@ class AppliedAnswers:
 
     @property
     def same(self) -> set[str]:
-        return {p for p, v in self.verdicts.items() if v.role == "same"}
+        return {p for p, v in self.verdicts.items() if v.role == SAME}
 
 
 def _gone(key: str, text: str, claims: Mapping[str, str]) -> str | None:

@@ -131,18 +131,19 @@ def push(proposals: Path, project: str, min_score: float | None, versions_dir: P
     "Pull the pairwise answers into a pseudonymized, immutable link snapshot",
     PROJECT,
     opt("--out", type=Path, default=LINKS_DIR / "exports", help="link snapshots directory (default: %(default)s)"),
-    PROPOSALS,
     opt("--versions-dir", type=Path, default=VERSIONS_DIR, help="default: %(default)s"),
     opt("--exports-dir", type=Path, default=EXPORTS_DIR, help="default: %(default)s"),
+    opt("--pseudonyms", type=Path, default=None, help="pseudonym registry (default: .labelstudio/pseudonyms.json)"),
 )
-def pull(project: str, out: Path, proposals: Path, versions_dir: Path, exports_dir: Path) -> int:
+def pull(project: str, out: Path, versions_dir: Path, exports_dir: Path, pseudonyms: Path | None) -> int:
     from newsclaims.annotation.client import connect
+    from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE
     from newsclaims.links.inputs import load_claims, newest_answers
     from newsclaims.links.pull import pull_links
     from newsclaims.schemas.links import load_link_schema
 
     schema = load_link_schema()
-    result = pull_links(connect(), project, schema, exports_dir=out)
+    result = pull_links(connect(), project, schema, exports_dir=out, pseudonyms_file=pseudonyms or PSEUDONYMS_FILE)
     verb = "written" if result.snapshot.written else "unchanged, already"
     counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
     print(f"link snapshot {result.snapshot.snapshot_id} {verb} at {result.snapshot.path} ({counts})")

@@ -28,7 +28,7 @@ from newsclaims.errors import NewsclaimsError
 from newsclaims.links.inputs import load_claims, read_proposals
 from newsclaims.links.push import push_pairs
 from newsclaims.links.records import ClaimRef, pair_id
-from newsclaims.schemas.links import ROLES, LinkSchema, load_link_schema
+from newsclaims.schemas.links import DIFFERENT, ROLES, LinkSchema, load_link_schema
 
 
 class LinkSeedError(NewsclaimsError):
@@ -70,7 +70,7 @@ def read_seed_links(path: Path, claims: dict[str, ClaimRef]) -> SeedLinks:
             problems.append(f"{item!r}: role must be one of {', '.join(ROLES)}")
         if a and b and role in ROLES:
             pairs[pair_id(a, b)] = (role, bool(item.get("numbers_differ", False)))
-    default = raw.get("default", "different")
+    default = raw.get("default", DIFFERENT)
     if default not in ROLES:
         problems.append(f"default {default!r}: must be one of {', '.join(ROLES)}")
     if problems:

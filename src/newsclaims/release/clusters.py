@@ -2,11 +2,11 @@
 
 Inputs beside the annotation snapshots: `annotation/links/proposals.json` (the model's scored
 pairs, `links propose`) and the newest link snapshot (people's answers, `links pull`).
-- A confirmed cluster is a connected component of pairs people judged "same claim" (strict
+- A confirmed cluster is a connected component of pairs people judged the same claim (strict
   majority of their newest answers). Nothing the model alone proposed ever enters one.
 - A proposed cluster is a component of model links (score >= the proposals' threshold) between
-  claims in no confirmed cluster, over pairs nobody has answered: an answer of "related" or
-  "different" vetoes the model's link. Its `score` is its weakest link's.
+  claims in no confirmed cluster, over pairs nobody has answered: any other answer (related,
+  different) vetoes the model's link. Its `score` is its weakest link's.
 - An answer or proposal naming a claim that no longer exists (or reads differently) is reported
   in `ClusterReport.stale` and not applied.
 """
@@ -25,6 +25,7 @@ from newsclaims.links.numbers import figures
 from newsclaims.links.records import ProposalSet, claim_key
 from newsclaims.release.gold_types import GoldDocument
 from newsclaims.schemas.features import CLUSTER_STATUSES
+from newsclaims.schemas.links import SAME
 
 CONFIRMED, PROPOSED = CLUSTER_STATUSES
 
@@ -110,7 +111,7 @@ def build_clusters(
     confirmed = [
         Edge(v.left, v.right, True, scores.get(v.pair_id), v.numbers_differ)
         for v in applied.verdicts.values()
-        if v.role == "same"
+        if v.role == SAME
     ]
     in_confirmed = {k for e in confirmed for k in (e.left, e.right)}
     model = [e for e in model if e.left not in in_confirmed and e.right not in in_confirmed]

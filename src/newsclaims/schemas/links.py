@@ -19,6 +19,7 @@ from newsclaims.schemas.taxonomy import TaxonomyError
 LINKS_SCHEMA_FILE = ROOT / "schemas" / "links.yaml"
 LINKS_CONFIG_FILE = ROOT / "annotation" / "links" / "label_config.xml"
 ROLES = ("same", "related", "different")
+SAME, RELATED, DIFFERENT = ROLES
 # Task data fields (written by links/tasks.py, read by the config): not labels, the task's layout.
 SIDES = ("left", "right")
 _HEADER_COMMENT = " GENERATED from schemas/links.yaml by `newsclaims links config`: do not edit by hand. "
