@@ -81,3 +81,14 @@ def test_documents_of_other_story_groups_are_never_compared(encoder):
     assert scored.pairs_compared == 6 and scored.groups == 6
     assert all(p.left.split("-")[0] == p.right.split("-")[0] for p in scored.proposals)
     assert score_pairs(groups[:3], encoder, floor=float("-inf")).pairs_compared == 3
+
+
+def test_embedding_a_chunk_at_a_time_changes_nothing(encoder):
+    groups = [
+        story("doc-a", *A, *B),
+        story("g2", claim("g2-a", 0, "Over 1,000 prisoners"), claim("g2-b", 0, "1,000 POWs")),
+    ]
+    whole = score_pairs(groups, encoder, floor=float("-inf"))
+    by_story = score_pairs(groups, encoder, floor=float("-inf"), chunk_claims=1)
+    assert [(p.pair_id, p.features) for p in whole.proposals] == [(p.pair_id, p.features) for p in by_story.proposals]
+    assert whole.pairs_compared == by_story.pairs_compared == 17

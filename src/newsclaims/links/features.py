@@ -19,9 +19,6 @@ WEIGHTS = {
     "entities": 0.10,
     "numbers_conflict": 0.15,
 }
-# The most the figures and names can add: pairs whose cosine is below floor - MAX_BONUS cannot
-# reach the floor, so their figures are never compared.
-MAX_BONUS = WEIGHTS["numbers_shared"] + WEIGHTS["numbers_compatible"] + WEIGHTS["dates"] + WEIGHTS["entities"]
 
 
 def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:

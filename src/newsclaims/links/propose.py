@@ -14,12 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsclaims.links.claims import StoryClaims
-from newsclaims.links.features import MAX_BONUS, WEIGHTS, pair_features, score
+from newsclaims.links.features import WEIGHTS, pair_features, score
 from newsclaims.links.numbers import ClaimFigures, figures
 from newsclaims.links.records import ClaimRef, Proposal, pair_id
 
 DEFAULT_THRESHOLD = 0.75  # used until confirmed links exist to choose one on (see choose_threshold)
 CANDIDATE_FLOOR = 0.5  # pairs below it are not kept: no reviewer needs to see them
+CHUNK_CLAIMS = 4096  # claims embedded at once (1.5 MiB of vectors at 384 dimensions)
 
 Encoder = Callable[[Sequence[str]], np.ndarray]
 
@@ -31,16 +32,32 @@ class Scored:
     groups: int  # story groups with claims from two or more documents
 
 
-def score_pairs(stories: Sequence[StoryClaims], encode: Encoder, floor: float = CANDIDATE_FLOOR) -> Scored:
-    """Every cross-document pair inside each story whose score reaches `floor`, best first."""
+def score_pairs(
+    stories: Sequence[StoryClaims], encode: Encoder, floor: float = CANDIDATE_FLOOR, chunk_claims: int = CHUNK_CLAIMS
+) -> Scored:
+    """Every cross-document pair inside each story whose score reaches `floor`, best first.
+
+    Stories are embedded a chunk at a time, so memory holds one chunk's vectors, not the corpus's."""
     linked = [s for s in stories if len(s.documents) > 1]
-    claims = [c for s in linked for c in s.claims]
-    vectors = encode([c.text for c in claims]) if claims else np.zeros((0, 1), dtype=np.float32)
-    row = {c.key: i for i, c in enumerate(claims)}
-    figs: dict[str, ClaimFigures] = {}
     out: list[Proposal] = []
     compared = 0
-    for story in linked:
+    chunk: list[StoryClaims] = []
+    for i, story in enumerate(linked):
+        chunk.append(story)
+        if sum(len(s.claims) for s in chunk) >= chunk_claims or i == len(linked) - 1:
+            compared += _score_chunk(chunk, encode, floor, out)
+            chunk = []
+    out.sort(key=lambda p: (-p.score, p.pair_id))
+    return Scored(out, compared, len(linked))
+
+
+def _score_chunk(stories: list[StoryClaims], encode: Encoder, floor: float, out: list[Proposal]) -> int:
+    claims = [c for s in stories for c in s.claims]
+    vectors = encode([c.text for c in claims])
+    row = {c.key: i for i, c in enumerate(claims)}
+    figs: dict[str, ClaimFigures] = {c.key: figures(c.text) for c in claims}  # once per claim, not per pair
+    compared = 0
+    for story in stories:
         by_doc: dict[str, list[ClaimRef]] = {}
         for c in story.claims:
             by_doc.setdefault(c.doc_id, []).append(c)
@@ -48,16 +65,31 @@ def score_pairs(stories: Sequence[StoryClaims], encode: Encoder, floor: float = 
             left, right = by_doc[da], by_doc[db]
             sims = vectors[[row[c.key] for c in left]] @ vectors[[row[c.key] for c in right]].T
             compared += sims.size
-            for i, j in zip(*np.nonzero(sims >= floor - MAX_BONUS)):
+            bound = sims + _bonus_bound([figs[c.key] for c in left], [figs[c.key] for c in right], left, right)
+            for i, j in zip(*np.nonzero(bound >= floor)):
                 a, b = left[i], right[j]
-                fa = figs.setdefault(a.key, figures(a.text))
-                fb = figs.setdefault(b.key, figures(b.text))
-                feats = pair_features(float(sims[i, j]), fa, fb, a.entities, b.entities)
+                feats = pair_features(float(sims[i, j]), figs[a.key], figs[b.key], a.entities, b.entities)
                 s = score(feats)
                 if s >= floor:
-                    out.append(_proposal(story.group, a, b, fa, fb, feats, s))
-    out.sort(key=lambda p: (-p.score, p.pair_id))
-    return Scored(out, compared, len(linked))
+                    out.append(_proposal(story.group, a, b, figs[a.key], figs[b.key], feats, s))
+    return compared
+
+
+def _bonus_bound(
+    fl: list[ClaimFigures], fr: list[ClaimFigures], left: list[ClaimRef], right: list[ClaimRef]
+) -> np.ndarray:
+    """The most the figures, dates and names can add to each pair: a feature both claims lack adds
+    nothing, so pairs that cannot reach the floor are never compared feature by feature."""
+
+    def has(items: list[bool]) -> np.ndarray:
+        return np.array(items, dtype=np.float32)
+
+    numbers = np.outer(has([bool(f.quantities) for f in fl]), has([bool(f.quantities) for f in fr]))
+    dates = np.outer(has([bool(f.dates) for f in fl]), has([bool(f.dates) for f in fr]))
+    names = np.outer(has([bool(c.entities) for c in left]), has([bool(c.entities) for c in right]))
+    # shared + compatible + conflict shares sum to at most 1: the figures add at most the larger weight.
+    number_bonus = max(WEIGHTS["numbers_shared"], WEIGHTS["numbers_compatible"])
+    return number_bonus * numbers + WEIGHTS["dates"] * dates + WEIGHTS["entities"] * names + 1e-6
 
 
 def _proposal(group: str, a: ClaimRef, b: ClaimRef, fa: ClaimFigures, fb: ClaimFigures, feats, s: float) -> Proposal:
