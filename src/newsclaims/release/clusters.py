@@ -173,7 +173,8 @@ def attach_clusters(content, docs: Mapping[str, Document]) -> ClusterReport:
 
     proposals, answers = load_link_inputs(links_dir_for(content.inputs.snapshot_dir))
     claims_text = {claim_key(d, c.start, c.end): c.text for d, g in content.gold.items() for c in g.claims}
-    applied = apply_answers(answers, claims_text, load_link_schema())
+    # A checkout without link answers needs no link schema (a scratch checkout may have none).
+    applied = apply_answers(answers, claims_text, load_link_schema()) if answers else AppliedAnswers()
     split_of = {a.doc_id: a.split for a in content.splits}
     report = build_clusters(content.gold, docs, proposals, applied, split_of)
     for rows in content.rows["claims"].values():
