@@ -132,3 +132,15 @@ def test_seed_release_publishes_the_confirmed_seed_links(tmp_path, hf_cache):
     assert "## Claims across reports" in readme and "### Number disagreements" in readme
     manifest = json.loads((tmp_path / "0.0.1" / "manifest.json").read_text())
     assert any(path.startswith("claim_clusters/") for path in manifest["outputs"])
+
+
+def test_a_release_without_links_has_no_cluster_config_and_null_cluster_ids(workspace, hf_cache):
+    assert (
+        main(["release", "--version", "0.1.0", *workspace.cli_inputs(), "--releases-dir", str(workspace.releases_dir)])
+        == 0
+    )
+    release = str(workspace.releases_dir / "0.1.0")
+    assert "claim_clusters" not in datasets.get_dataset_config_names(release)
+    claims = datasets.load_dataset(release, "claims", cache_dir=str(hf_cache))
+    values = [c["cluster_id"] for split in claims.values() for row in split for c in row["claims"]]
+    assert values and all(v is None for v in values)

@@ -208,6 +208,7 @@ def card_data(content: ReleaseContent, infos: dict[str, dict], content_sha256: s
                 **({"default": True} if config == "claims" else {}),
             }
             for config in CONFIGS
+            if config in infos
         }
     )
     configs.to_dataset_card_data(data)
@@ -225,6 +226,7 @@ def card_data(content: ReleaseContent, infos: dict[str, dict], content_sha256: s
                 dataset_size=sum(v["num_bytes"] for v in infos[config]["splits"].values()),
             )
             for config in CONFIGS
+            if config in infos
         }
     )
     dataset_infos.to_dataset_card_data(data)

@@ -184,8 +184,9 @@ def attach_clusters(content, docs: Mapping[str, Document]) -> ClusterReport:
     by_split: dict[str, list[dict]] = defaultdict(list)
     for row in report.rows:
         by_split[report.split_of_cluster[row["cluster_id"]]].append(row)
-    # A config with no rows still gets one (empty) split, so `load_dataset` finds its files.
-    content.rows["claim_clusters"] = dict(sorted(by_split.items())) or {"train": []}
+    # No clusters, no config: `datasets` refuses to load a split of zero rows.
+    if by_split:
+        content.rows["claim_clusters"] = dict(sorted(by_split.items()))
     return report
 
 
