@@ -64,6 +64,21 @@ def load_link_inputs(links_dir: Path) -> tuple[ProposalSet | None, list]:
     return proposals, answers
 
 
+def link_input_files(snapshot_dir: Path) -> dict[str, str]:
+    """sha256 of the link inputs a release reads (the proposals and the newest link snapshot's files),
+    paths relative to annotation/links; empty when there are none."""
+    from newsclaims.fsutil import sha256_file
+    from newsclaims.links.snapshots import store
+
+    root = links_dir_for(snapshot_dir)
+    files = {"proposals.json": sha256_file(root / "proposals.json")} if (root / "proposals.json").is_file() else {}
+    newest = store(root / "exports").latest()
+    if newest is not None:
+        for p in sorted((root / "exports" / newest).iterdir()):
+            files[f"exports/{newest}/{p.name}"] = sha256_file(p)
+    return files
+
+
 def _components(nodes: Iterable[str], edges: Iterable[Edge]) -> list[list[str]]:
     parent = {n: n for n in nodes}
 
