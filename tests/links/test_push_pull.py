@@ -47,6 +47,7 @@ def test_push_is_idempotent_and_pull_snapshots_pseudonymized_answers(labelstudio
     assert sorted(t.data["pair_id"] for t in tasks) == expected  # once each, after two pushes
     soldiers = next(t for t in tasks if "6,060" in t.data["right_text"] + t.data["left_text"])
     assert "<mark><b>" in soldiers.data["left_html"] and soldiers.data["left_numbers"] != "none"
+    assert "figures look different" in soldiers.data["features"]
     assert "0 pair task(s) created" in capsys.readouterr().out.splitlines()[-1]
 
     client.annotations.create(id=soldiers.id, result=answer_result(SCHEMA, "same", True), was_cancelled=False)

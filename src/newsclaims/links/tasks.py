@@ -23,6 +23,7 @@ def _features_line(p: Proposal) -> str:
     return (
         f"cosine {f.cosine:.2f}, numbers shared {f.numbers_shared:.2f} / compatible {f.numbers_compatible:.2f} / "
         f"conflict {f.numbers_conflict:.2f}, dates {f.dates:.2f}, entities {f.entities:.2f}"
+        + ("; the figures look different: check them" if f.numbers_differ else "")
     )
 
 
