@@ -57,6 +57,14 @@ def test_bad_inputs_give_no_links_and_no_error(encoder):
     ]
     scored = score_pairs([story("d1", *no_numbers)], encoder, floor=float("-inf"))
     assert len(scored.proposals) == 1 and scored.proposals[0].features.numbers_shared == 0.0
+    # Nothing to count on either side adds nothing (0/0 is no overlap, not a full one): no link.
+    unrelated = [
+        claim("d1", 0, "Moscow does not seek confrontation with NATO members"),
+        claim("d2", 0, "The legislation bans Soviet-era symbols"),
+    ]
+    (only,) = score_pairs([story("d1", *unrelated)], encoder, floor=float("-inf")).proposals
+    assert only.score == only.features.cosine and not only.features.numbers_differ
+    assert score_pairs([story("d1", *unrelated)], encoder).proposals == []
     one_document = story("d1", claim("d1", 0, "A claim"), claim("d1", 50, "A claim"))
     one_claim_each = story(
         "d3", claim("d3", 0, "Peace talks resumed in May"), claim("d4", 0, "Peace talks resumed in May")
