@@ -19,6 +19,7 @@ STAGES = (
     "newsclaims.schemas.cli",
     "newsclaims.annotation.cli",
     "newsclaims.release.cli",
+    "newsclaims.links.cli",
     "newsclaims.bench.cli",
 )
 

@@ -105,7 +105,7 @@ def _write_parquet(content: ReleaseContent, root: Path) -> dict[str, dict]:
     """Parquet files of every config/split; returns what `dataset_info` needs per config."""
     features = config_features(content.inputs.taxonomy)
     infos = {}
-    for config in CONFIGS:
+    for config in (c for c in CONFIGS if content.rows.get(c)):  # claim_clusters only where there are clusters
         splits, download_size = {}, 0
         for split, rows in content.rows[config].items():
             path = root / config / f"{split}-00000-of-00001.parquet"

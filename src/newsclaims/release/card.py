@@ -15,6 +15,7 @@ from huggingface_hub import DatasetCard, DatasetCardData
 
 from newsclaims.release.card_facts import ANNOTATIONS_LICENSE, card_facts
 from newsclaims.release.card_text import TEMPLATE
+from newsclaims.release.clusters import clusters_card_section
 from newsclaims.release.content import ReleaseContent
 from newsclaims.release.grouping import RULE
 from newsclaims.release.splits import SPLIT_NAMES
@@ -61,6 +62,7 @@ def card_data(content: ReleaseContent, infos: dict[str, dict], content_sha256: s
                 **({"default": True} if config == "claims" else {}),
             }
             for config in CONFIGS
+            if config in infos
         }
     )
     configs.to_dataset_card_data(data)
@@ -78,6 +80,7 @@ def card_data(content: ReleaseContent, infos: dict[str, dict], content_sha256: s
                 dataset_size=sum(v["num_bytes"] for v in infos[config]["splits"].values()),
             )
             for config in CONFIGS
+            if config in infos
         }
     )
     dataset_infos.to_dataset_card_data(data)
@@ -129,7 +132,7 @@ def render_card(content: ReleaseContent, data: DatasetCardData, content_sha256: 
         f=card_facts(content),
         grouping_rule=RULE,
     )
-    return str(card)
+    return str(card) + clusters_card_section(content)
 
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)

@@ -12,6 +12,7 @@ from newsclaims.corpus.document import Document
 from newsclaims.errors import NewsclaimsError
 from newsclaims.gc_pause import gc_paused
 from newsclaims.release.agreement import AgreementReport, measure_agreement
+from newsclaims.release.clusters import attach_clusters
 from newsclaims.release.gold import GoldDocument, GoldSpan, ReviewItem, adjudicate
 from newsclaims.release.grouping import StoryEvidence
 from newsclaims.release.inputs import ReleaseInputs
@@ -162,5 +163,6 @@ def compute_release(
             if rows:
                 by_split[split] = rows
         content.rows[config] = by_split
+    attach_clusters(content, docs)  # claim_clusters rows and each claim's cluster_id
     content.stats = compute_statistics(content, docs)
     return content

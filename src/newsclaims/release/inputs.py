@@ -55,6 +55,10 @@ class ReleaseInputs:
         }
         if self.roles_file is not None:
             files["annotator_roles"] = {self.roles_file.name: sha256_file(self.roles_file)}
+        from newsclaims.release.clusters import link_input_files  # claim_clusters' inputs (issue 14)
+
+        if links := link_input_files(self.snapshot_dir):
+            files["links"] = links
         return files
 
 

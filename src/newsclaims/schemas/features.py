@@ -12,7 +12,7 @@ from datasets import ClassLabel, Features, List, Value
 
 from newsclaims.schemas.taxonomy import Taxonomy
 
-CONFIGS = ("documents", "entities", "claims", "ner")
+CONFIGS = ("documents", "entities", "claims", "ner", "claim_clusters")
 
 # `text` (and the title when it was derived from the text) is null where the licence does not allow
 # redistribution; `text_sha256`, `raw_path` and the source fields let `newsclaims hydrate` restore it.
@@ -72,6 +72,7 @@ def claims_features(tax: Taxonomy) -> Features:
     for attr in tax.claim.attributes:
         claim[attr.name] = ClassLabel(names=list(attr.value_names))
     claim["speaker"] = span(tax)  # null when the claim has no (agreed) speaker
+    claim["cluster_id"] = Value("string")  # its row in claim_clusters; null when linked to nothing
     return Features(
         {
             "id": Value("string"),
@@ -94,10 +95,46 @@ def ner_features(tax: Taxonomy) -> Features:
     )
 
 
+# A claim cluster's links were confirmed by people, or only proposed by the model (release/clusters.py).
+CLUSTER_STATUSES = ("confirmed", "proposed")
+
+
+def claim_clusters_features() -> Features:
+    member = {
+        "doc_id": Value("string"),
+        "outlet": Value("string"),
+        "date": Value("string"),
+        "start": Value("int32"),
+        "end": Value("int32"),
+        "text": Value("string"),
+        "numbers": List(Value("string")),  # the figures the member asserts, normalized ("> 6,000 soldier")
+    }
+    link = {
+        "left": Value("string"),  # claim keys: "<doc_id>:<start>-<end>"
+        "right": Value("string"),
+        "confirmed": Value("bool"),
+        "score": Value("float64"),  # the model's score; null for a pair people linked that it never proposed
+        "numbers_differ": Value("bool"),
+    }
+    return Features(
+        {
+            "cluster_id": Value("string"),
+            "status": ClassLabel(names=list(CLUSTER_STATUSES)),
+            "score": Value("float64"),  # the weakest model score among its links (null: none scored)
+            "documents": Value("int32"),
+            "outlets": List(Value("string")),
+            "numbers_disagree": Value("bool"),
+            "members": List(member),
+            "links": List(link),
+        }
+    )
+
+
 def config_features(tax: Taxonomy) -> dict[str, Features]:
     return {
         "documents": documents_features(tax),
         "entities": entities_features(tax),
         "claims": claims_features(tax),
         "ner": ner_features(tax),
+        "claim_clusters": claim_clusters_features(),
     }
