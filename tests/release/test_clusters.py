@@ -115,13 +115,35 @@ def test_seed_release_publishes_the_confirmed_seed_links(tmp_path, hf_cache):
     # The maintainers' file, read here on its own: every "same" pair shares one confirmed cluster.
     seed = yaml.safe_load((ROOT / "annotation/links/seed_links.yaml").read_text(encoding="utf-8"))
     same = [(p["left"], p["right"]) for p in seed["pairs"] if p["role"] == "same"]
-    cluster_of_text = {m["text"]: r["cluster_id"] for r in rows for m in r["members"]}
-    assert all(cluster_of_text[a] == cluster_of_text[b] for a, b in same)
+    # Members are found by offsets in the committed corpus text (the release may withhold the text).
+    corpus = ROOT / "corpus/versions" / (ROOT / "corpus/versions/LATEST").read_text().strip()
+    texts = {d["id"]: d["text"] for d in map(json.loads, (corpus / "documents.jsonl").open(encoding="utf-8"))}
+    cluster_at = {(m["doc_id"], m["start"], m["end"]): r["cluster_id"] for r in rows for m in r["members"]}
+    left_doc, right_doc = "nc-1a656bd95b3d90f2", "nc-1e2eca9e3bdbf33b"  # as the seed file's header says
+
+    def at(doc: str, claim: str) -> tuple[str, int, int]:
+        start = texts[doc].index(claim)
+        return doc, start, start + len(claim)
+
+    assert all(cluster_at[at(left_doc, a)] == cluster_at[at(right_doc, b)] for a, b in same)
+    withheld = {
+        r["id"]
+        for split in datasets.load_dataset(release, "documents", cache_dir=str(hf_cache)).values()
+        for r in split
+        if r["text"] is None
+    }
+    readme_text = (tmp_path / "0.0.1" / "README.md").read_text(encoding="utf-8")
+    for r in rows:
+        for m in r["members"]:
+            if m["doc_id"] in withheld:
+                assert m["text"] is None and texts[m["doc_id"]][m["start"] : m["end"]] not in readme_text
+            else:
+                assert m["text"] == texts[m["doc_id"]][m["start"] : m["end"]]
     assert len(same) == 19 and len(rows) == 18  # two claims of one report share one claim of the other
     for r in rows:
         if status.int2str(r["status"]) == "confirmed":
             assert all(link["confirmed"] for link in r["links"])
-    soldiers = next(r for r in rows if any("6,060" in m["text"] for m in r["members"]))
+    soldiers = next(r for r in rows if any("6,060" in texts[m["doc_id"]][m["start"] : m["end"]] for m in r["members"]))
     assert soldiers["numbers_disagree"] and {tuple(m["numbers"]) for m in soldiers["members"]} == {
         ("> 6,000 soldier",),
         ("6,060 soldier",),
@@ -144,3 +166,21 @@ def test_a_release_without_links_has_no_cluster_config_and_null_cluster_ids(work
     claims = datasets.load_dataset(release, "claims", cache_dir=str(hf_cache))
     values = [c["cluster_id"] for split in claims.values() for row in split for c in row["claims"]]
     assert values and all(v is None for v in values)
+
+
+def test_reports_people_linked_form_one_story_group_and_an_unlinked_one_stays_apart():
+    from dataclasses import replace
+
+    from newsclaims.release.clusters import confirmed_story_pairs
+    from newsclaims.release.gold import adjudicate
+    from newsclaims.release.grouping import StoryEvidence, story_components
+    from newsclaims.release.inputs import resolve_inputs
+
+    inputs = resolve_inputs(ROOT / "corpus/versions", ROOT / "annotation/exports", ROOT / "schemas/taxonomy.yaml")
+    gold, _ = adjudicate(inputs.annotations, inputs.taxonomy)
+    pairs = confirmed_story_pairs(inputs.snapshot_dir, gold)
+    assert pairs == (("nc-1a656bd95b3d90f2", "nc-1e2eca9e3bdbf33b"),)  # the seed file's two reports
+    # Stripped of the metadata that groups them otherwise, the two reports are one story only by the links.
+    bare = [replace(d, dateline=None, date=None, near_duplicates=[]) for d in inputs.documents]
+    assert len(story_components(bare)) == 2
+    assert story_components(bare, StoryEvidence(pairs=pairs)) == [["nc-1a656bd95b3d90f2", "nc-1e2eca9e3bdbf33b"]]

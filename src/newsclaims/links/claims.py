@@ -56,11 +56,13 @@ def story_claims(
     """The gold claims of every annotated document, one StoryClaims per story group, sorted by group."""
     from newsclaims.release.content import gold_people
     from newsclaims.release.gold import adjudicate
-    from newsclaims.release.splits import story_groups
+    from newsclaims.release.grouping import StoryEvidence, story_components
 
     docs = {d.id: d for d in documents}
     gold, _ = adjudicate([a for a in annotations if a.doc_id in docs], taxonomy)
-    groups = story_groups(list(docs.values()), people=gold_people(gold, taxonomy.person_label))
+    # Grouped by the documents' own metadata only: links must not decide which claims get compared.
+    evidence = StoryEvidence(people=gold_people(gold, taxonomy.person_label))
+    groups = {doc_id: members[0] for members in story_components(docs.values(), evidence) for doc_id in members}
     by_group: dict[str, list[ClaimRef]] = defaultdict(list)
     for doc_id, g in sorted(gold.items()):
         doc = docs[doc_id]

@@ -182,6 +182,24 @@ def _row(cid: str, status: str, members: list[str], links: list[Edge], claims, d
     }
 
 
+def confirmed_story_pairs(snapshot_dir: Path, gold: Mapping[str, GoldDocument]) -> tuple[tuple[str, str], ...]:
+    """Pairs of documents that people said carry the same claim: story grouping joins them (model
+    proposals do not: a wrong proposal must not move a document's split)."""
+    from newsclaims.schemas.links import load_link_schema
+
+    _, answers = load_link_inputs(links_dir_for(snapshot_dir))
+    if not answers:
+        return ()
+    claims_text = {claim_key(d, c.start, c.end): c.text for d, g in gold.items() for c in g.claims}
+    applied = apply_answers(answers, claims_text, load_link_schema())
+    pairs = {
+        tuple(sorted((v.left.rsplit(":", 1)[0], v.right.rsplit(":", 1)[0])))
+        for v in applied.verdicts.values()
+        if v.role == SAME
+    }
+    return tuple(sorted((a, b) for a, b in pairs if a != b))
+
+
 def attach_clusters(content, docs: Mapping[str, Document]) -> ClusterReport:
     """Add `claim_clusters` rows and every claim's `cluster_id` to a release's content (in place)."""
     from newsclaims.schemas.links import load_link_schema
@@ -192,6 +210,10 @@ def attach_clusters(content, docs: Mapping[str, Document]) -> ClusterReport:
     applied = apply_answers(answers, claims_text, load_link_schema()) if answers else AppliedAnswers()
     split_of = {a.doc_id: a.split for a in content.splits}
     report = build_clusters(content.gold, docs, proposals, applied, split_of)
+    for row in report.rows:  # a report whose licence keeps its text out keeps it out of clusters too
+        for m in row["members"]:
+            if m["doc_id"] in content.withheld:
+                m["text"] = None
     for rows in content.rows["claims"].values():
         for row in rows:
             for c in row["claims"]:
@@ -208,6 +230,12 @@ def attach_clusters(content, docs: Mapping[str, Document]) -> ClusterReport:
 def _cell(text: str, limit: int = 90) -> str:
     text = " ".join(text.split()).replace("|", "\\|")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _member_cell(member: dict) -> str:
+    if member["text"] is None:
+        return f"`{member['doc_id']}` [{member['start']}:{member['end']}] (text withheld: licence)"
+    return _cell(member["text"], 70)
 
 
 def _figures(member: dict) -> str:
@@ -237,7 +265,7 @@ def clusters_card_section(content) -> str:
     if across:
         lines += ["| cluster | status | reports | outlets | claim, as each report words it |", "|---|---|---|---|---|"]
         for r in across:
-            texts = " / ".join(_cell(m["text"], 70) for m in r["members"])
+            texts = " / ".join(_member_cell(m) for m in r["members"])
             lines.append(
                 f"| `{r['cluster_id']}` | {r['status']} | {r['documents']} | {', '.join(r['outlets'])} | {texts} |"
             )

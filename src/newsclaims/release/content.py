@@ -125,8 +125,11 @@ def compute_release(
     if not inputs.annotations:
         raise NothingToRelease(f"annotation snapshot {inputs.snapshot_id} holds no annotations: nothing to release")
     gold, review = adjudicate(inputs.annotations, inputs.taxonomy)
+    from newsclaims.release.clusters import confirmed_story_pairs
+
+    linked = confirmed_story_pairs(inputs.snapshot_dir, gold)
     evidence = StoryEvidence(
-        people=gold_people(gold, inputs.taxonomy.person_label), pairs=(*inputs.same_story, *same_story)
+        people=gold_people(gold, inputs.taxonomy.person_label), pairs=(*inputs.same_story, *same_story, *linked)
     )
     splits, split_record = assign_splits(inputs.documents, version, ratios, seed, evidence, prior)
     withheld = withheld_ids(inputs.documents)

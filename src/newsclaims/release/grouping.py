@@ -30,7 +30,8 @@ RULE = (
     "corpus stage), or have the same article date and dateline, or name the same person (a gold "
     f"`PERSON` span of two or more words) with article dates at most {WINDOW_DAYS} days apart "
     "(whatever their datelines; an undated report needs the same dateline instead), or are given "
-    "as one story by other evidence (claims linked across documents); groups are the connected "
+    "as one story by other evidence (claims that people confirmed as one claim in the pairwise linking "
+    "project; model proposals do not count); groups are the connected "
     "components of these links."
 )
 
