@@ -20,7 +20,7 @@ class MinHashConfig:
     # bytes mod 2^64, avalanched by MurmurHash3's fmix64, top 32 bits (dedup.shingle_hashes).
     shingle_hash: str = "poly64-fmix64"
 
-    def recorded(self) -> dict[str, float | int]:
+    def recorded(self) -> dict[str, float | int | str]:
         return {
             "threshold": self.threshold,
             "num_perm": self.num_perm,
