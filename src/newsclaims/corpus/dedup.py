@@ -39,10 +39,21 @@ def shingles(text: str, size: int = MINHASH.shingle_words) -> set[bytes]:
     return {b" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+_POWERS: dict[int, np.ndarray] = {}
+_CACHED_POWERS = 1 << 20  # bytes of text whose powers stay cached (16 MiB for both bases)
+
+
 def _powers(base: int, n: int) -> np.ndarray:
-    p = np.full(n, base, dtype=np.uint64)
-    p[:1] = 1
-    return np.cumprod(p, dtype=np.uint64)  # base^k mod 2^64 (uint64 arithmetic wraps)
+    """base^k mod 2^64 for k < n (uint64 arithmetic wraps), cached up to _CACHED_POWERS."""
+    table = _POWERS.get(base)
+    if table is not None and len(table) >= n:
+        return table[:n]
+    p = np.full(max(n, 1), base, dtype=np.uint64)
+    p[0] = 1
+    table = np.cumprod(p, dtype=np.uint64)
+    if n <= _CACHED_POWERS:
+        _POWERS[base] = table
+    return table[:n]
 
 
 def _fmix64(x: np.ndarray) -> np.ndarray:
@@ -71,8 +82,8 @@ def shingle_hashes(text: str, size: int = MINHASH.shingle_words) -> Iterator[np.
     joined = _words_joined(text)
     data = np.frombuffer(joined, dtype=np.uint8)
     spaces = np.flatnonzero(data == 0x20)
-    word_starts = np.r_[0, spaces + 1].astype(np.int64)
-    word_ends = np.r_[spaces, len(data)].astype(np.int64)
+    word_starts = np.concatenate(([0], spaces + 1))
+    word_ends = np.concatenate((spaces, [len(data)]))
     if len(word_starts) <= size:  # one shingle: all the words (b"" for a text without any)
         starts, ends = word_starts[:1], word_ends[-1:]
     else:
