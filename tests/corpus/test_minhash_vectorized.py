@@ -86,3 +86,13 @@ def test_huge_documents_are_hashed_in_blocks():
     hashes = np.concatenate(blocks)
     assert len(hashes) == 70_000 - MINHASH.shingle_words + 1
     assert len(np.unique(hashes)) > len(hashes) - 5  # 32-bit values: a couple of collisions at most
+
+
+def test_signature_cache_is_named_by_the_shingle_hash(tmp_path):
+    # The values changed with the hash: a cache of SHA-1 signatures must never be read as these.
+    from newsclaims.corpus.dedup import SignatureCache
+
+    old_name = f"minhash-affine32-{MINHASH.num_perm}-{MINHASH.seed}-{MINHASH.shingle_words}.bin"
+    path = SignatureCache(tmp_path).path
+    assert path.name != old_name and MINHASH.shingle_hash in path.name
+    assert MINHASH.recorded()["shingle_hash"] == MINHASH.shingle_hash  # in the manifest's settings
