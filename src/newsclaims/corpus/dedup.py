@@ -106,7 +106,8 @@ def signature(text: str, config: MinHashConfig = MINHASH) -> np.ndarray:
     a, b = t.permutations
     values = t.hashvalues.copy()
     for block in shingle_hashes(text, config.shingle_words):
-        permuted = _fmix32(block)[:, None] * a + b
+        permuted = np.multiply(_fmix32(block)[:, None], a)
+        permuted += b  # uint32: wraps mod 2^32, as datasketch's affine32
         np.minimum(values, permuted.min(axis=0), out=values)
     return values
 
