@@ -36,6 +36,13 @@ def test_small_bench_writes_every_stage_with_floor_measured_and_ratio(tmp_path):
     assert len({m["case"] for m in builds}) == len(result["size"]["workers"]) + 1 and 1 in result["size"]["workers"]
     assert sum("Dask" in m["case"] for m in builds) == 1
     assert all(m["details"]["same_bytes_as_1_worker"] for m in builds)
+    scaling = [m for m in result["stages"] if m["stage"] == "corpus.dask_scaling"]
+    assert [m["case"].split("LocalCluster of ")[1].split()[0] for m in scaling] == ["1", "2", "4"]
+    for m in scaling:
+        d = m["details"]
+        assert d["same_bytes_as_1_worker"] and d["signature_cache_bytes_per_document"] > 0
+        expected = m["measured"] * 1_000_000 / result["size"]["articles"]  # measured: rounded to 4 places
+        assert abs(d["extrapolated_seconds_for_1M_articles"] - expected) <= 1 + 1e-3 * expected
     machine = result["machine"]
     assert machine["cores"] >= 1 and machine["python"].startswith("3.") and machine["libraries"]["datasketch"]
     assert "corpus.build_throughput" in run.stdout and str(path) in run.stdout  # the printed table

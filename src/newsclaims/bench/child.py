@@ -52,6 +52,8 @@ def _build(raw: str, out: str, workers: str, engine: str = "local") -> dict:
         "written": summary.written,
         "documents": summary.accepted,
         "raw_files": summary.raw_files,
+        # Seconds per pipeline step, summed over workers (the time a step costs, not its share of the wall).
+        "steps": {step.name: round(step.seconds, 3) for step in summary.steps},
     }
 
 

@@ -6,6 +6,7 @@ release build, a distributed engine) plugs in as one more `Stage` entry.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from newsclaims.bench import stages_labelstudio, stages_links, stages_migrate, stages_release
 from newsclaims.bench.runner import BenchContext, BenchError, Goal, Measurement
+from newsclaims.bench.stages_release import REPORT_ONLY
 from newsclaims.bench.synth import change_files
 from newsclaims.fsutil import sha256_file
 
@@ -55,6 +57,7 @@ def build_throughput(ctx: BenchContext) -> list[Measurement]:
                 documents_per_second=round(build.output["documents"] / build.seconds, 1),
                 startup_seconds=round(build.wall_seconds - build.seconds, 2),
                 same_bytes_as_1_worker=True,
+                step_seconds=build.output.get("steps", {}),
             )
         )
     return out
@@ -106,6 +109,48 @@ def near_duplicate_cost(ctx: BenchContext) -> list[Measurement]:
     ]
 
 
+SCALE_TARGET = 1_000_000  # articles: the README's "Scaling to 1M articles" extrapolates to this
+DASK_WORKERS = (1, 2, 4)
+
+
+def dask_scaling(ctx: BenchContext) -> list[Measurement]:
+    """The build on a Dask LocalCluster of 1, 2 and 4 workers (start-up timed), each against the
+    1-worker cluster, with what 1M articles would take at the measured rate, and the
+    near-duplicate index's bytes per document (the signature cache the build leaves)."""
+    from newsclaims.corpus.dedup import SignatureCache
+
+    n = ctx.size.articles
+    runs = {w: ctx.build(n, w, "dask") for w in DASK_WORKERS}
+    one = runs[1][1]
+    if len({_documents_digest(v, r.output["version"]) for v, r in runs.values()}) != 1:
+        raise BenchError("Dask builds with different worker counts wrote different documents")
+    out = []
+    for workers, (versions, run) in runs.items():
+        docs = run.output["documents"]
+        cache = SignatureCache(versions).path
+        cache_bytes = cache.stat().st_size if cache.exists() else 0
+        out.append(
+            Measurement.of(
+                "corpus.dask_scaling",
+                f"{n} articles, Dask LocalCluster of {workers} on {os.cpu_count()} cores",
+                "s",
+                one.seconds,
+                run.seconds,
+                REPORT_ONLY,
+                "the same build on a LocalCluster of 1 worker",
+                documents=docs,
+                documents_per_second=round(docs / run.seconds, 1),
+                speedup_over_1_worker=round(one.seconds / run.seconds, 2),
+                extrapolated_seconds_for_1M_articles=round(run.seconds * SCALE_TARGET / n),
+                signature_cache_bytes=cache_bytes,
+                signature_cache_bytes_per_document=round(cache_bytes / docs, 1) if docs else None,
+                peak_rss_mib_driver=round(run.peak_rss_mib, 1),
+                same_bytes_as_1_worker=True,
+            )
+        )
+    return out
+
+
 def incremental_rebuild(ctx: BenchContext) -> list[Measurement]:
     n = ctx.size.articles
     versions, full = ctx.build(n, 1)
@@ -150,6 +195,7 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage("corpus.build_peak_memory", "peak memory of the build at the large vs the base size", build_memory),
     Stage("corpus.near_duplicates", "MinHash + LSH cost at 4x the documents", near_duplicate_cost),
+    Stage("corpus.dask_scaling", "the build on a Dask LocalCluster of 1, 2 and 4 workers", dask_scaling),
     Stage("corpus.incremental_rebuild", "rebuild after no change and after 1% of files changed", incremental_rebuild),
     Stage(
         "annotation.migrate",

@@ -7,11 +7,10 @@ import contextlib
 import functools
 import hashlib
 import io
-import itertools
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -21,17 +20,77 @@ from newsclaims.corpus.defaults import MINHASH, MinHashConfig
 from newsclaims.corpus.scratch import drop_scratch_db, scratch_db
 
 _WORD = re.compile(r"\w+")
+_P = 0x100000001B3  # odd (the FNV-64 prime), so invertible mod 2^64
+_P_INV = pow(_P, -1, 1 << 64)
+_FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
+_BLOCK = 1 << 15  # shingles hashed at once: bounds memory on a huge document
+
+
+def _words_joined(text: str) -> bytes:
+    return " ".join(_WORD.findall(text.casefold())).encode("utf-8")
 
 
 def shingles(text: str, size: int = MINHASH.shingle_words) -> set[bytes]:
-    """The distinct runs of `size` words (casefolded, space-joined, UTF-8)."""
-    words = _WORD.findall(text.casefold())
+    """The distinct runs of `size` words (casefolded, space-joined, UTF-8): what `shingle_hashes`
+    hashes, as bytes (for tests and for reading; the build never makes these objects)."""
+    words = _words_joined(text).split(b" ")
     if len(words) <= size:
-        return {" ".join(words).encode("utf-8")}
-    # Sliced out of the UTF-8 of all words joined (the same bytes as joining each run).
-    joined = " ".join(words).encode("utf-8")
-    starts = list(itertools.accumulate((len(w.encode("utf-8")) + 1 for w in words), initial=0))
-    return {joined[starts[i] : starts[i + size] - 1] for i in range(len(words) - size + 1)}
+        return {b" ".join(words)}
+    return {b" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+_POWERS: dict[int, np.ndarray] = {}
+_CACHED_POWERS = 1 << 20  # bytes of text whose powers stay cached (16 MiB for both bases)
+
+
+def _powers(base: int, n: int) -> np.ndarray:
+    """base^k mod 2^64 for k < n (uint64 arithmetic wraps), cached up to _CACHED_POWERS."""
+    table = _POWERS.get(base)
+    if table is not None and len(table) >= n:
+        return table[:n]
+    p = np.full(max(n, 1), base, dtype=np.uint64)
+    p[0] = 1
+    table = np.cumprod(p, dtype=np.uint64)
+    if n <= _CACHED_POWERS:
+        _POWERS[base] = table
+    return table[:n]
+
+
+def _fmix64(x: np.ndarray) -> np.ndarray:
+    shift, m1, m2 = _FMIX64
+    x = x ^ (x >> shift)
+    x = x * m1
+    x = x ^ (x >> shift)
+    x = x * m2
+    return x ^ (x >> shift)
+
+
+def _span_hashes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """sum(data[k] * P^(k - s) for k in s..e-1) mod 2^64 for each span, from one prefix sum:
+    (S[e] - S[s]) * P^-s, where S[j] = sum(data[k] * P^k for k < j)."""
+    lo, hi = int(starts[0]), int(ends[-1])
+    seg = data[lo:hi].astype(np.uint64)
+    prefix = np.zeros(len(seg) + 1, dtype=np.uint64)
+    np.cumsum(seg * _powers(_P, len(seg)), dtype=np.uint64, out=prefix[1:])
+    s, e = starts - lo, ends - lo
+    return (prefix[e] - prefix[s]) * _powers(_P_INV, len(seg) + 1)[s]
+
+
+def shingle_hashes(text: str, size: int = MINHASH.shingle_words) -> Iterator[np.ndarray]:
+    """The 32-bit hash of every run of `size` words (the bytes `shingles` makes), in blocks:
+    MinHashConfig.shingle_hash, computed in numpy without a Python object per shingle."""
+    joined = _words_joined(text)
+    data = np.frombuffer(joined, dtype=np.uint8)
+    spaces = np.flatnonzero(data == 0x20)
+    word_starts = np.concatenate(([0], spaces + 1))
+    word_ends = np.concatenate((spaces, [len(data)]))
+    if len(word_starts) <= size:  # one shingle: all the words (b"" for a text without any)
+        starts, ends = word_starts[:1], word_ends[-1:]
+    else:
+        starts, ends = word_starts[: len(word_starts) - size + 1], word_ends[size - 1 :]
+    for at in range(0, len(starts), _BLOCK):
+        h = _span_hashes(data, starts[at : at + _BLOCK], ends[at : at + _BLOCK])
+        yield (_fmix64(h) >> np.uint64(32)).astype(np.uint32)
 
 
 @functools.cache
@@ -39,28 +98,31 @@ def _template(config: MinHashConfig = MINHASH) -> MinHash:
     return MinHash(num_perm=config.num_perm, seed=config.seed)
 
 
-def _as_is(value: int) -> int:
-    return value
+def signature(text: str, config: MinHashConfig = MINHASH) -> np.ndarray:
+    """MinHash values of `text`: datasketch's affine32 permutations (drawn once per process from
+    the fixed seed) applied to `shingle_hashes`, as `MinHash(hashfunc=...).update_batch` would
+    (tests/corpus/test_minhash_vectorized.py checks it), without a Python call per shingle."""
+    t = _template(config)
+    a, b = t.permutations
+    values = t.hashvalues.copy()
+    for block in shingle_hashes(text, config.shingle_words):
+        permuted = np.multiply(_fmix32(block)[:, None], a)
+        permuted += b  # uint32: wraps mod 2^32, as datasketch's affine32
+        np.minimum(values, permuted.min(axis=0), out=values)
+    return values
 
 
-def _sha1_hash32_all(values: Iterable[bytes]) -> list[int]:
-    """datasketch's default `sha1_hash32` of each value (the first 4 bytes of its SHA-1, little
-    endian), read from all the digests at once instead of one struct.unpack per shingle."""
-    digests = b"".join([hashlib.sha1(v).digest() for v in values])
-    return np.frombuffer(digests, dtype="<u4")[::5].tolist()  # 20-byte digests: every 5th word
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    hv = hv ^ (hv >> np.uint32(16))
+    hv = hv * np.uint32(0x85EBCA6B)
+    hv = hv ^ (hv >> np.uint32(13))
+    hv = hv * np.uint32(0xC2B2AE35)
+    return hv ^ (hv >> np.uint32(16))
 
 
 def minhash(text: str, config: MinHashConfig = MINHASH) -> LeanMinHash:
-    # The permutations are drawn once per process and shared (drawing them per document would
-    # dominate short ones); the same seed gives the same permutations, so the same values.
-    # The shingles are hashed here in one batch (the same sha1_hash32 values) and handed to
-    # datasketch, which permutes and takes the minima as for its default hash function.
     t = _template(config)
-    m = MinHash(
-        num_perm=config.num_perm, seed=config.seed, permutations=t.permutations, scheme=t.scheme, hashfunc=_as_is
-    )
-    m.update_batch(_sha1_hash32_all(shingles(text, config.shingle_words)))
-    return LeanMinHash(m)
+    return LeanMinHash(seed=config.seed, hashvalues=signature(text, config), scheme=t.scheme)
 
 
 class ExactDuplicates:
@@ -110,7 +172,7 @@ class NearDuplicateIndex:
 
     def add(self, doc_id: str, text: str, known: np.ndarray | None = None) -> np.ndarray:
         """Index a document; `known`: the MinHash values of `text` if already computed."""
-        values = np.asarray(minhash(text, self.config).hashvalues if known is None else known, dtype=self.dtype)
+        values = np.asarray(signature(text, self.config) if known is None else known, dtype=self.dtype)
         data = values.tobytes()
         size = values.itemsize
         for (start, end), keys in zip(self.bands, self._band_files):
@@ -191,7 +253,8 @@ class SignatureCache:
     def __init__(self, versions_dir: Path, config: MinHashConfig = MINHASH):
         c, scheme = config, _template(config).scheme
         self.num_perm = c.num_perm
-        self.path = Path(versions_dir) / ".cache" / f"minhash-{scheme}-{c.num_perm}-{c.seed}-{c.shingle_words}.bin"
+        name = f"minhash-{scheme}-{c.shingle_hash}-{c.num_perm}-{c.seed}-{c.shingle_words}.bin"
+        self.path = Path(versions_dir) / ".cache" / name
         self.dtype = _template(config).hashvalues.dtype
         self.record = 32 + c.num_perm * self.dtype.itemsize
         # Looked up by the first 8 bytes of the digest (sorted, 16 bytes per record in memory);
