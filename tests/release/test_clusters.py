@@ -178,7 +178,7 @@ def test_reports_people_linked_form_one_story_group_and_an_unlinked_one_stays_ap
 
     inputs = resolve_inputs(ROOT / "corpus/versions", ROOT / "annotation/exports", ROOT / "schemas/taxonomy.yaml")
     gold, _ = adjudicate(inputs.annotations, inputs.taxonomy)
-    pairs = confirmed_story_pairs(inputs.snapshot_dir, gold)
+    pairs = confirmed_story_pairs(inputs, gold)
     assert pairs == (("nc-1a656bd95b3d90f2", "nc-1e2eca9e3bdbf33b"),)  # the seed file's two reports
     # Stripped of the metadata that groups them otherwise, the two reports are one story only by the links.
     bare = [replace(d, dateline=None, date=None, near_duplicates=[]) for d in inputs.documents]

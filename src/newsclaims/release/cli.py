@@ -105,11 +105,15 @@ def release(
         corpus_version, snapshot = recorded.corpus_version, recorded.snapshot_id
         _require_recorded(version, versions_dir, exports_dir, corpus_version, snapshot)
     inputs = _inputs(versions_dir, corpus_version, exports_dir, snapshot, taxonomy)
-    if releases.exists(version) and "annotator_roles" not in recorded.files:
+    if releases.exists(version):
         import dataclasses
 
-        # Built before annotation/annotators.yaml was an input (0.1.0): rebuild without it, as it was.
-        inputs = dataclasses.replace(inputs, annotator_roles={}, roles_file=None)
+        # Rebuilt as it was made: without annotation/annotators.yaml before it was an input (0.1.0),
+        # without claim links before they were one (0.1.0, 0.2.0).
+        if "annotator_roles" not in recorded.files:
+            inputs = dataclasses.replace(inputs, annotator_roles={}, roles_file=None)
+        if "links" not in recorded.files:
+            inputs = dataclasses.replace(inputs, with_links=False)
     busy = f"another `newsclaims release` is writing to {releases.root}; wait for it to finish, then re-run"
     with releases.writer(busy):
         return _release_locked(version, ratios, seed, data_card, inputs, releases.root, strict)

@@ -182,12 +182,12 @@ def _row(cid: str, status: str, members: list[str], links: list[Edge], claims, d
     }
 
 
-def confirmed_story_pairs(snapshot_dir: Path, gold: Mapping[str, GoldDocument]) -> tuple[tuple[str, str], ...]:
+def confirmed_story_pairs(inputs, gold: Mapping[str, GoldDocument]) -> tuple[tuple[str, str], ...]:
     """Pairs of documents that people said carry the same claim: story grouping joins them (model
     proposals do not: a wrong proposal must not move a document's split)."""
     from newsclaims.schemas.links import load_link_schema
 
-    _, answers = load_link_inputs(links_dir_for(snapshot_dir))
+    _, answers = load_link_inputs(links_dir_for(inputs.snapshot_dir)) if inputs.with_links else (None, [])
     if not answers:
         return ()
     claims_text = {claim_key(d, c.start, c.end): c.text for d, g in gold.items() for c in g.claims}
@@ -204,7 +204,8 @@ def attach_clusters(content, docs: Mapping[str, Document]) -> ClusterReport:
     """Add `claim_clusters` rows and every claim's `cluster_id` to a release's content (in place)."""
     from newsclaims.schemas.links import load_link_schema
 
-    proposals, answers = load_link_inputs(links_dir_for(content.inputs.snapshot_dir))
+    inputs = content.inputs
+    proposals, answers = load_link_inputs(links_dir_for(inputs.snapshot_dir)) if inputs.with_links else (None, [])
     claims_text = {claim_key(d, c.start, c.end): c.text for d, g in content.gold.items() for c in g.claims}
     # A checkout without link answers needs no link schema (a scratch checkout may have none).
     applied = apply_answers(answers, claims_text, load_link_schema()) if answers else AppliedAnswers()
@@ -245,7 +246,8 @@ def _figures(member: dict) -> str:
 def clusters_card_section(content) -> str:
     """The card's tables: clusters across reports, and the clusters whose reports' figures disagree."""
     rows = [r for split in content.rows.get("claim_clusters", {}).values() for r in split]
-    proposals, _ = load_link_inputs(links_dir_for(content.inputs.snapshot_dir))
+    inputs = content.inputs
+    proposals, _ = load_link_inputs(links_dir_for(inputs.snapshot_dir)) if inputs.with_links else (None, [])
     confirmed = sum(r["status"] == CONFIRMED for r in rows)
     lines = [
         "",

@@ -127,7 +127,7 @@ def compute_release(
     gold, review = adjudicate(inputs.annotations, inputs.taxonomy)
     from newsclaims.release.clusters import confirmed_story_pairs
 
-    linked = confirmed_story_pairs(inputs.snapshot_dir, gold)
+    linked = confirmed_story_pairs(inputs, gold)
     evidence = StoryEvidence(
         people=gold_people(gold, inputs.taxonomy.person_label), pairs=(*inputs.same_story, *same_story, *linked)
     )

@@ -19,7 +19,7 @@ from newsclaims.corpus import versions
 from newsclaims.corpus.document import Document
 from newsclaims.corpus.versions import load_documents
 from newsclaims.errors import NewsclaimsError
-from newsclaims.fsutil import sha256_file
+from newsclaims.fsutil import sha256_bytes, sha256_file
 from newsclaims.gc_pause import gc_paused
 from newsclaims.schemas.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 
@@ -45,6 +45,9 @@ class ReleaseInputs:
     # Pairs of doc ids known to report one story (e.g. claims linked across documents): story
     # grouping joins them. Whoever fills this must also add its source file to `input_files`.
     same_story: tuple[tuple[str, str], ...] = ()
+    # Claim links (annotation/links, beside the exports) are read unless the release being rebuilt
+    # was made before they were an input.
+    with_links: bool = True
 
     def input_files(self) -> dict[str, dict[str, str]]:
         """sha256 of every input file, grouped by input (paths relative to the input's directory)."""
@@ -54,10 +57,13 @@ class ReleaseInputs:
             "taxonomy": {self.taxonomy_file.name: sha256_file(self.taxonomy_file)},
         }
         if self.roles_file is not None:
-            files["annotator_roles"] = {self.roles_file.name: sha256_file(self.roles_file)}
+            # The entry this snapshot uses, not the whole file: adding another snapshot's roles
+            # must not make every earlier release "built from other inputs".
+            used = json.dumps(self.annotator_roles, sort_keys=True).encode("utf-8")
+            files["annotator_roles"] = {f"{self.roles_file.name}#{self.snapshot_id}": sha256_bytes(used)}
         from newsclaims.release.clusters import link_input_files  # claim_clusters' inputs (issue 14)
 
-        if links := link_input_files(self.snapshot_dir):
+        if self.with_links and (links := link_input_files(self.snapshot_dir)):
             files["links"] = links
         return files
 
