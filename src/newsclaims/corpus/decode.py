@@ -185,5 +185,7 @@ def decode_bytes(data: bytes, encoding: str | None = None, html: bool = False) -
         verdict = check_single_byte(data, best.encoding if best is not None else "cp1252")
         if verdict is None:
             return DecodeFailure(RejectReason.UNDECODABLE, "not UTF-8 and no other encoding fits")
-        return Decoded(verdict.text, verdict.encoding, verdict.confidence, verdict.runner_up if verdict.close_call else None)
+        return Decoded(
+            verdict.text, verdict.encoding, verdict.confidence, verdict.runner_up if verdict.close_call else None
+        )
     return Decoded(str(best), canonical(best.encoding), round(1.0 - best.chaos, 2))

@@ -51,7 +51,7 @@ class Document:
     date_source: str | None = None
     dateline: str | None = None  # e.g. "ISLAMABAD"
     language: str | None = None  # ISO 639-1
-    language_source: str | None = None  # detected (lingua on the text) | html (the page's declared language)
+    language_source: str | None = None  # detected (lingua on the text), or where a given/declared one came from
     url: str | None = None
     license: str | None = None
     retrieved: str | None = None  # ISO 8601 date the raw file was fetched

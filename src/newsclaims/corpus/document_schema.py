@@ -35,7 +35,7 @@ class DocumentSchema(pa.DataFrameModel):
     date_source: Series[str] = pa.Field(nullable=True, isin=FIELD_SOURCES)
     dateline: Series[str] = pa.Field(nullable=True)
     language: Series[str] = pa.Field(nullable=True, str_matches=r"^[a-z]{2}$")
-    language_source: Series[str] = pa.Field(nullable=True, isin=["detected", "html"])
+    language_source: Series[str] = pa.Field(nullable=True, isin=[*FIELD_SOURCES, "detected"])
     url: Series[str] = pa.Field(nullable=True)
     license: Series[str] = pa.Field(nullable=True)
     retrieved: Series[str] = pa.Field(nullable=True, str_matches=ISO_DATE)
@@ -62,7 +62,10 @@ class DocumentSchema(pa.DataFrameModel):
     @pa.dataframe_check(element_wise=False)
     def authors_are_names(cls, df: pd.DataFrame) -> Series[bool]:
         return pd.Series(
-            [isinstance(a, list) and all(isinstance(n, str) and n.strip() == n and n for n in a) for a in df["authors"]],
+            [
+                isinstance(a, list) and all(isinstance(n, str) and n.strip() == n and n for n in a)
+                for a in df["authors"]
+            ],
             index=df.index,
             dtype=bool,
         )

@@ -9,7 +9,8 @@ and datelines, in the shapes agencies and papers use:
 
 `split_header(text, language)` returns what it recognized and the text without it; a title line
 above a byline stays in the text. The caller records what was removed, so nothing is lost.
-Bump HEADER_VERSION when the output can change for some input.
+Bump normalize.NORMALIZER_VERSION when the output can change for some input (it is what tells
+a build that the parent version's records cannot be reused).
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from datetime import date as Date
 
 from newsclaims.corpus.byline import byline
 from newsclaims.corpus.dates import parse_date
-
-HEADER_VERSION = "2"
 
 # "date 2025-09-23 ISLAMABAD, (UrduPoint / Pakistan Point News - 23rd Sep, 2025) "
 _DATED_AGENCY = re.compile(
@@ -104,7 +103,8 @@ def _date_line(line: str, language: str | None):
 
 def _lines(text: str, start: int, count: int) -> list[tuple[int, int]]:
     """(start, end) of the next `count` non-blank lines from `start`."""
-    out, pos = [], start
+    out: list[tuple[int, int]] = []
+    pos = start
     while len(out) < count and pos < len(text):
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end
@@ -174,6 +174,8 @@ def split_header(text: str, language: str | None = None) -> tuple[Header | None,
         return None, text
     removed = text[header.start : len(text) - len(rest)].rstrip()
     return (
-        Header(removed, header.start, header.date, header.date_precision, header.dateline, header.source, header.authors),
+        Header(
+            removed, header.start, header.date, header.date_precision, header.dateline, header.source, header.authors
+        ),
         head + rest,
     )

@@ -1,4 +1,5 @@
-"""Main text, structure and metadata of an HTML page, via trafilatura."""
+"""Main text, structure and metadata of an HTML page, via trafilatura (and the page's own tags
+where trafilatura has no answer: html_meta.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from html.parser import HTMLParser
 
 import trafilatura
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
 from newsclaims.corpus.document import Paragraph
+from newsclaims.corpus.html_meta import PageMeta, page_meta
 from newsclaims.corpus.normalize import normalize_text
 from newsclaims.corpus.rawfolder import SourceFields
 
@@ -47,10 +50,36 @@ def _blocks(body) -> list[tuple[str, str, str]]:
     return [b for b in out if b[1]]
 
 
+def _metadata(result: Document, page: PageMeta) -> SourceFields:
+    """trafilatura's answer for each field, else the page's own tags; `origin` says which."""
+    values: dict = {}
+    origin: dict[str, str] = {}
+    authors = tuple(n.strip() for n in (result.author or "").split(";") if n.strip())
+    ours = {"title": result.title, "authors": authors, "date": result.date, "source": result.sitename}
+    theirs = {"title": page.title, "authors": page.authors, "date": page.date, "source": page.site}
+    for name, value in ours.items():
+        if value:
+            values[name], origin[name] = value, "html"
+        elif theirs[name]:
+            values[name], origin[name] = theirs[name]  # type: ignore[misc]
+    if page.language:
+        values["language"], origin["language"] = (
+            page.language[0].replace("_", "-").split("-")[0].lower(),
+            page.language[1],
+        )
+        if len(values["language"]) != 2:
+            del values["language"], origin["language"]
+    return SourceFields(**values, url=result.url or None, origin=origin)
+
+
 def extract_html(html: str) -> HtmlArticle | None:
     """None when trafilatura finds no main text."""
+    tree = load_html(html)
+    if tree is None:
+        return None
+    page = page_meta(tree)  # before trafilatura, which cleans the tree in place
     result = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True, include_formatting=False
+        tree, with_metadata=True, include_comments=False, include_tables=True, include_formatting=False
     )
     if not isinstance(result, Document):  # None: no main text (a dict only with as_dict=True)
         return None
@@ -63,13 +92,7 @@ def extract_html(html: str) -> HtmlArticle | None:
         text += block
     if not text:
         return None
-    meta = SourceFields(
-        title=result.title or None,
-        source=result.sitename or None,
-        date=result.date or None,  # trafilatura answers YYYY-MM-DD
-        url=result.url or None,
-    )
-    return HtmlArticle(text, paragraphs, meta)
+    return HtmlArticle(text, paragraphs, _metadata(result, page))
 
 
 class _DepthMeter(HTMLParser):

@@ -46,6 +46,7 @@ class SourceFields:
     license: str | None = None
     retrieved: str | None = None
     authors: tuple[str, ...] = ()
+    language: str | None = None  # ISO 639-1
     encoding: str | None = None  # of the raw bytes, overriding detection (sidecar only)
     # Where a field found in a page or a header came from (field name -> html | meta | json_ld |
     # open_graph | header); given fields (sidecar, record) leave it empty.
@@ -85,8 +86,15 @@ class SourceFields:
             license=text("license"),
             retrieved=text("retrieved", "retrieved_at", "fetched"),
             authors=_names(m.get("authors", m.get("author"))),
+            language=_language(text("language", "lang")),
             encoding=text("encoding", "charset"),
         )
+
+
+def _language(value: str | None) -> str | None:
+    """ "en", "en-GB", "en_US" -> "en"; anything else is not a language code."""
+    code = (value or "").split("-")[0].split("_")[0].strip().lower()
+    return code if len(code) == 2 and code.isalpha() else None
 
 
 def _names(value: object) -> tuple[str, ...]:
