@@ -87,31 +87,34 @@ def _authors_equal(ours: list[str], gold: str) -> bool:
 
 
 def ours(html: bytes, name: str) -> Answer:
-    from newsclaims.corpus.document import Document
+    from newsclaims.corpus.document import Document, Reject
     from newsclaims.corpus.pipeline import Draft
     from newsclaims.corpus.steps import Sign, per_file_steps
 
-    draft = Draft(Document("nc-0000000000000000", "", name, "0" * 64, format="html"), html)
-    item = draft
+    item: Draft | Reject = Draft(Document("nc-0000000000000000", "", name, "0" * 64, format="html"), html)
     for step in per_file_steps():
         if isinstance(step, Sign):
             break
-        item = step.apply(item)
         if not isinstance(item, Draft):
             return Answer()
+        item = step.apply(item)
+    if not isinstance(item, Draft):
+        return Answer()
     d = item.doc
     return Answer(d.title, d.authors, d.date, d.language, d.text)
 
 
 def trafilatura_direct(html: bytes) -> Answer:
     import trafilatura
+    from trafilatura.settings import Document as TrafilaturaDocument
 
     from newsclaims.corpus.language import detect_language
 
-    opts = {"include_comments": False, "include_tables": True, "include_formatting": False}
-    meta = trafilatura.bare_extraction(html, with_metadata=True, **opts)
-    body = trafilatura.extract(html, **opts) or ""
-    if meta is None:
+    meta = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=True, include_formatting=False
+    )
+    body = trafilatura.extract(html, include_comments=False, include_tables=True, include_formatting=False) or ""
+    if not isinstance(meta, TrafilaturaDocument):
         return Answer(body=body)
     authors = [a.strip() for a in (meta.author or "").split(";") if a.strip()]
     return Answer(meta.title, authors, meta.date, detect_language(body) if body else None, body)
