@@ -181,8 +181,10 @@ def decode_bytes(data: bytes, encoding: str | None = None, html: bool = False) -
         if valid >= stray:
             return Decoded(data.decode("utf-8", errors="newsclaims-cp1252"), "utf-8+cp1252")
     best = charset_normalizer.from_bytes(data).best()
-    if best is None or is_single_byte(best.encoding):
-        verdict = check_single_byte(data, best.encoding if best is not None else "cp1252")
+    if best is None:
+        return DecodeFailure(RejectReason.UNDECODABLE, "not UTF-8 and no other encoding fits")
+    if is_single_byte(best.encoding):
+        verdict = check_single_byte(data, best.encoding)
         if verdict is None:
             return DecodeFailure(RejectReason.UNDECODABLE, "not UTF-8 and no other encoding fits")
         return Decoded(

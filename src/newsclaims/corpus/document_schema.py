@@ -41,7 +41,7 @@ class DocumentSchema(pa.DataFrameModel):
     retrieved: Series[str] = pa.Field(nullable=True, str_matches=ISO_DATE)
     format: Series[str] = pa.Field(isin=["txt", "html", "jsonl"])
     encoding: Series[str] = pa.Field(nullable=True)
-    encoding_confidence: Series[float] = pa.Field(nullable=True, ge=0.0, le=1.0)
+    encoding_confidence: Series[float] = pa.Field(nullable=True, ge=0.0, le=1.0, coerce=True)
     paragraphs: Series[object]
     near_duplicates: Series[object]
     removed: Series[object]
