@@ -78,12 +78,25 @@ class Answer:
     body: str = ""
 
 
+# Typography is not what is measured: quotes, dashes and ellipses are compared as ASCII.
+_TYPOGRAPHY = str.maketrans(
+    {"’": "'", "‘": "'", "´": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "–": "-", "—": "-"}
+)
+
+
 def _norm(value: str | None) -> str:
-    return re.sub(r"\s+", " ", (value or "").replace("’", "'").replace("“", '"').replace("”", '"')).strip().casefold()
+    text = (value or "").translate(_TYPOGRAPHY).replace("…", "...")
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _people(names: list[str]) -> list[str]:
+    """Names one by one, however a page or the gold joins them ("A; B", "A and B", "A, B")."""
+    parts = [p for n in names for p in re.split(r"\s*(?:;|,| and | und | y | et | & )\s*", _norm(n))]
+    return sorted(p for p in parts if p)
 
 
 def _authors_equal(ours: list[str], gold: str) -> bool:
-    return sorted(_norm(a) for a in ours) == sorted(_norm(a) for a in gold.split(";") if a.strip())
+    return _people(ours) == _people([gold])
 
 
 def ours(html: bytes, name: str) -> Answer:

@@ -5,6 +5,7 @@ a text ("(Reporting by ...; Editing by ...)").
 
 from __future__ import annotations
 
+import html
 import re
 
 _NAME = r"[^\W\d_][\w'’.-]*(?: (?:[^\W\d_][\w'’.-]*|de|da|del|di|van|von|der|le|la|bin|al-))" r"{0,4}"
@@ -37,6 +38,61 @@ _REPORTERS = re.compile(
     r"(?:^|; ?)(?:Reporting|Writing|Reportage|Reporte|Reporter|Bericht) (?:by |de |von |par )?(?P<names>[^;]+)",
     re.IGNORECASE,
 )
+
+
+_AUTHOR_PREFIX = re.compile(
+    r"^(?:(?:written|posted|published|text|story|words|reported|photos?) by|by|von|par|por|door|di|"
+    r"autor(?:in)?:?|author:?|zeige alle beiträge von|alle beiträge von|beiträge von|mehr von|"
+    r"articles? by|all posts by|view all posts by|zum profil von|artikel von|auteur|vom|text|interview|"
+    r"автор:?)\s+",
+    re.IGNORECASE,
+)
+_NOT_NAMES = {
+    "admin",
+    "administrator",
+    "follow",
+    "author",
+    "autor",
+    "redaktion",
+    "staff",
+    "guest",
+    "anonymous",
+    "unknown",
+}
+_CREDENTIALS = re.compile(
+    r",?\s+(?:PhD|Ph\.D\.|MD|M\.D\.|MSc|MBA|RD|Stand|Aktualisiert|says|Staff|Tiempo de lectura|→)\.?$"
+)
+_ORGANIZATION = re.compile(r"\b(?:GmbH|Inc|Ltd|AG|e\.V|Verlag|Zeitung|Media|Com|De|News)\b\.?|\.\w{2,3}$")
+
+
+def author_list(names: list[str], site: str | None = None) -> list[str]:
+    """Cleaned names of a page's author field; when people are named, the publisher's or
+    site's own name and lone credentials beside them are not authors."""
+    cleaned = list(dict.fromkeys(n for n in map(clean_author, names) if n))
+    site_key = re.sub(r"\W", "", (site or "").casefold())
+
+    def organization(name: str) -> bool:
+        key = re.sub(r"\W", "", name.casefold())
+        return bool(site_key and key and (key in site_key or site_key in key)) or bool(_ORGANIZATION.search(name))
+
+    people = [n for n in cleaned if not organization(n) and len(n) > 2 and not _CREDENTIALS.match(" " + n)]
+    return people if people and len(people) < len(cleaned) else cleaned
+
+
+def clean_author(name: str) -> str | None:
+    """One author name as a page gives it, without "By", credentials, entities or quotes; None
+    for what is not a name ("Admin", "Follow", a URL)."""
+    name = html.unescape(name)
+    name = " ".join(name.split()).strip(" '\"‘’“”«»,;:|-–—")
+    for _ in range(2):
+        name = _AUTHOR_PREFIX.sub("", name)
+        name = _CREDENTIALS.sub("", name).strip(" '\"‘’“”«»,;:|-–—")
+    words = name.split()
+    if len(words) == 2 and words[0].casefold() == words[1].casefold():  # "jesusfreak jesusfreak"
+        name = words[0]
+    if not name or name.casefold() in _NOT_NAMES or "http" in name or "@" in name or len(name) > 80:
+        return None
+    return name
 
 
 def split_names(names: str) -> list[str] | None:

@@ -34,7 +34,8 @@ class Document:
     raw_sha256: str
     text_sha256: str = ""
     title: str | None = None
-    # Where the title came from: html | record | sidecar | first_heading | first_sentence (derived).
+    # Where the title came from: html (trafilatura) | h1 (the page's headline) | json_ld | open_graph
+    # | meta | record | sidecar | first_heading | first_sentence (derived).
     title_source: str | None = None
     authors: list[str] = field(default_factory=list)  # bylines, in the order the page or text gives them
     # Where each field came from, like `title_source`: sidecar | record | html (trafilatura) |

@@ -12,7 +12,7 @@ from newsclaims.corpus.document import Document
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$"
 PARAGRAPH_KINDS = {"paragraph", "heading", "list_item"}
-FIELD_SOURCES = ["sidecar", "record", "html", "meta", "json_ld", "open_graph", "header"]
+FIELD_SOURCES = ["sidecar", "record", "html", "h1", "meta", "json_ld", "open_graph", "header"]
 
 
 class DocumentSchema(pa.DataFrameModel):
@@ -22,9 +22,7 @@ class DocumentSchema(pa.DataFrameModel):
     raw_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
     text_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
     title: Series[str] = pa.Field(nullable=True)
-    title_source: Series[str] = pa.Field(
-        nullable=True, isin=["html", "record", "sidecar", "first_heading", "first_sentence"]
-    )
+    title_source: Series[str] = pa.Field(nullable=True, isin=[*FIELD_SOURCES, "first_heading", "first_sentence"])
     authors: Series[object]
     authors_source: Series[str] = pa.Field(nullable=True, isin=FIELD_SOURCES)
     source: Series[str] = pa.Field(nullable=True)

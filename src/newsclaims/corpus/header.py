@@ -36,7 +36,7 @@ _DATELINE = re.compile(
     rf"(?P<dateline>{_CITY})"
     rf"(?:, (?P<p1>{_PART}))?(?:, (?P<p2>{_PART}))?"
     r"(?: ?\((?P<source>[^()\n]{1,40})\)|\.? /(?P<slashed>[^/\n]{2,30})/)?"
-    rf"(?: ?(?:—|–|--?|\.-|:)(?: (?P<after>{_RU_AGENCIES})\.)?|(?<=/)\.) +"
+    rf"(?: ?(?:—|–|--?|\.-)(?: (?P<after>{_RU_AGENCIES})\.)?|(?<=/)\.) +"
 )
 _DATE_LINE_PREFIX = re.compile(
     r"^(?:(?:published|updated|posted|publié|mis à jour|veröffentlicht|aktualisiert|publicado|actualizado|"
