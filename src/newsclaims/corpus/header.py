@@ -93,6 +93,8 @@ def _dateline(text: str, language: str | None) -> Header | None:
 
 
 def _date_line(line: str, language: str | None):
+    if len(line) > 100:  # a paragraph: no need to look further
+        return None
     line = _DATE_LINE_PREFIX.sub("", line.strip())
     if len(line) > 60 or not re.search(r"\d", line):
         return None
@@ -108,7 +110,7 @@ def _lines(text: str, start: int, count: int) -> list[tuple[int, int]]:
     while len(out) < count and pos < len(text):
         end = text.find("\n", pos)
         end = len(text) if end < 0 else end
-        if text[pos:end].strip():
+        if not text[pos : min(end, pos + 200)].isspace() and pos != end:
             out.append((pos, end))
         pos = end + 1
     return out
