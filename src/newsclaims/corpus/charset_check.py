@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import codecs
 import functools
-import unicodedata
 from dataclasses import dataclass
+
+import regex
 
 from newsclaims.corpus.language import detect_language
 
@@ -37,7 +38,10 @@ CANDIDATES = (
 )
 # A margin (in penalty points, below) under this is a close call: recorded and reported.
 CLOSE_CALL_MARGIN = 3.0
-SAMPLE_CHARS = 20000
+SAMPLE_CHARS = 8000
+LANGUAGE_SAMPLE = 600
+PRESELECT_MARGIN = 20.0
+PRESELECT_MAX = 3
 
 _CYRILLIC = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 # Non-ASCII letters each language writes (lower case). A letter outside its language's set costs
@@ -59,8 +63,6 @@ ALPHABETS = {
     "be": _CYRILLIC.replace("и", "").replace("щ", "").replace("ъ", "") + "ёіў",
     "sr": "абвгдђежзијклљмнњопрстћуфхцчџш" + "čćđšž",
 }
-# Characters a code page mix-up produces and people rarely type in news text.
-_RARE = set("¤¦¨´¸¯¬¶¹³¼¾µ÷ˇ˘˛˝˙¢¥©®ªº¿¡") - set("¿¡")
 
 
 @dataclass(frozen=True)
@@ -99,48 +101,37 @@ def canonical(encoding: str) -> str:
         return encoding
 
 
-def _script(ch: str) -> str:
-    name = unicodedata.name(ch, "")
-    return name.split(" ", 1)[0] if name else ""
+# Each pattern counts one kind of oddity, with its weight. Only non-ASCII characters can be
+# odd: every candidate reads ASCII the same. Regexes (the `regex` module, for Unicode
+# properties) keep a long file at a few milliseconds per candidate.
+_ODDITIES = (
+    (regex.compile(r"[\x80-\x9f]"), 10.0),  # C1 controls: a cp1252 byte read as latin-1, or a wrong page
+    (regex.compile(r"[\u2190-\u25ff]"), 3.0),  # arrows, maths, box drawing: KOI8's upper half as text
+    (regex.compile("[" + regex.escape("¤¦¨´¸¯¬¶¹³¼¾µ÷ˇ˘˛˝˙¢¥©®ªº") + "]"), 1.0),  # rare in news text
+    (regex.compile(r"(?<=\p{L})[^\x00-\x7f\p{L}\p{M}’·\s](?=\p{L})"), 3.0),  # a symbol inside a word: "wi³cej"
+    (regex.compile(r"(?<=\p{Ll})(?=[^\x00-\x7f])\p{Lu}"), 2.0),  # "мИНИСТР": KOI8-R read as cp1251
+    (regex.compile(r"(?<=\p{Lu})(?=[^\x00-\x7f])\p{Lu}"), 0.5),  # "ФИНАНСОВ" (capitals are rare)
+    (regex.compile(r"\p{Latin}(?=[\p{Cyrillic}\p{Greek}])|[\p{Cyrillic}\p{Greek}](?=\p{Latin})"), 2.0),
+    (regex.compile(r"\p{Cyrillic}(?=\p{Greek})|\p{Greek}(?=\p{Cyrillic})"), 2.0),
+)
+
+
+@functools.cache
+def _foreign_letters(language: str) -> regex.Pattern | None:
+    """Non-ASCII letters the language does not write."""
+    alphabet = ALPHABETS.get(language)
+    if alphabet is None:
+        return None
+    letters = regex.escape(alphabet + alphabet.upper())
+    return regex.compile(rf"(?=\p{{L}})[^\x00-\x7f{letters}]")
 
 
 def penalty(text: str, language: str | None) -> float:
     """How implausible `text` is as text in `language` (0 = nothing odd)."""
-    allowed = ALPHABETS.get(language or "")
-    points = 0.0
-    prev = " "
-    word_scripts: set[str] = set()
-    for i, ch in enumerate(text):
-        if ch.isascii():
-            if not ch.isalpha():
-                word_scripts = set()
-            elif word_scripts and "LATIN" not in word_scripts:
-                points += 2  # a Latin letter glued to a Cyrillic/Greek one
-            prev = ch
-            continue
-        cat = unicodedata.category(ch)
-        if cat == "Cc":
-            points += 10  # C1 control: a cp1252 byte read as latin-1, or a wrong page
-        elif cat.startswith("L"):
-            low = ch.lower()
-            if allowed is not None and low not in allowed:
-                points += 3
-            script = _script(ch)
-            if word_scripts and script not in word_scripts:
-                points += 2
-            word_scripts.add(script)
-            if ch.isupper() and prev.isalpha():
-                points += 2 if prev.islower() else 0.5  # "мИНИСТР", "ФИНАНСОВ": KOI8-R read as cp1251
-        else:
-            nxt = text[i + 1] if i + 1 < len(text) else " "
-            if ch in _RARE:
-                points += 1
-            elif "\u2190" <= ch <= "\u25ff":
-                points += 3  # arrows, maths, box drawing, blocks: KOI8's upper half read as text
-            if prev.isalpha() and nxt.isalpha() and cat[0] in "SPN" and ch not in "’'·-":
-                points += 3  # a symbol inside a word: "wi³cej"
-            word_scripts = set()
-        prev = ch
+    points = sum(weight * len(pattern.findall(text)) for pattern, weight in _ODDITIES)
+    foreign = _foreign_letters(language) if language else None
+    if foreign is not None:
+        points += 3.0 * len(foreign.findall(text))
     return points
 
 
@@ -162,10 +153,16 @@ def check_single_byte(data: bytes, detected: str) -> Verdict | None:
         by_text.setdefault(text, name)
     if not by_text:
         return None
+    # Script checks alone first: the language detector (the costly part) only reads candidates
+    # that are not already far worse than the best one.
+    rough = {text: penalty(text[:SAMPLE_CHARS], None) for text in by_text}
+    cutoff = min(rough.values()) + PRESELECT_MARGIN
+    kept = sorted((r, names.index(by_text[t]), t) for t, r in rough.items() if r <= cutoff)[:PRESELECT_MAX]
     scored = []
-    for text, name in by_text.items():
+    for _, _, text in kept:
+        name = by_text[text]
         sample = text[:SAMPLE_CHARS]
-        scored.append((penalty(sample, _language_of(sample)), names.index(name), name, text))
+        scored.append((penalty(sample, _language_of(sample[:LANGUAGE_SAMPLE])), names.index(name), name, text))
     scored.sort()
     best, second = scored[0], scored[1] if len(scored) > 1 else None
     if second is None:
