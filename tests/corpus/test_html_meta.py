@@ -52,3 +52,18 @@ def test_author_names_are_cleaned():
     assert author_list(["El Espectador", "Felipe Morales"], "El Espectador") == ["Felipe Morales"]
     assert author_list(["Grant Tinsley", "PhD"]) == ["Grant Tinsley"]
     assert author_list(["Valley Courier"], "Valley Courier") == ["Valley Courier"]  # nobody else named
+
+
+def test_line_breaks_and_text_after_headings_are_kept():
+    from newsclaims.corpus.html import extract_html
+
+    page = (
+        "<html><head><title>Tour dates</title></head><body><article><h1>Tour dates</h1>"
+        "<p>The band announced its autumn tour on Monday, with dates across the country and two more "
+        "to follow in the new year.</p><p>Sept. 17 -- Shoreline Amphitheatre, Mountain View, CA<br>"
+        "Sept. 18 -- The Forum, Los Angeles, CA<br>Oct. 3 -- Ak-Chin Pavilion, Phoenix, AZ</p>"
+        "</article></body></html>"
+    )
+    article = extract_html(page)
+    assert article is not None
+    assert "Mountain View, CA Sept. 18" in article.text and "CASept" not in article.text
