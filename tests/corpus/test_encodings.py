@@ -58,3 +58,10 @@ def test_a_close_call_names_the_runner_up():
     decoded = decode_bytes("Ala ma kota, a kot ma Al\u0119 \u017c".encode("cp1250"))
     assert isinstance(decoded, Decoded)
     assert (decoded.runner_up is not None) == (decoded.confidence < 0.3)
+
+
+def test_a_web_page_with_a_few_stray_nuls_is_read_and_a_text_file_is_not():
+    page = b"<html><body><p>" + b"Council votes on the budget. " * 200 + b"\x00</p></body></html>"
+    decoded = decode_bytes(page, html=True)
+    assert isinstance(decoded, Decoded) and decoded.dropped_nuls == 1 and "\x00" not in decoded.text
+    assert isinstance(decode_bytes(page), DecodeFailure)  # the same bytes as a .txt: corrupted

@@ -8,6 +8,7 @@ Binary and undecodable inputs are refused with a reason instead of being guessed
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
 import unicodedata
 from collections import Counter
@@ -76,6 +77,7 @@ class Decoded:
     # guess the winner's margin over the runner-up (charset_check.Verdict.confidence).
     confidence: float = 1.0
     runner_up: str | None = None  # set on a close call: the code page that nearly won
+    dropped_nuls: int = 0  # NUL bytes dropped from an HTML page
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,15 @@ def decode_with(data: bytes, encoding: str) -> Decoded | DecodeFailure:
 
 
 def decode_bytes(data: bytes, encoding: str | None = None, html: bool = False) -> Decoded | DecodeFailure:
-    """`encoding`: given (a sidecar's), used as is. `html`: honour the page's declared charset."""
+    """`encoding`: given (a sidecar's), used as is. `html`: honour the page's declared charset
+    (and drop a few stray NUL bytes, as browsers do)."""
+    result = _decode(data, encoding, html)
+    if html and isinstance(result, Decoded) and b"\x00" in data and data.count(0) <= len(data) // 1000:
+        return dataclasses.replace(result, dropped_nuls=data.count(0))
+    return result
+
+
+def _decode(data: bytes, encoding: str | None, html: bool) -> Decoded | DecodeFailure:
     if encoding:
         return decode_with(data, encoding)
     for bom, name in _UTF_BOMS:
@@ -153,6 +163,9 @@ def decode_bytes(data: bytes, encoding: str | None = None, html: bool = False) -
                 )
     if data.startswith(_BINARY_MAGIC):
         return DecodeFailure(RejectReason.BINARY, "file starts with the signature of a binary format")
+    if html and b"\x00" in data and data.count(0) <= len(data) // 1000:
+        # A few NULs in a web page: browsers drop them (HTML parse errors), and so does the build.
+        data = data.replace(b"\x00", b"")
     if b"\x00" in data:
         utf16 = _utf16_without_bom(data)
         if utf16 is not None:

@@ -32,6 +32,8 @@ class Decode(PipelineStep[Draft]):
             return draft.reject(decoded.reason, decoded.detail)
         draft.doc.text = decoded.text
         draft.doc.encoding, draft.doc.encoding_confidence = decoded.encoding, decoded.confidence
+        if decoded.dropped_nuls:
+            draft.doc.removed["nul_bytes"] = decoded.dropped_nuls
         if decoded.runner_up:  # a close call: say what nearly won (listed by the build summary)
             draft.doc.removed["encoding_runner_up"] = decoded.runner_up
         return draft
