@@ -128,6 +128,10 @@ bench: $(BIN)/.installed $(LS_VENV)/.installed ## Benchmark every stage against 
 bench-small: $(BIN)/.installed $(LS_VENV)/.installed ## The small benchmark (under a minute; what CI runs as a smoke test)
 	$(NEWSCLAIMS) bench --size small
 
+.PHONY: eval-inputs
+eval-inputs: $(BIN)/.installed ## Decoding, metadata and body F1 on real pages vs trafilatura (pages from NEWSCLAIMS_EVAL_PAGES or local mirrors; ~10 min)
+	$(NEWSCLAIMS) bench --size small --stage inputs
+
 # ---- tests -------------------------------------------------------------------------------
 test: lint $(LS_VENV)/.installed annotation/label_config.xml chromium ## Lint, then run the whole test suite (starts its own Label Studio server)
 	$(BIN)/python -m pytest

@@ -183,7 +183,7 @@ def test_html_main_text_metadata_and_sidecar(messy_build, messy_raw):
     _, docs, _ = messy_build
     doc = docs[document_id("page.html")]
     assert doc.format == "html"
-    assert doc.title == "Talks stall in Geneva" and doc.title_source == "html"
+    assert doc.title == "Talks stall in Geneva" and doc.title_source == "h1"  # the page's one <h1>
     assert doc.source == "The Daily Wire Service" and doc.url == "https://news.example.com/geneva-talks"
     assert doc.date == "2025-09-24"
     assert (doc.license, doc.retrieved) == ("CC-BY-4.0", "2025-09-25")

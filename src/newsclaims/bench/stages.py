@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsclaims.bench import stages_labelstudio, stages_links, stages_migrate, stages_release
+from newsclaims.bench import eval_inputs, stages_labelstudio, stages_links, stages_migrate, stages_release
 from newsclaims.bench.runner import BenchContext, BenchError, Goal, Measurement
 from newsclaims.bench.stages_release import REPORT_ONLY
 from newsclaims.bench.synth import change_files
@@ -210,4 +210,9 @@ STAGES: tuple[Stage, ...] = (
     Stage("release.build", "release build vs pyarrow writing the same tables", stages_release.release_build),
     Stage("release.load_dataset", "load_dataset of that release: seconds and peak memory", stages_release.load_release),
     Stage("links.propose_scaling", "claim pairing at 10x the stories (issue 14)", stages_links.propose_scaling),
+    Stage(
+        "inputs.eval",
+        "decoding of the labelled encoding set; title/author/date/language and body F1 on real pages vs trafilatura",
+        eval_inputs.evaluate_inputs,
+    ),
 )

@@ -76,11 +76,12 @@ def build(
         raise CorpusError("--workers and --max-bytes must be positive")
     if scheduler is not None and engine != "dask":
         raise CorpusError("--scheduler needs --engine dask")
+    out = out or paths.VERSIONS_DIR
     summary = build_corpus(
         raw or paths.RAW_DIR,
-        out or paths.VERSIONS_DIR,
+        out,
         version,
         BuildSettings(max_bytes=max_bytes, workers=workers, engine=engine, scheduler=scheduler),
     )
-    print(format_summary(summary))
+    print(format_summary(summary, out))
     return 0

@@ -34,16 +34,33 @@ class Document:
     raw_sha256: str
     text_sha256: str = ""
     title: str | None = None
-    # Where the title came from: html | record | sidecar | first_heading | first_sentence (derived).
+    # Where the title came from: html (trafilatura) | h1 (the page's headline) | json_ld | open_graph
+    # | meta | record | sidecar | first_heading | first_sentence (derived).
     title_source: str | None = None
+    authors: list[str] = field(default_factory=list)  # bylines, in the order the page or text gives them
+    # Where each field came from, like `title_source`: sidecar | record | html (trafilatura) |
+    # meta | json_ld | open_graph (the page's own tags) | header (the text's dateline or byline)
+    # | detected (language).
+    authors_source: str | None = None
     source: str | None = None  # outlet / agency, e.g. "UrduPoint / Pakistan Point News"
-    date: str | None = None  # ISO 8601
+    source_source: str | None = None
+    date: str | None = None  # ISO 8601, only ever with its year
+    # day | month | year for `date`; month-day when the text gives a day without a year: then
+    # `date` is None and `date_partial` holds it as ISO 8601 "--MM-DD" (never a guessed year).
+    date_precision: str | None = None
+    date_partial: str | None = None
+    date_source: str | None = None
     dateline: str | None = None  # e.g. "ISLAMABAD"
     language: str | None = None  # ISO 639-1
+    language_source: str | None = None  # detected (lingua on the text), or where a given/declared one came from
     url: str | None = None
     license: str | None = None
     retrieved: str | None = None  # ISO 8601 date the raw file was fetched
     format: str = "txt"  # txt | html | jsonl
+    encoding: str | None = None  # what the raw bytes were decoded as (Python codec name)
+    # 1.0 when nothing else was plausible or the sidecar named it; for a checked single-byte
+    # guess, the winner's margin over the runner-up (a close call is under 0.3).
+    encoding_confidence: float | None = None
     paragraphs: list[Paragraph] = field(default_factory=list)
     near_duplicates: list[NearDuplicate] = field(default_factory=list)
     # What normalization took out of the text as metadata (e.g. the header line), so nothing is lost.
@@ -54,6 +71,7 @@ class Document:
         and every document is turned into a dict twice per build (equivalence tested in
         tests/corpus/test_document.py)."""
         d = {name: getattr(self, name) for name in _PLAIN_FIELDS}
+        d["authors"] = list(self.authors)
         d["paragraphs"] = [{"start": p.start, "end": p.end, "kind": p.kind} for p in self.paragraphs]
         d["near_duplicates"] = [{"id": n.id, "similarity": n.similarity} for n in self.near_duplicates]
         d["removed"] = {k: v if type(v) is str else copy.deepcopy(v) for k, v in self.removed.items()}
@@ -69,7 +87,7 @@ class Document:
 
 
 _FIELD_ORDER = tuple(f.name for f in fields(Document))
-_PLAIN_FIELDS = tuple(n for n in _FIELD_ORDER if n not in ("paragraphs", "near_duplicates", "removed"))
+_PLAIN_FIELDS = tuple(n for n in _FIELD_ORDER if n not in ("authors", "paragraphs", "near_duplicates", "removed"))
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from newsclaims.corpus.document import Document
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$"
 PARAGRAPH_KINDS = {"paragraph", "heading", "list_item"}
+FIELD_SOURCES = ["sidecar", "record", "html", "h1", "meta", "json_ld", "open_graph", "header"]
 
 
 class DocumentSchema(pa.DataFrameModel):
@@ -21,17 +22,24 @@ class DocumentSchema(pa.DataFrameModel):
     raw_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
     text_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
     title: Series[str] = pa.Field(nullable=True)
-    title_source: Series[str] = pa.Field(
-        nullable=True, isin=["html", "record", "sidecar", "first_heading", "first_sentence"]
-    )
+    title_source: Series[str] = pa.Field(nullable=True, isin=[*FIELD_SOURCES, "first_heading", "first_sentence"])
+    authors: Series[object]
+    authors_source: Series[str] = pa.Field(nullable=True, isin=FIELD_SOURCES)
     source: Series[str] = pa.Field(nullable=True)
+    source_source: Series[str] = pa.Field(nullable=True, isin=FIELD_SOURCES)
     date: Series[str] = pa.Field(nullable=True, str_matches=ISO_DATE)
+    date_precision: Series[str] = pa.Field(nullable=True, isin=["day", "month", "year", "month-day"])
+    date_partial: Series[str] = pa.Field(nullable=True, str_matches=r"^--\d{2}-\d{2}$")
+    date_source: Series[str] = pa.Field(nullable=True, isin=FIELD_SOURCES)
     dateline: Series[str] = pa.Field(nullable=True)
     language: Series[str] = pa.Field(nullable=True, str_matches=r"^[a-z]{2}$")
+    language_source: Series[str] = pa.Field(nullable=True, isin=[*FIELD_SOURCES, "detected"])
     url: Series[str] = pa.Field(nullable=True)
     license: Series[str] = pa.Field(nullable=True)
     retrieved: Series[str] = pa.Field(nullable=True, str_matches=ISO_DATE)
     format: Series[str] = pa.Field(isin=["txt", "html", "jsonl"])
+    encoding: Series[str] = pa.Field(nullable=True)
+    encoding_confidence: Series[float] = pa.Field(nullable=True, ge=0.0, le=1.0, coerce=True)
     paragraphs: Series[object]
     near_duplicates: Series[object]
     removed: Series[object]
@@ -44,6 +52,17 @@ class DocumentSchema(pa.DataFrameModel):
             [
                 hashlib.sha256(text.encode("utf-8")).hexdigest() == digest
                 for text, digest in zip(df["text"], df["text_sha256"], strict=True)
+            ],
+            index=df.index,
+            dtype=bool,
+        )
+
+    @pa.dataframe_check(element_wise=False)
+    def authors_are_names(cls, df: pd.DataFrame) -> Series[bool]:
+        return pd.Series(
+            [
+                isinstance(a, list) and all(isinstance(n, str) and n.strip() == n and n for n in a)
+                for a in df["authors"]
             ],
             index=df.index,
             dtype=bool,

@@ -1,4 +1,5 @@
-"""Main text, structure and metadata of an HTML page, via trafilatura."""
+"""Main text, structure and metadata of an HTML page, via trafilatura (and the page's own tags
+where trafilatura has no answer: html_meta.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from html.parser import HTMLParser
 
 import trafilatura
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
+from newsclaims.corpus.byline import author_list
 from newsclaims.corpus.document import Paragraph
+from newsclaims.corpus.html_meta import PageMeta, headline, page_meta
 from newsclaims.corpus.normalize import normalize_text
 from newsclaims.corpus.rawfolder import SourceFields
 
@@ -26,14 +30,28 @@ class HtmlArticle:
     fields: SourceFields = field(default_factory=SourceFields)
 
 
+def _text_of(element) -> str:
+    """The element's text with a line break for each <lb/> (itertext would glue "CA<lb/>Sept."
+    into "CASept."); the element's own tail is not included."""
+    out = [element.text or ""]
+    for child in element:
+        out.append("\n" if child.tag == "lb" else _text_of(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
 def _flat(element) -> str:
     # One block per line: newlines inside a block (<br>) become spaces.
-    return " ".join(normalize_text("".join(element.itertext())).split("\n")).strip()
+    return " ".join(normalize_text(_text_of(element)).split("\n")).strip()
+
+
+def _loose(text: str | None) -> str:
+    return " ".join(normalize_text(text or "").split("\n")).strip()
 
 
 def _blocks(body) -> list[tuple[str, str, str]]:
     """(kind, text, separator-before) for each block of trafilatura's XML body."""
-    out: list[tuple[str, str, str]] = []
+    out: list[tuple[str, str, str]] = [("paragraph", _loose(body.text), "\n\n")]
     for element in body:
         if element.tag == "list":
             for i, item in enumerate(element.iter("item")):
@@ -44,13 +62,47 @@ def _blocks(body) -> list[tuple[str, str, str]]:
                 out.append(("paragraph", " | ".join(c for c in cells if c), "\n\n"))
         else:
             out.append((_BLOCK_KIND.get(element.tag, "paragraph"), _flat(element), "\n\n"))
+        # Text after a block and outside any (trafilatura leaves a paragraph after a heading as
+        # the heading's tail): a paragraph of its own, or it would be lost.
+        out.append(("paragraph", _loose(element.tail), "\n\n"))
     return [b for b in out if b[1]]
+
+
+def _metadata(result: Document, page: PageMeta) -> SourceFields:
+    """trafilatura's answer for each field, else the page's own tags; `origin` says which."""
+    values: dict = {}
+    origin: dict[str, str] = {}
+    site = result.sitename or (page.site[0] if page.site else None)
+    authors = tuple(author_list((result.author or "").split(";"), site))
+    ours = {"title": result.title, "authors": authors, "date": result.date, "source": result.sitename}
+    page_authors = (tuple(author_list(list(page.authors[0]), site)), page.authors[1]) if page.authors else None
+    theirs = {"title": page.title, "authors": page_authors, "date": page.date, "source": page.site}
+    for name, value in ours.items():
+        if value:
+            values[name], origin[name] = value, "html"
+        elif theirs[name]:
+            values[name], origin[name] = theirs[name]  # type: ignore[misc]
+    title = headline(values.get("title"), page, values.get("source"))
+    if title is not None:
+        values["title"], origin["title"] = title[0], title[1] if origin.get("title") == "html" else origin["title"]
+    if page.language:
+        values["language"], origin["language"] = (
+            page.language[0].replace("_", "-").split("-")[0].lower(),
+            page.language[1],
+        )
+        if len(values["language"]) != 2:
+            del values["language"], origin["language"]
+    return SourceFields(**values, url=result.url or None, origin=origin)
 
 
 def extract_html(html: str) -> HtmlArticle | None:
     """None when trafilatura finds no main text."""
+    tree = load_html(html)
+    if tree is None:
+        return None
+    page = page_meta(tree)  # before trafilatura, which cleans the tree in place
     result = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True, include_formatting=False
+        tree, with_metadata=True, include_comments=False, include_tables=True, include_formatting=False
     )
     if not isinstance(result, Document):  # None: no main text (a dict only with as_dict=True)
         return None
@@ -63,13 +115,7 @@ def extract_html(html: str) -> HtmlArticle | None:
         text += block
     if not text:
         return None
-    meta = SourceFields(
-        title=result.title or None,
-        source=result.sitename or None,
-        date=result.date or None,  # trafilatura answers YYYY-MM-DD
-        url=result.url or None,
-    )
-    return HtmlArticle(text, paragraphs, meta)
+    return HtmlArticle(text, paragraphs, _metadata(result, page))
 
 
 class _DepthMeter(HTMLParser):

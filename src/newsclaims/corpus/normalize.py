@@ -1,7 +1,9 @@
 """The one text normalizer. Every stage that needs normalized text calls `normalize_text`.
 
-Bump NORMALIZER_VERSION whenever the output of `normalize_text` can change for some input:
-it is recorded in each version's manifest and part of the "did anything change?" check.
+Bump NORMALIZER_VERSION whenever the output of `normalize_text` can change for some input, and
+whenever a per-file rule does (decoding, the header parser, HTML metadata): it is recorded in
+each version's manifest and part of the "did anything change?" check, so a parent version's
+records are not reused under rules that would give something else.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import unicodedata
 import ftfy
 from ftfy.badness import BADNESS_RE, is_bad
 
-NORMALIZER_VERSION = "1"
+NORMALIZER_VERSION = "2"  # 2: checked single-byte decoding, header parser v2, authors and field sources
 
 # Repair mojibake and line breaks, but keep typography: curly quotes, dashes, full-width
 # characters and ligatures are what the author wrote. HTML entities are left alone in plain

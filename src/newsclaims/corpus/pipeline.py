@@ -1,8 +1,8 @@
 """The corpus pipeline: one list of steps, run over a stream of items (after datatrove's
 `PipelineStep`; build.corpus_steps is the chain).
 
-    read -> decode -> extract_html -> normalize -> extract_header -> segment -> apply_metadata
-         -> detect_language -> sign -> validate -> dedup -> write
+    read -> decode -> extract_html -> normalize -> detect_language -> extract_header -> segment
+         -> apply_metadata -> sign -> validate -> dedup -> write
 
 `read` takes raw files; after it, items are `Draft`s (a Document being built) or `Reject`s. A
 step only ever sees Drafts: the pipeline passes Rejects (and Drafts reused from the parent

@@ -45,10 +45,28 @@ class SourceFields:
     url: str | None = None
     license: str | None = None
     retrieved: str | None = None
+    authors: tuple[str, ...] = ()
+    language: str | None = None  # ISO 639-1
+    encoding: str | None = None  # of the raw bytes, overriding detection (sidecar only)
+    # Where a field found in a page or a header came from (field name -> html | meta | json_ld |
+    # open_graph | header); given fields (sidecar, record) leave it empty.
+    origin: dict[str, str] = field(default_factory=dict, compare=False)
 
     def merged_over(self, other: SourceFields) -> SourceFields:
-        """These fields, falling back to `other` where unset."""
-        return SourceFields(**{f.name: getattr(self, f.name) or getattr(other, f.name) for f in fields(self)})
+        """These fields, falling back to `other` where unset. A date without its year ("--MM-DD")
+        gives way to a full date from `other`."""
+        values, origin = {}, {}
+        for f in fields(self):
+            if f.name == "origin":
+                continue
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if f.name == "date" and mine and theirs and mine.startswith("--") and not theirs.startswith("--"):
+                mine = None
+            values[f.name] = mine or theirs
+            where = (self.origin if mine else other.origin).get(f.name)
+            if where and values[f.name]:
+                origin[f.name] = where
+        return SourceFields(**values, origin=origin)
 
     @classmethod
     def from_mapping(cls, m: dict) -> SourceFields:
@@ -67,7 +85,22 @@ class SourceFields:
             url=text("url", "link"),
             license=text("license"),
             retrieved=text("retrieved", "retrieved_at", "fetched"),
+            authors=_names(m.get("authors", m.get("author"))),
+            language=_language(text("language", "lang")),
+            encoding=text("encoding", "charset"),
         )
+
+
+def _language(value: str | None) -> str | None:
+    """ "en", "en-GB", "en_US" -> "en"; anything else is not a language code."""
+    code = (value or "").split("-")[0].split("_")[0].strip().lower()
+    return code if len(code) == 2 and code.isalpha() else None
+
+
+def _names(value: object) -> tuple[str, ...]:
+    """A list of author names, or one string of them separated by ';' (trafilatura's way)."""
+    items = value if isinstance(value, list) else str(value).split(";") if isinstance(value, str) else []
+    return tuple(dict.fromkeys(n.strip() for n in items if isinstance(n, str) and n.strip()))
 
 
 @dataclass

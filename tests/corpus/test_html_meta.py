@@ -1,0 +1,69 @@
+"""The page's own metadata tags, read where trafilatura has no answer, each with its source."""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html
+
+from newsclaims.corpus.byline import author_list, clean_author
+from newsclaims.corpus.html_meta import PageMeta, headline, page_meta
+
+
+def _meta(page: str) -> PageMeta:
+    return page_meta(lxml_html.fromstring(page))
+
+
+def test_json_ld_first_then_open_graph_then_meta():
+    page = """<html lang="fr-FR"><head>
+    <script type="application/ld+json">{"@graph": [{"@type": "WebSite", "name": "Not this"},
+      {"@type": ["NewsArticle"], "headline": "Le budget adopté", "datePublished": "2025-03-14",
+       "author": {"@type": "Person", "name": "Jean Dupont"}}]}</script>
+    <meta property="og:title" content="Le budget adopté | Le Courrier">
+    <meta property="og:site_name" content="Le Courrier">
+    <meta name="author" content="Someone Else"></head><body><h1>Le budget adopté</h1></body></html>"""
+    m = _meta(page)
+    assert m.title == ("Le budget adopté", "json_ld") and m.authors == (("Jean Dupont",), "json_ld")
+    assert m.date == ("2025-03-14", "json_ld") and m.site == ("Le Courrier", "open_graph")
+    assert m.language == ("fr-FR", "meta") and m.headings == ["Le budget adopté"]
+
+
+def test_meta_author_and_tagged_bylines():
+    m = _meta('<html><head><meta name="author" content="By Jane Smith and John Doe"></head><body></body></html>')
+    assert m.authors == (("Jane Smith", "John Doe"), "meta")
+    m = _meta('<html><body><span itemprop="author"><span itemprop="name">Ana López</span></span></body></html>')
+    assert m.authors == (("Ana López",), "meta")
+
+
+def test_headline_drops_the_site_affix_and_a_logo_h1():
+    page = PageMeta(headings=["Talks stall in Geneva"])
+    assert headline("Talks stall in Geneva | The Daily Wire", page, "The Daily Wire") == ("Talks stall in Geneva", "h1")
+    logo = PageMeta(headings=["The Daily Wire"])
+    assert headline("Talks stall in Geneva | The Daily Wire", logo, "The Daily Wire") == (
+        "Talks stall in Geneva",
+        "html",
+    )
+    assert headline("Talks stall in Geneva", PageMeta(), None) == ("Talks stall in Geneva", "html")
+
+
+def test_author_names_are_cleaned():
+    assert clean_author("View all posts by Daniel Lemire") == "Daniel Lemire"
+    assert clean_author("Redacci&oacute;n Central") == "Redacción Central"
+    assert clean_author("Admin") is None and clean_author("https://x.example/jane") is None
+    assert author_list(["Frankfurter Allgemeine Zeitung GmbH", "Benjamin Fischer"]) == ["Benjamin Fischer"]
+    assert author_list(["El Espectador", "Felipe Morales"], "El Espectador") == ["Felipe Morales"]
+    assert author_list(["Grant Tinsley", "PhD"]) == ["Grant Tinsley"]
+    assert author_list(["Valley Courier"], "Valley Courier") == ["Valley Courier"]  # nobody else named
+
+
+def test_line_breaks_and_text_after_headings_are_kept():
+    from newsclaims.corpus.html import extract_html
+
+    page = (
+        "<html><head><title>Tour dates</title></head><body><article><h1>Tour dates</h1>"
+        "<p>The band announced its autumn tour on Monday, with dates across the country and two more "
+        "to follow in the new year.</p><p>Sept. 17 -- Shoreline Amphitheatre, Mountain View, CA<br>"
+        "Sept. 18 -- The Forum, Los Angeles, CA<br>Oct. 3 -- Ak-Chin Pavilion, Phoenix, AZ</p>"
+        "</article></body></html>"
+    )
+    article = extract_html(page)
+    assert article is not None
+    assert "Mountain View, CA Sept. 18" in article.text and "CASept" not in article.text
