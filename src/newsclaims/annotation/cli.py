@@ -12,7 +12,13 @@ import time
 from pathlib import Path
 
 from newsclaims.annotation.defaults import DEFAULT_BATCH_BYTES, DEFAULT_PROJECT, PLACEHOLDER_DOMAIN
-from newsclaims.annotation.server_state import DEFAULT_DATA_DIR, DEFAULT_PORT, START_TIMEOUT
+from newsclaims.annotation.server_state import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_PORT,
+    PULL_CHUNK_TASKS,
+    PULL_RESUME_DIR,
+    START_TIMEOUT,
+)
 from newsclaims.commands import CommandGroup, opt
 from newsclaims.errors import NewsclaimsError
 from newsclaims.paths import ANNOTATION_DIR, ENV_FILE, EXPORTS_DIR, VERSIONS_DIR
@@ -176,18 +182,50 @@ def ground_truth(annotation: int, project: str, unset: bool) -> int:
     opt("--out", type=Path, default=EXPORTS_DIR, help="snapshots directory (default annotation/exports)"),
     opt("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory"),
     opt("--pseudonyms", type=Path, default=None, help="pseudonym map (default .labelstudio/pseudonyms.json)"),
-    description="Export the project through the snapshot API, pseudonymize annotators, check every offset against "
-    "the corpus text and write annotation/exports/<snapshot_id>/ (nothing if unchanged).",
+    opt(
+        "--chunk-size",
+        type=int,
+        default=PULL_CHUNK_TASKS,
+        help="tasks per export request; a larger project is exported in chunks (default: %(default)s)",
+    ),
+    opt(
+        "--resume-dir",
+        type=Path,
+        default=PULL_RESUME_DIR,
+        help="where downloaded chunks wait for a resumed pull (default .labelstudio/pull-chunks)",
+    ),
+    opt("--no-progress", dest="progress", action="store_false", help="no progress bar"),
+    description="Export the project through the snapshot API (in chunks of task ids, resumable: re-run an "
+    "interrupted pull), pseudonymize annotators, check every offset against the corpus text and write "
+    "annotation/exports/<snapshot_id>/ (nothing if unchanged).",
 )
-def pull(project: str, out: Path, versions_dir: Path, pseudonyms: Path | None) -> int:
+def pull(
+    project: str,
+    out: Path,
+    versions_dir: Path,
+    pseudonyms: Path | None,
+    chunk_size: int,
+    resume_dir: Path,
+    progress: bool,
+) -> int:
     from newsclaims.annotation.client import connect
     from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE
+    from newsclaims.annotation.pull import ExportOptions
     from newsclaims.annotation.pull import pull as pull_snapshot
+    from newsclaims.annotation.pull_progress import ChunkProgress
     from newsclaims.annotation.push_migration import REVIEW_FIELD
 
-    result = pull_snapshot(
-        connect(), project, exports_dir=out, versions_dir=versions_dir, pseudonyms_file=pseudonyms or PSEUDONYMS_FILE
-    )
+    with ChunkProgress(enabled=progress) as bar:
+        result = pull_snapshot(
+            connect(),
+            project,
+            exports_dir=out,
+            versions_dir=versions_dir,
+            pseudonyms_file=pseudonyms or PSEUDONYMS_FILE,
+            export=ExportOptions(chunk_size=chunk_size, resume_dir=resume_dir, on_chunk=bar.update),
+        )
+    if bar.reused:
+        print(f"resumed: {bar.reused} chunk(s) of an interrupted pull reused (nothing changed on the server since)")
     c = result.counts
     snap = result.snapshot
     if result.corpus.missing_versions:

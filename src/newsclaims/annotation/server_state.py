@@ -27,6 +27,10 @@ LOG_FILE = "label-studio.log"
 DB_FILE = "label_studio.sqlite3"
 START_TIMEOUT = 240.0  # cold start (migrations) takes ~40 s on an idle 2-core machine
 STOP_TIMEOUT = 30.0
+# Pull: tasks per export request (a 5k-task export takes ~10 s on 2 cores, far inside the 60 s
+# request timeout), and where chunks of an interrupted pull wait (raw exports: personal data).
+PULL_CHUNK_TASKS = 5000
+PULL_RESUME_DIR = DEFAULT_DATA_DIR / "pull-chunks"
 
 
 @dataclass(frozen=True)
