@@ -8,75 +8,21 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 from newsclaims.annotation.defaults import DEFAULT_BATCH_BYTES, DEFAULT_PROJECT, PLACEHOLDER_DOMAIN
-from newsclaims.annotation.server_state import (
-    DEFAULT_DATA_DIR,
-    DEFAULT_PORT,
-    PULL_CHUNK_TASKS,
-    PULL_RESUME_DIR,
-    START_TIMEOUT,
-)
+from newsclaims.annotation.server_cli import server
+from newsclaims.annotation.server_state import PULL_CHUNK_TASKS, PULL_RESUME_DIR
 from newsclaims.commands import CommandGroup, opt
 from newsclaims.errors import NewsclaimsError
-from newsclaims.paths import ANNOTATION_DIR, ENV_FILE, EXPORTS_DIR, VERSIONS_DIR
+from newsclaims.paths import ANNOTATION_DIR, EXPORTS_DIR, VERSIONS_DIR
 
 annotate = CommandGroup("annotate", "Label Studio: server, push tasks, pull annotations")
-server = annotate.group("server", "Start, stop or check the local Label Studio server")
+annotate.commands.append(server)  # start, stop, status, backup, restore: server_cli.py
 
 PROJECT = opt("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
-DATA_DIR = opt("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="data dir (default: %(default)s)")
 
 register = annotate.register
-
-
-@server.command(
-    "start",
-    "Start Label Studio on 127.0.0.1 (login and token go to .env; idempotent)",
-    opt("--port", type=int, default=DEFAULT_PORT, help="port on 127.0.0.1 (default: %(default)s)"),
-    DATA_DIR,
-    opt("--env-file", type=Path, default=ENV_FILE, help="where the login and token go (default: %(default)s)"),
-    opt("--timeout", type=float, default=START_TIMEOUT, help="seconds to wait for start-up"),
-)
-def server_start(port: int, data_dir: Path, env_file: Path, timeout: float) -> int:
-    from newsclaims.annotation.server import start_server
-    from newsclaims.annotation.settings import API_KEY_VAR, PASSWORD_VAR
-
-    t0 = time.monotonic()
-    handle = start_server(port, data_dir, env_file, timeout=timeout)
-    verb = "started" if handle.started else "already running"
-    print(f"Label Studio {verb} at {handle.url} (pid {handle.pid}, {time.monotonic() - t0:.0f} s)")
-    print(f"  login:    {handle.username}")
-    print(f"  password: {PASSWORD_VAR} in {handle.env_file}")
-    print(f"  API token: {API_KEY_VAR} in {handle.env_file} (never printed)")
-    print(f"  data: {handle.data_dir}   log: {handle.log_file}")
-    print("  stop with `make labelstudio-stop`")
-    return 0
-
-
-@server.command("stop", "Stop the server started on the data dir", DATA_DIR)
-def server_stop(data_dir: Path) -> int:
-    from newsclaims.annotation.server import stop_server
-
-    stopped = stop_server(data_dir)
-    print("Label Studio stopped" if stopped else f"no Label Studio server running for {data_dir.resolve()}")
-    return 0
-
-
-@server.command("status", "Is the server running and healthy? (exit 3: not running, 1: not answering)", DATA_DIR)
-def server_status(data_dir: Path) -> int:
-    from newsclaims.annotation.server import is_healthy
-    from newsclaims.annotation.server_state import ServerState
-
-    state = ServerState.running(data_dir)
-    if state is None:
-        print(f"not running (data dir {data_dir.resolve()})")
-        return 3
-    health = "healthy" if is_healthy(state.url) else "NOT answering /health"
-    print(f"running at {state.url} (pid {state.pid}), {health}")
-    return 0 if health == "healthy" else 1
 
 
 @annotate.command(

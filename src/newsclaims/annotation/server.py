@@ -1,8 +1,9 @@
 """Start and stop the local Label Studio server (`newsclaims annotate server start|stop|status`).
 
 Label Studio lives in its own virtualenv (`.venv-labelstudio`, pinned by
-constraints-labelstudio.txt) and keeps its SQLite database in a git-ignored data dir
-(`.labelstudio/`). On the first start against an empty data dir we generate an admin login and
+constraints-labelstudio.txt) and keeps its database in a git-ignored data dir (`.labelstudio/`):
+SQLite by default, or a private PostgreSQL cluster in `.labelstudio/pg` (`--db postgresql`,
+postgres.py), for a team whose annotators save at once. On the first start against an empty data dir we generate an admin login and
 a legacy API token (the only moment Label Studio lets us enable legacy tokens) and write them
 to the git-ignored `.env` (mode 0600). The token is never printed.
 """
@@ -34,6 +35,7 @@ from newsclaims.annotation.server_state import (
 )
 from newsclaims.annotation.settings import (
     API_KEY_VAR,
+    DB_PASSWORD_VAR,
     PASSWORD_VAR,
     URL_VAR,
     USERNAME_VAR,
@@ -47,6 +49,9 @@ ADMIN_USERNAME = "admin@newsclaims.example"
 
 # Label Studio reads LABEL_STUDIO_X, then HEARTEX_X, then plain X: these generic names leak in.
 _LEAKY_VARS = ("PORT", "HOST", "USERNAME", "PASSWORD", "USER_TOKEN", "DATA_DIR", "BASE_DATA_DIR", "DEBUG")
+# The database settings Label Studio reads: ours only (a stray DJANGO_DB would switch backends).
+_DB_VARS = ("DJANGO_DB", "POSTGRE_NAME", "POSTGRE_USER", "POSTGRE_PASSWORD", "POSTGRE_HOST", "POSTGRE_PORT")
+BACKENDS = ("sqlite", "postgresql")
 _LISTEN_RE = re.compile(r"Starting development server at https?://[^:/]+:(\d+)/")
 
 
@@ -96,12 +101,15 @@ def _tail(path: Path, lines: int = 15) -> str:
     return ""
 
 
-def _child_env(data_dir: Path, first_login: Credentials | None) -> dict[str, str]:
+def _child_env(data_dir: Path, first_login: Credentials | None, db: dict[str, str] | None = None) -> dict[str, str]:
     # Drop our own LABEL_STUDIO_URL/API_KEY (the server must not see the token) and any stray
     # LABEL_STUDIO_*/HEARTEX_* setting: the server's configuration is what this function sets.
     env = {
-        k: v for k, v in os.environ.items() if k not in _LEAKY_VARS and not k.startswith(("LABEL_STUDIO_", "HEARTEX_"))
+        k: v
+        for k, v in os.environ.items()
+        if k not in _LEAKY_VARS and k not in _DB_VARS and not k.startswith(("LABEL_STUDIO_", "HEARTEX_"))
     }
+    env.update(db or {})
     env.update(
         LABEL_STUDIO_BASE_DATA_DIR=str(data_dir),
         SENTRY_DSN="",
@@ -137,9 +145,11 @@ def start_server(
     env_file: Path = ENV_FILE,
     label_studio_bin: Path = LABEL_STUDIO_BIN,
     timeout: float = START_TIMEOUT,
+    db: str | None = None,
 ) -> ServerHandle:
     """Start Label Studio on 127.0.0.1:`port` with `data_dir`, and wait until it is healthy.
 
+    `db`: "sqlite" or "postgresql"; None keeps what the data dir holds (SQLite for a new one).
     Idempotent: if our server for this data dir is already running and healthy, return it.
     """
     data_dir = Path(data_dir).resolve()
@@ -171,7 +181,17 @@ def start_server(
     if not port_is_free(port):
         raise ServerError(f"port {port} on {HOST} is busy: choose another with --port (or LS_PORT=... for make)")
 
-    first_start = not (data_dir / DB_FILE).exists()
+    backend = resolve_backend(data_dir, db)
+    db_env: dict[str, str] = {}
+    if backend == "postgresql":
+        from newsclaims.annotation import postgres
+
+        password = read_env_file(env_file).get(DB_PASSWORD_VAR) or secrets.token_urlsafe(24)
+        write_env_values(env_file, {DB_PASSWORD_VAR: password})  # before the role gets it: never unknown
+        login, first_start = postgres.prepare(data_dir, password)
+        db_env = login.env()
+    else:
+        first_start = not (data_dir / DB_FILE).exists()
     url = f"http://{HOST}:{port}"
     args = [str(label_studio_bin), "start", "--no-browser", "--internal-host", HOST, "--port", str(port)]
     if first_start:
@@ -202,7 +222,7 @@ def start_server(
         proc = subprocess.Popen(
             args,
             cwd=data_dir,
-            env=_child_env(data_dir, creds if first_start else None),
+            env=_child_env(data_dir, creds if first_start else None, db_env),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -215,9 +235,8 @@ def start_server(
     except BaseException:
         terminate(proc.pid)
         ServerState.clear(data_dir)
-        with contextlib.suppress(FileNotFoundError):
-            if first_start:  # a half-migrated database we just created: the next start redoes it
-                (data_dir / DB_FILE).unlink()
+        if first_start:  # a half-migrated database we just created: the next start redoes it
+            _drop_new_database(data_dir, backend)
         raise
     return ServerHandle(
         url=url,
@@ -229,6 +248,36 @@ def start_server(
         api_key=creds.api_key,
         username=creds.username,
     )
+
+
+def resolve_backend(data_dir: Path, db: str | None) -> str:
+    """The database backend of a data dir: the one it holds; `db` must agree (or pick for a new dir)."""
+    from newsclaims.annotation.postgres import Cluster
+
+    held = [
+        b
+        for b, present in (("sqlite", (data_dir / DB_FILE).exists()), ("postgresql", Cluster(data_dir).exists))
+        if present
+    ]
+    if db is not None and db not in BACKENDS:
+        raise ServerError(f"unknown database backend {db!r}: choose one of {', '.join(BACKENDS)}")
+    if db is not None and held and db not in held:
+        raise ServerError(
+            f"{data_dir} holds a {held[0]} database, not {db}: use another --data-dir (LS_DATA=...), or "
+            "move it to the other backend with `labelstudio-backup` / `labelstudio-restore`"
+        )
+    return db or (held[0] if held else "sqlite")
+
+
+def _drop_new_database(data_dir: Path, backend: str) -> None:
+    if backend == "postgresql":
+        from newsclaims.annotation.postgres import Cluster, PostgresError
+
+        with contextlib.suppress(PostgresError):
+            Cluster(data_dir).drop_database()
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            (data_dir / DB_FILE).unlink()
 
 
 def _wait_healthy(proc: subprocess.Popen, url: str, port: int, log_file: Path, timeout: float) -> None:
@@ -259,4 +308,9 @@ def stop_server(data_dir: Path = DEFAULT_DATA_DIR) -> bool:
     if state is not None:
         terminate(state.pid)
     ServerState.clear(data_dir)
+    from newsclaims.annotation.postgres import Cluster
+
+    cluster = Cluster(data_dir)
+    if cluster.exists:
+        cluster.stop()  # after Label Studio: it holds connections until it exits
     return state is not None
