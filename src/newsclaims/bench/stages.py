@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsclaims.bench import stages_labelstudio, stages_migrate, stages_pull_scale, stages_release
+from newsclaims.bench import stages_labelstudio, stages_load, stages_migrate, stages_pull_scale, stages_release
 from newsclaims.bench.runner import BenchContext, BenchError, Goal, Measurement
 from newsclaims.bench.synth import change_files
 from newsclaims.fsutil import sha256_file
@@ -163,6 +163,9 @@ STAGES: tuple[Stage, ...] = (
     ),
     Stage(
         "labelstudio.pull_scale", "pull of 20k and 50k annotated tasks vs one raw export", stages_pull_scale.pull_scale
+    ),
+    Stage(
+        "labelstudio.load", "20 annotators submitting during a push and a pull, SQLite and PostgreSQL", stages_load.load
     ),
     Stage("release.build", "release build vs pyarrow writing the same tables", stages_release.release_build),
     Stage("release.load_dataset", "load_dataset of that release: seconds and peak memory", stages_release.load_release),
