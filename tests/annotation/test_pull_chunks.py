@@ -23,11 +23,10 @@ from newsclaims.schemas.taxonomy import load_taxonomy
 TASKS, CHUNK = 30, 7  # 5 chunks: 7, 7, 7, 7, 2
 
 
-def test_id_ranges_cover_every_id_once_in_runs_of_the_chunk_size():
-    ids = [3, 4, 9, 10, 11, 20, 21]
-    assert id_ranges(ids, 3) == [(3, 9), (10, 20), (21, 21)]
-    assert id_ranges(ids, 7) == [(3, 21)]
-    assert id_ranges([], 5) == []
+def test_id_ranges_cover_the_span_once_at_most_chunk_size_ids_wide():
+    assert id_ranges(3, 11, 3) == [(3, 5), (6, 8), (9, 11)]
+    assert id_ranges(3, 12, 3) == [(3, 5), (6, 8), (9, 11), (12, 12)]
+    assert id_ranges(5, 5, 7) == [(5, 5)]
 
 
 class Interrupt(Exception):

@@ -2,22 +2,22 @@
 
 Label Studio Community builds a snapshot export inside the request that creates it (no job
 queue without Redis), so one export of a large project can outlast any request timeout
-(label-studio #5811, #8353). Here the project's task ids are listed, cut into consecutive runs
-of `chunk_size`, and each run is exported on its own through a Data Manager view filtering
-`tasks:id` to that run's [first, last] range. The ranges are disjoint and cover every listed
-task, so the chunks together hold each task exactly once, as the single export does (tasks
-created after the listing have higher ids and wait for the next pull).
+(label-studio #5811, #8353). Here the project's lowest and highest task ids are read (two
+one-row requests: listing every id costs 2 ms per task), the span between them is cut into
+ranges `chunk_size` ids wide (so no chunk holds more than `chunk_size` tasks), and each range is
+exported on its own through a Data Manager view filtering `tasks:id` to it. The ranges are
+disjoint and cover the span, so the chunks together hold each task exactly once, as the single
+export does (tasks created after the start have higher ids and wait for the next pull).
 
 Each downloaded chunk is written atomically to a resume directory (git-ignored, mode 0700: it
 holds the raw export, with annotator emails). A re-run reuses the chunks only when the server
-confirms nothing changed since they were taken: the same task ids and the same newest task
-`updated_at` (Label Studio stamps a task on every annotation saved or deleted on it).
+confirms nothing changed since they were taken: the same task count, lowest and highest id,
+and the same newest task `updated_at` (Label Studio stamps a task on every annotation saved or deleted on it).
 Otherwise the chunks are dropped and the export starts over.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import time
@@ -59,7 +59,9 @@ class ChunkEvent:
 class ResumeState:
     project_id: int
     chunk_size: int
-    ids_sha256: str
+    tasks: int
+    first_id: int
+    last_id: int
     newest_update: str | None
 
     @classmethod
@@ -108,16 +110,31 @@ def export_json(
             pass
 
 
+def _edge_id(client: LabelStudio, project_id: int, ordering: str) -> int | None:
+    rows: Any = client.tasks.list(
+        project=project_id, include="id", page_size=1, query=json.dumps({"ordering": [ordering]})
+    )
+    first = next(iter(rows.items or []), None)
+    return first.id if first is not None else None
+
+
+def id_span(client: LabelStudio, project_id: int) -> tuple[int, int] | None:
+    """The project's lowest and highest task id (None: no task), in two one-row requests."""
+    with translated_errors(client_url(client), "reading the task id range"):
+        lo, hi = _edge_id(client, project_id, "tasks:id"), _edge_id(client, project_id, "-tasks:id")
+    return (lo, hi) if lo is not None and hi is not None else None
+
+
 def task_ids(client: LabelStudio, project_id: int) -> list[int]:
-    """Every task id of the project, ascending (the id column only)."""
+    """Every task id of the project, ascending (the id column only; slow on large projects)."""
     with translated_errors(client_url(client), "listing task ids"):
         rows: Any = client.tasks.list(project=project_id, include="id", page_size=ID_PAGE_SIZE)
         return sorted(t.id for t in rows)
 
 
-def id_ranges(ids: list[int], chunk_size: int) -> list[tuple[int, int]]:
-    """Consecutive runs of `chunk_size` ids as inclusive (first, last) ranges."""
-    return [(ids[i], ids[min(i + chunk_size, len(ids)) - 1]) for i in range(0, len(ids), chunk_size)]
+def id_ranges(first: int, last: int, chunk_size: int) -> list[tuple[int, int]]:
+    """Inclusive (first, last) ranges of at most `chunk_size` ids covering first..last."""
+    return [(lo, min(lo + chunk_size - 1, last)) for lo in range(first, last + 1, chunk_size)]
 
 
 def _range_view(client: LabelStudio, project_id: int, first: int, last: int) -> int:
@@ -175,17 +192,20 @@ def export_tasks(
     """
     if chunk_size < 1:
         raise ExportError(f"the chunk size must be at least 1 task, got {chunk_size}")
-    ids = task_ids(client, project_id)
-    if len(ids) <= chunk_size:
+    url = client_url(client)
+    with translated_errors(url, "counting the project's tasks"):
+        count = client.projects.get(id=project_id).task_number or 0
+    span = id_span(client, project_id) if count > chunk_size else None
+    if span is None:
         tasks = _parse(export_json(client, project_id, timeout=timeout), f"the export of project {project_id}")
         if on_chunk:
             on_chunk(ChunkEvent(0, 1, len(tasks), reused=False))
         return tasks
-    with translated_errors(client_url(client), "reading the newest task update"):
+    with translated_errors(url, "reading the newest task update"):
         stamp = newest_update(client, project_id)
-    state = ResumeState(project_id, chunk_size, hashlib.sha256(orjson.dumps(ids)).hexdigest(), stamp)
+    state = ResumeState(project_id, chunk_size, count, span[0], span[1], stamp)
     folder = _prepare(resume_dir, project_id, state)
-    ranges = id_ranges(ids, chunk_size)
+    ranges = id_ranges(span[0], span[1], chunk_size)
     out: list[dict[str, Any]] = []
     for index, (first, last) in enumerate(ranges):
         path = folder / f"chunk-{index:05d}.json" if folder else None
