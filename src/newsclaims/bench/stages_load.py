@@ -4,8 +4,9 @@
 API token, submit annotations over HTTP for a fixed time, each to tasks nobody else gets, while
 a 5k-task push into another project and a pull of the annotated project run. Reported per
 backend: submits per second, p50/p95 latency, 5xx and lock errors. Then a final pull proves
-nothing was lost: every annotation answered 201 is in it exactly once (`lost`, `duplicated`;
-`unacknowledged` counts annotations stored although their request failed). The floor is one
+nothing was lost: every annotation answered 201 is in it exactly once (`lost`, `duplicated`,
+also checked on the raw export: one annotator's second annotation of a task counts as
+duplicated; `unacknowledged` counts annotations stored although their request failed). The floor is one
 annotator submitting alone, before the load, on the same server.
 """
 
@@ -22,8 +23,9 @@ from dataclasses import dataclass, field
 import httpx
 
 from newsclaims.annotation.client import NO_RETRY, connect
+from newsclaims.annotation.export_chunks import export_tasks
 from newsclaims.annotation.invite import invite_link
-from newsclaims.annotation.project_tasks import batches_by_bytes
+from newsclaims.annotation.project_tasks import batches_by_bytes, task_count
 from newsclaims.annotation.pull import ExportOptions, pull
 from newsclaims.annotation.push import push
 from newsclaims.annotation.push_plan import task_payload
@@ -127,8 +129,12 @@ def _run(ctx: BenchContext, db: str, url: str, api_key: str, size: str) -> Measu
     shutil.rmtree(versions, ignore_errors=True)
     write_corpus_version(versions, work_docs, CORPUS_VERSION)
     project = admin.projects.create(title="load", label_config=config, request_options=NO_RETRY)
-    if project.id is None:
-        raise BenchError("the load project has no id")
+    # Made before the load: on SQLite, Label Studio replays a request that hit "database is locked"
+    # (DatabaseIsLockedRetryMiddleware, up to 15 times), and a project create is not atomic, so a
+    # create under load can leave several projects of one title behind (seen in a trial run).
+    push_project = admin.projects.create(title="load-push", label_config=config, request_options=NO_RETRY)
+    if project.id is None or push_project.id is None:
+        raise BenchError("the load projects have no id")
     payloads = [task_payload(d, CORPUS_VERSION).to_import(None) for d in work_docs]
     for batch in batches_by_bytes(payloads, 8 << 20):
         admin.projects.import_tasks(id=project.id, request=batch, request_options=NO_RETRY)  # type: ignore[arg-type]
@@ -163,6 +169,7 @@ def _run(ctx: BenchContext, db: str, url: str, api_key: str, size: str) -> Measu
         try:
             pushed = push(admin, push_docs, CORPUS_VERSION, "load-push", taxonomy=tax, preannotate=False)
             side["push_s"], side["push_created"] = round(time.perf_counter() - t0, 2), pushed.created
+            side["push_project_tasks"] = task_count(admin, pushed.project_id)  # == the documents: none doubled
         except Exception as e:  # noqa: BLE001 - reported in the details; the load goes on
             side["push_error"] = f"{type(e).__name__}: {e}"[:300]
 
@@ -187,11 +194,25 @@ def _run(ctx: BenchContext, db: str, url: str, api_key: str, size: str) -> Measu
     for t in threads[ANNOTATORS:]:
         t.join()
 
-    pulled = Counter(_pull(ctx, admin, db, versions, "final"))
     acknowledged = set(tally.created) | set(floor_tally.created)
-    lost = sorted(acknowledged - set(pulled))
-    duplicated = sum(n - 1 for n in pulled.values() if n > 1)
-    unacknowledged = len(set(pulled) - acknowledged)
+    # What the server holds, from its raw export: a replayed request would show as a second
+    # annotation of one annotator on one task (only one of them acknowledged).
+    stored = [
+        (a["id"], t["id"], _user(a.get("completed_by")))
+        for t in export_tasks(admin, project.id)
+        for a in t.get("annotations") or []
+    ]
+    per_pair = Counter((task, user) for _, task, user in stored)
+    stored_ids = Counter(i for i, _, _ in stored)
+    try:
+        pulled = Counter(_pull(ctx, admin, db, versions, "final"))
+        pull_error = None
+    except Exception as e:  # noqa: BLE001 - e.g. pull refusing a task submitted twice: the finding itself
+        pulled, pull_error = Counter(), f"{type(e).__name__}: {e}"[:300]
+    in_pull = pulled if pull_error is None else stored_ids
+    lost = sorted(acknowledged - set(in_pull))
+    duplicated = sum(n - 1 for n in in_pull.values() if n > 1) + sum(n - 1 for n in per_pair.values() if n > 1)
+    unacknowledged = len(set(stored_ids) - acknowledged)
     fivexx = sum(n for s, n in tally.status.items() if s >= 500)
     submits = len(tally.created)
     ctx.log(
@@ -199,8 +220,8 @@ def _run(ctx: BenchContext, db: str, url: str, api_key: str, size: str) -> Measu
         f"p95 {_pct(tally.latencies, 95):.3f}s, 5xx {fivexx}, lock errors {tally.lock_errors}; lost {len(lost)}, "
         f"duplicated {duplicated}; {side}"
     )
-    if lost or duplicated:
-        raise BenchError(f"{db}: {len(lost)} acknowledged annotation(s) lost, {duplicated} duplicated in the pull")
+    if pull_error:
+        ctx.log(f"  {db}: the final pull failed: {pull_error}")
     return Measurement.of(
         STAGE,
         f"{db}: {ANNOTATORS} annotators for {SECONDS[size]:.0f} s + {PUSH_TASKS[size]}-task push + pull, p95 latency",
@@ -224,8 +245,14 @@ def _run(ctx: BenchContext, db: str, url: str, api_key: str, size: str) -> Measu
         duplicated=duplicated,
         unacknowledged=unacknowledged,
         pulled_annotations=sum(pulled.values()),
+        stored_annotations=len(stored),
+        final_pull_error=pull_error,
         during_load=side,
     )
+
+
+def _user(completed_by: object) -> object:
+    return completed_by.get("id") if isinstance(completed_by, dict) else completed_by
 
 
 def _pull(ctx: BenchContext, admin, db: str, versions, tag: str) -> list[int]:
