@@ -16,8 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from newsclaims.annotation.db_backend import resolve_backend
 from newsclaims.annotation.postgres import DATABASE, ROLE, Cluster
-from newsclaims.annotation.server import ServerError, resolve_backend, server_status
+from newsclaims.annotation.server import ServerError, server_status
 from newsclaims.annotation.server_state import DB_FILE
 from newsclaims.fsutil import atomic_write_bytes
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 
+from newsclaims.annotation.db_backend import drop_new_database, resolve_backend, stop_cluster
 from newsclaims.annotation.server_state import (
     DB_FILE,
     DEFAULT_DATA_DIR,
@@ -29,6 +30,7 @@ from newsclaims.annotation.server_state import (
     LABEL_STUDIO_BIN,
     LOG_FILE,
     START_TIMEOUT,
+    ServerError,
     ServerState,
     port_is_free,
     terminate,
@@ -42,7 +44,6 @@ from newsclaims.annotation.settings import (
     read_env_file,
     write_env_values,
 )
-from newsclaims.errors import NewsclaimsError
 from newsclaims.paths import ENV_FILE
 
 ADMIN_USERNAME = "admin@newsclaims.example"
@@ -51,12 +52,7 @@ ADMIN_USERNAME = "admin@newsclaims.example"
 _LEAKY_VARS = ("PORT", "HOST", "USERNAME", "PASSWORD", "USER_TOKEN", "DATA_DIR", "BASE_DATA_DIR", "DEBUG")
 # The database settings Label Studio reads: ours only (a stray DJANGO_DB would switch backends).
 _DB_VARS = ("DJANGO_DB", "POSTGRE_NAME", "POSTGRE_USER", "POSTGRE_PASSWORD", "POSTGRE_HOST", "POSTGRE_PORT")
-BACKENDS = ("sqlite", "postgresql")
 _LISTEN_RE = re.compile(r"Starting development server at https?://[^:/]+:(\d+)/")
-
-
-class ServerError(NewsclaimsError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -236,7 +232,8 @@ def start_server(
         terminate(proc.pid)
         ServerState.clear(data_dir)
         if first_start:  # a half-migrated database we just created: the next start redoes it
-            _drop_new_database(data_dir, backend)
+            drop_new_database(data_dir, backend)
+        stop_cluster(data_dir)
         raise
     return ServerHandle(
         url=url,
@@ -248,36 +245,6 @@ def start_server(
         api_key=creds.api_key,
         username=creds.username,
     )
-
-
-def resolve_backend(data_dir: Path, db: str | None) -> str:
-    """The database backend of a data dir: the one it holds; `db` must agree (or pick for a new dir)."""
-    from newsclaims.annotation.postgres import Cluster
-
-    held = [
-        b
-        for b, present in (("sqlite", (data_dir / DB_FILE).exists()), ("postgresql", Cluster(data_dir).exists))
-        if present
-    ]
-    if db is not None and db not in BACKENDS:
-        raise ServerError(f"unknown database backend {db!r}: choose one of {', '.join(BACKENDS)}")
-    if db is not None and held and db not in held:
-        raise ServerError(
-            f"{data_dir} holds a {held[0]} database, not {db}: use another --data-dir (LS_DATA=...), or "
-            "move it to the other backend with `labelstudio-backup` / `labelstudio-restore`"
-        )
-    return db or (held[0] if held else "sqlite")
-
-
-def _drop_new_database(data_dir: Path, backend: str) -> None:
-    if backend == "postgresql":
-        from newsclaims.annotation.postgres import Cluster, PostgresError
-
-        with contextlib.suppress(PostgresError):
-            Cluster(data_dir).drop_database()
-    else:
-        with contextlib.suppress(FileNotFoundError):
-            (data_dir / DB_FILE).unlink()
 
 
 def _wait_healthy(proc: subprocess.Popen, url: str, port: int, log_file: Path, timeout: float) -> None:
@@ -308,9 +275,5 @@ def stop_server(data_dir: Path = DEFAULT_DATA_DIR) -> bool:
     if state is not None:
         terminate(state.pid)
     ServerState.clear(data_dir)
-    from newsclaims.annotation.postgres import Cluster
-
-    cluster = Cluster(data_dir)
-    if cluster.exists:
-        cluster.stop()  # after Label Studio: it holds connections until it exits
+    stop_cluster(data_dir)  # after Label Studio: it holds connections until it exits
     return state is not None

@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from newsclaims.annotation.db_backend import BACKENDS
 from newsclaims.annotation.server_state import DEFAULT_DATA_DIR, DEFAULT_PORT, START_TIMEOUT
 from newsclaims.commands import CommandGroup, opt
 from newsclaims.paths import ENV_FILE
 
 server = CommandGroup("server", "Start, stop, check, back up or restore the local Label Studio server")
-BACKENDS = ("sqlite", "postgresql")  # as server.BACKENDS, which imports httpx: not at CLI start
 DATA_DIR = opt("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="data dir (default: %(default)s)")
 
 

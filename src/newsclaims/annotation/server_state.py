@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsclaims.errors import NewsclaimsError
 from newsclaims.fsutil import atomic_write_text
 from newsclaims.paths import ROOT
 
@@ -31,6 +32,10 @@ STOP_TIMEOUT = 30.0
 # request timeout), and where chunks of an interrupted pull wait (raw exports: personal data).
 PULL_CHUNK_TASKS = 5000
 PULL_RESUME_DIR = DEFAULT_DATA_DIR / "pull-chunks"
+
+
+class ServerError(NewsclaimsError):
+    pass
 
 
 @dataclass(frozen=True)
