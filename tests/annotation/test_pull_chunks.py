@@ -3,6 +3,8 @@ and resumable after an interruption (only when nothing changed on the server sin
 
 from __future__ import annotations
 
+import uuid
+
 import orjson
 import pytest
 
@@ -48,6 +50,20 @@ def annotated(labelstudio, ls_project, tmp_path):
         for d in docs
     ]
     client.projects.import_tasks(id=ls_project.id, request=tasks, request_options=NO_RETRY)
+    # A second annotator on tasks of the last chunks and the first: pseudonyms are numbered in the
+    # order annotators are met, so a chunked pull meeting them in another order would differ.
+    tag = uuid.uuid4().hex[:8]
+    bob = client.users.create(username=f"bob{tag}", email=f"bob.{tag}@example.org", request_options=NO_RETRY).id
+    ids = task_ids(client, ls_project.id)
+    by_doc = {t.data["doc_id"]: t.id for t in client.tasks.list(project=ls_project.id)}
+    for d in (docs[-1], docs[-9], docs[0]):
+        client.annotations.create(
+            id=by_doc[d.id],
+            result=label_studio_result(annotate(d, tax, 2), tax),
+            completed_by=bob,
+            request_options=NO_RETRY,
+        )
+    assert len(ids) == TASKS
     return client, ls_project, tax
 
 
@@ -57,7 +73,7 @@ def _pull(client, project, tax, tmp_path, out: str, **export):
         project.title,
         exports_dir=tmp_path / out,
         versions_dir=tmp_path / "versions",
-        pseudonyms_file=tmp_path / "pseudonyms.json",
+        pseudonyms_file=tmp_path / f"pseudonyms-{out}.json",  # each pull numbers annotators afresh
         taxonomy=tax,
         export=ExportOptions(**export),
     )
@@ -99,7 +115,8 @@ def test_chunked_pull_is_byte_identical_to_one_export_and_resumes_after_an_inter
     assert chunked.snapshot.snapshot_id == single.snapshot.snapshot_id
     for name in (EXPORT_FILE, ANNOTATIONS_FILE, CONFLICTS_FILE):
         assert (chunked.snapshot.path / name).read_bytes() == (single.snapshot.path / name).read_bytes(), name
-    assert chunked.counts == single.counts and single.counts["annotations"] == TASKS
+    assert chunked.counts == single.counts and single.counts["annotations"] == TASKS + 3
+    assert single.counts["annotators"] == 2
     assert not (resume / f"project-{project.id}").exists()  # the snapshot holds them now
 
 
@@ -114,7 +131,8 @@ def test_a_resume_after_the_server_changed_starts_over(annotated, tmp_path):
         _pull(client, project, tax, tmp_path, "out", chunk_size=CHUNK, resume_dir=resume, on_chunk=stop_at_once)
     # An annotation of the chunk already downloaded is edited: reusing the chunk would lose the edit.
     first_task = task_ids(client, project.id)[0]
-    (edited,) = client.annotations.list(id=first_task)
+    admin = client.users.whoami().id
+    (edited,) = [a for a in client.annotations.list(id=first_task) if a.completed_by == admin]
     assert edited.id is not None and edited.result
     client.annotations.update(id=edited.id, result=[])
 
@@ -122,5 +140,5 @@ def test_a_resume_after_the_server_changed_starts_over(annotated, tmp_path):
     result = _pull(client, project, tax, tmp_path, "out", chunk_size=CHUNK, resume_dir=resume, on_chunk=events.append)
     assert [e.reused for e in events] == [False] * 5
     records = {r.annotation_id: r for r in load_annotations(result.snapshot.snapshot_id, tmp_path / "out")}
-    assert len(records) == TASKS
+    assert len(records) == TASKS + 3
     assert records[edited.id].entities == [] and records[edited.id].claims == []
