@@ -83,7 +83,10 @@ def export_json(
         export = client.projects.exports.create(
             id=project_id,
             title=f"newsclaims pull {time.strftime('%Y-%m-%dT%H:%M:%S')}",
-            request_options=NO_RETRY,  # a replayed create would only leave a second export behind
+            # Never replayed (it would only leave a second export behind). The server builds the
+            # export inside this request: a 5k-task chunk takes 25-55 s on a busy 2-core machine, so
+            # this one request may take up to the export timeout rather than the client's 60 s.
+            request_options={**NO_RETRY, "timeout": timeout},
             **filters,
         )
     if export.id is None:  # the export could be neither polled, downloaded nor deleted
