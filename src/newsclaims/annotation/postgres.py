@@ -112,6 +112,12 @@ class Cluster:
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.path.mkdir(mode=0o700, exist_ok=True)
         if os.geteuid() == 0:
+            reach = subprocess.run(["runuser", "-u", ROOT_OWNER, "--", "test", "-x", str(self.data_dir.parent)])
+            if reach.returncode != 0:
+                raise PostgresError(
+                    f"the {ROOT_OWNER} account, which runs the cluster under root, cannot reach "
+                    f"{self.data_dir.parent}: make its directories traversable (chmod o+x) or pick another --data-dir"
+                )
             self.data_dir.chmod(0o711)  # traversal only: the postgres account reaches pg/, lists nothing
             for private in ("export", "media", "test_data"):  # what Label Studio writes: made private first
                 (self.data_dir / private).mkdir(mode=0o700, exist_ok=True)

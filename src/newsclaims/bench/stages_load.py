@@ -110,6 +110,8 @@ def _backend(ctx: BenchContext, db: str) -> Measurement:
     size = ctx.size.name
     data_dir = ctx.work / f"load-{db}"
     shutil.rmtree(data_dir, ignore_errors=True)
+    if db == "postgresql":
+        ctx.work.chmod(0o711)  # under root the cluster runs as `postgres`, which must reach its directory
     started = time.perf_counter()
     handle = start_server(port=free_port(), data_dir=data_dir, env_file=ctx.work / f"load-{db}.env", db=db)
     ctx.log(f"  {db}: Label Studio started at {handle.url} in {time.perf_counter() - started:.0f}s")
