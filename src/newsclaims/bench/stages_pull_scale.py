@@ -20,9 +20,8 @@ from newsclaims.annotation.export_chunks import DEFAULT_CHUNK_TASKS
 from newsclaims.annotation.project_tasks import batches_by_bytes
 from newsclaims.annotation.pull import ExportOptions, pull
 from newsclaims.annotation.push_plan import task_payload
-from newsclaims.annotation.server import start_server, stop_server
-from newsclaims.annotation.server_state import free_port
 from newsclaims.annotation.settings import DEFAULT_TIMEOUT, LabelStudioSettings
+from newsclaims.bench.ls_server import bench_server
 from newsclaims.bench.runner import BenchContext, BenchError, Goal, Measurement
 from newsclaims.bench.stages_labelstudio import CORPUS_VERSION, REQUEST_TIMEOUT, SPANS_PER_TASK, raw_export
 from newsclaims.bench.synth_annotations import annotate, documents, label_studio_result, write_corpus_version
@@ -35,15 +34,10 @@ STAGE = "labelstudio.pull_scale"
 
 
 def pull_scale(ctx: BenchContext) -> list[Measurement]:
-    data_dir = ctx.work / "labelstudio-scale"
-    shutil.rmtree(data_dir, ignore_errors=True)
-    handle = start_server(port=free_port(), data_dir=data_dir, env_file=ctx.work / "labelstudio-scale.env")
-    try:
+    with bench_server(ctx, "labelstudio-scale") as handle:
         slow = connect(LabelStudioSettings(handle.url, handle.api_key, timeout=REQUEST_TIMEOUT))
         default = connect(LabelStudioSettings(handle.url, handle.api_key, timeout=DEFAULT_TIMEOUT))
         return [_one(ctx, slow, default, n, CHUNKS[ctx.size.name]) for n in SIZES[ctx.size.name]]
-    finally:
-        stop_server(data_dir)
 
 
 def _one(ctx: BenchContext, slow, default, n: int, chunk: int) -> Measurement:
