@@ -43,7 +43,7 @@ corpus: corpus/versions/LATEST ## Build the next corpus version from corpus/raw 
 # ---- annotation (issue 3) ----------------------------------------------------------------
 LS_DATA ?= .labelstudio
 LS_BIN := $(LS_VENV)/bin
-.PHONY: labelstudio-install label-config labelstudio labelstudio-stop labelstudio-status push pull chromium
+.PHONY: labelstudio-install label-config labelstudio labelstudio-stop labelstudio-status labelstudio-backup labelstudio-restore push pull chromium
 
 $(LS_VENV)/.installed: constraints-labelstudio.txt
 	@test -x $(LS_BIN)/python || $(PYTHON) -m venv $(LS_VENV)
@@ -58,8 +58,18 @@ annotation/label_config.xml: schemas/taxonomy.yaml $(SCHEMA_SRC) | $(BIN)/.insta
 
 label-config: annotation/label_config.xml ## Regenerate the Label Studio labelling config from schemas/taxonomy.yaml
 
-labelstudio: $(BIN)/.installed $(LS_VENV)/.installed ## Start Label Studio on 127.0.0.1:$(LS_PORT) (login and token go to .env)
-	$(NEWSCLAIMS) annotate server start --port $(LS_PORT) --data-dir $(LS_DATA)
+# LS_DB=postgresql: a private PostgreSQL cluster in $(LS_DATA)/pg (Debian's postgresql, installed
+# with apt-get when missing and run as root), 127.0.0.1 only, its role's password generated into
+# .env. Unset: what the data dir holds (SQLite for a new one).
+labelstudio: $(BIN)/.installed $(LS_VENV)/.installed ## Start Label Studio on 127.0.0.1:$(LS_PORT) (login and token go to .env; LS_DB=postgresql for a team)
+	$(NEWSCLAIMS) annotate server start --port $(LS_PORT) --data-dir $(LS_DATA) $(if $(LS_DB),--db $(LS_DB))
+
+labelstudio-backup: $(BIN)/.installed ## Back up the Label Studio database, SQLite or PostgreSQL (BACKUP=FILE; default .labelstudio/backups/)
+	$(NEWSCLAIMS) annotate server backup --data-dir $(LS_DATA) $(if $(BACKUP),--out '$(BACKUP)')
+
+labelstudio-restore: $(BIN)/.installed ## Restore a backup into a stopped server's data dir (BACKUP=FILE; the replaced database is kept)
+	@test -n '$(BACKUP)' || { echo 'usage: make labelstudio-restore BACKUP=FILE' >&2; exit 2; }
+	$(NEWSCLAIMS) annotate server restore '$(BACKUP)' --data-dir $(LS_DATA)
 
 labelstudio-stop: $(BIN)/.installed ## Stop the Label Studio server started by `make labelstudio`
 	$(NEWSCLAIMS) annotate server stop --data-dir $(LS_DATA)

@@ -8,69 +8,21 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 from newsclaims.annotation.defaults import DEFAULT_BATCH_BYTES, DEFAULT_PROJECT, PLACEHOLDER_DOMAIN
-from newsclaims.annotation.server_state import DEFAULT_DATA_DIR, DEFAULT_PORT, START_TIMEOUT
+from newsclaims.annotation.server_cli import server
+from newsclaims.annotation.server_state import PULL_CHUNK_TASKS, PULL_RESUME_DIR
 from newsclaims.commands import CommandGroup, opt
 from newsclaims.errors import NewsclaimsError
-from newsclaims.paths import ANNOTATION_DIR, ENV_FILE, EXPORTS_DIR, VERSIONS_DIR
+from newsclaims.paths import ANNOTATION_DIR, EXPORTS_DIR, VERSIONS_DIR
 
 annotate = CommandGroup("annotate", "Label Studio: server, push tasks, pull annotations")
-server = annotate.group("server", "Start, stop or check the local Label Studio server")
+annotate.commands.append(server)  # start, stop, status, backup, restore: server_cli.py
 
 PROJECT = opt("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
-DATA_DIR = opt("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="data dir (default: %(default)s)")
 
 register = annotate.register
-
-
-@server.command(
-    "start",
-    "Start Label Studio on 127.0.0.1 (login and token go to .env; idempotent)",
-    opt("--port", type=int, default=DEFAULT_PORT, help="port on 127.0.0.1 (default: %(default)s)"),
-    DATA_DIR,
-    opt("--env-file", type=Path, default=ENV_FILE, help="where the login and token go (default: %(default)s)"),
-    opt("--timeout", type=float, default=START_TIMEOUT, help="seconds to wait for start-up"),
-)
-def server_start(port: int, data_dir: Path, env_file: Path, timeout: float) -> int:
-    from newsclaims.annotation.server import start_server
-    from newsclaims.annotation.settings import API_KEY_VAR, PASSWORD_VAR
-
-    t0 = time.monotonic()
-    handle = start_server(port, data_dir, env_file, timeout=timeout)
-    verb = "started" if handle.started else "already running"
-    print(f"Label Studio {verb} at {handle.url} (pid {handle.pid}, {time.monotonic() - t0:.0f} s)")
-    print(f"  login:    {handle.username}")
-    print(f"  password: {PASSWORD_VAR} in {handle.env_file}")
-    print(f"  API token: {API_KEY_VAR} in {handle.env_file} (never printed)")
-    print(f"  data: {handle.data_dir}   log: {handle.log_file}")
-    print("  stop with `make labelstudio-stop`")
-    return 0
-
-
-@server.command("stop", "Stop the server started on the data dir", DATA_DIR)
-def server_stop(data_dir: Path) -> int:
-    from newsclaims.annotation.server import stop_server
-
-    stopped = stop_server(data_dir)
-    print("Label Studio stopped" if stopped else f"no Label Studio server running for {data_dir.resolve()}")
-    return 0
-
-
-@server.command("status", "Is the server running and healthy? (exit 3: not running, 1: not answering)", DATA_DIR)
-def server_status(data_dir: Path) -> int:
-    from newsclaims.annotation.server import is_healthy
-    from newsclaims.annotation.server_state import ServerState
-
-    state = ServerState.running(data_dir)
-    if state is None:
-        print(f"not running (data dir {data_dir.resolve()})")
-        return 3
-    health = "healthy" if is_healthy(state.url) else "NOT answering /health"
-    print(f"running at {state.url} (pid {state.pid}), {health}")
-    return 0 if health == "healthy" else 1
 
 
 @annotate.command(
@@ -176,18 +128,50 @@ def ground_truth(annotation: int, project: str, unset: bool) -> int:
     opt("--out", type=Path, default=EXPORTS_DIR, help="snapshots directory (default annotation/exports)"),
     opt("--versions-dir", type=Path, default=VERSIONS_DIR, help="corpus versions directory"),
     opt("--pseudonyms", type=Path, default=None, help="pseudonym map (default .labelstudio/pseudonyms.json)"),
-    description="Export the project through the snapshot API, pseudonymize annotators, check every offset against "
-    "the corpus text and write annotation/exports/<snapshot_id>/ (nothing if unchanged).",
+    opt(
+        "--chunk-size",
+        type=int,
+        default=PULL_CHUNK_TASKS,
+        help="tasks per export request; a larger project is exported in chunks (default: %(default)s)",
+    ),
+    opt(
+        "--resume-dir",
+        type=Path,
+        default=PULL_RESUME_DIR,
+        help="where downloaded chunks wait for a resumed pull (default .labelstudio/pull-chunks)",
+    ),
+    opt("--no-progress", dest="progress", action="store_false", help="no progress bar"),
+    description="Export the project through the snapshot API (in chunks of task ids, resumable: re-run an "
+    "interrupted pull), pseudonymize annotators, check every offset against the corpus text and write "
+    "annotation/exports/<snapshot_id>/ (nothing if unchanged).",
 )
-def pull(project: str, out: Path, versions_dir: Path, pseudonyms: Path | None) -> int:
+def pull(
+    project: str,
+    out: Path,
+    versions_dir: Path,
+    pseudonyms: Path | None,
+    chunk_size: int,
+    resume_dir: Path,
+    progress: bool,
+) -> int:
     from newsclaims.annotation.client import connect
     from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE
+    from newsclaims.annotation.pull import ExportOptions
     from newsclaims.annotation.pull import pull as pull_snapshot
+    from newsclaims.annotation.pull_progress import ChunkProgress
     from newsclaims.annotation.push_migration import REVIEW_FIELD
 
-    result = pull_snapshot(
-        connect(), project, exports_dir=out, versions_dir=versions_dir, pseudonyms_file=pseudonyms or PSEUDONYMS_FILE
-    )
+    with ChunkProgress(enabled=progress) as bar:
+        result = pull_snapshot(
+            connect(),
+            project,
+            exports_dir=out,
+            versions_dir=versions_dir,
+            pseudonyms_file=pseudonyms or PSEUDONYMS_FILE,
+            export=ExportOptions(chunk_size=chunk_size, resume_dir=resume_dir, on_chunk=bar.update),
+        )
+    if bar.reused:
+        print(f"resumed: {bar.reused} chunk(s) of an interrupted pull reused (nothing changed on the server since)")
     c = result.counts
     snap = result.snapshot
     if result.corpus.missing_versions:

@@ -1,7 +1,7 @@
 """`newsclaims annotate pull`: Label Studio annotations -> an immutable, pseudonymized snapshot.
 
 Steps, each doing one thing:
-  export_project      snapshot-API export (create, poll, download, delete) -> list of tasks
+  export_project      snapshot-API export in chunks of task ids (export_chunks.py) -> list of tasks
   pseudonymize_export annotator identities -> annotator-N
   corpus_texts        the corpus text of every task's document, from the version in its meta
   parse_export        AnnotationRecords, offsets checked against the corpus text
@@ -10,7 +10,7 @@ Steps, each doing one thing:
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,9 +19,17 @@ from typing import Any
 import orjson
 from label_studio_sdk import LabelStudio
 
-from newsclaims.annotation.client import LabelStudioError, client_url, find_project, translated_errors
+from newsclaims.annotation.client import client_url, find_project, translated_errors
 from newsclaims.annotation.conflicts import DocumentConflict, conflicts_jsonl, find_conflicts
 from newsclaims.annotation.defaults import DEFAULT_PROJECT
+from newsclaims.annotation.export_chunks import (
+    DEFAULT_CHUNK_TASKS,
+    EXPORT_TIMEOUT,
+    ChunkEvent,
+    ExportError,
+    export_tasks,
+    forget_chunks,
+)
 from newsclaims.annotation.export_parser import TaskParse, parse_export
 from newsclaims.annotation.pseudonymize import PSEUDONYMS_FILE, open_registry, pseudonymize_export
 from newsclaims.annotation.push_migration import REVIEW_FIELD
@@ -32,7 +40,6 @@ from newsclaims.gc_pause import gc_paused
 from newsclaims.paths import EXPORTS_DIR, VERSIONS_DIR
 from newsclaims.schemas.taxonomy import Taxonomy, load_taxonomy
 
-EXPORT_TIMEOUT = 600.0  # seconds to wait for the server to build an export
 MAX_PROBLEMS_SHOWN = 40
 
 
@@ -43,37 +50,22 @@ class PullError(NewsclaimsError):
 # ---- export --------------------------------------------------------------------------------
 
 
-def export_project(client: LabelStudio, project_id: int, timeout: float = EXPORT_TIMEOUT) -> list[dict[str, Any]]:
-    """The project's full JSON export through the snapshot API; the server-side export is deleted after."""
-    url = client_url(client)
-    title = f"newsclaims pull {datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}"
-    with translated_errors(url, "creating an export"):
-        # max_retries=0: a replayed create would only leave a second export behind, but still.
-        export = client.projects.exports.create(id=project_id, title=title, request_options={"max_retries": 0})
-    if export.id is None:  # the export could be neither polled, downloaded nor deleted
-        raise LabelStudioError(f"Label Studio at {url} answered the export request without an export id")
+def export_project(
+    client: LabelStudio,
+    project_id: int,
+    timeout: float = EXPORT_TIMEOUT,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_TASKS,
+    resume_dir: Path | None = None,
+    on_chunk: Callable[[ChunkEvent], None] | None = None,
+) -> list[dict[str, Any]]:
+    """The project's full JSON export through the snapshot API, in chunks of task ids (export_chunks.py)."""
     try:
-        deadline = time.monotonic() + timeout
-        status = export.status
-        while status != "completed":
-            if status == "failed":
-                raise PullError(f"Label Studio failed to build export {export.id} of project {project_id}; see its log")
-            if time.monotonic() > deadline:
-                raise PullError(f"export {export.id} of project {project_id} not ready after {timeout:.0f} s")
-            time.sleep(0.5)
-            with translated_errors(url, "waiting for the export"):
-                status = client.projects.exports.get(id=project_id, export_pk=export.id).status
-        with translated_errors(url, "downloading the export"):
-            data = b"".join(client.projects.exports.download(id=project_id, export_pk=export.id, export_type="JSON"))
-    finally:
-        try:
-            client.projects.exports.delete(id=project_id, export_pk=export.id)
-        except Exception:  # noqa: BLE001 - cleanup only; the pull itself succeeded or already failed
-            pass
-    tasks = parse_export_json(data, project_id)
-    if not isinstance(tasks, list):
-        raise PullError(f"the export of project {project_id} is not a list of tasks")
-    return tasks
+        return export_tasks(
+            client, project_id, chunk_size=chunk_size, resume_dir=resume_dir, on_chunk=on_chunk, timeout=timeout
+        )
+    except ExportError as e:
+        raise PullError(str(e)) from None
 
 
 def parse_export_json(data: bytes, project_id: int) -> Any:
@@ -138,11 +130,28 @@ class ParsedExport:
     parsed: TaskParse
 
 
+@dataclass(frozen=True)
+class ExportOptions:
+    """How `pull` exports: chunk size, where chunks wait for a resumed pull, and a progress callback."""
+
+    chunk_size: int = DEFAULT_CHUNK_TASKS
+    resume_dir: Path | None = None  # None: chunks are kept in memory only
+    on_chunk: Callable[[ChunkEvent], None] | None = None
+
+
 def read_project(
-    client: LabelStudio, project_id: int, versions_dir: Path, pseudonyms_file: Path, taxonomy: Taxonomy
+    client: LabelStudio,
+    project_id: int,
+    versions_dir: Path,
+    pseudonyms_file: Path,
+    taxonomy: Taxonomy,
+    export: ExportOptions | None = None,
 ) -> ParsedExport:
     """Export the project, pseudonymize it and parse it against the corpus (no snapshot written)."""
-    raw_tasks = export_project(client, project_id)
+    export = export or ExportOptions()
+    raw_tasks = export_project(
+        client, project_id, chunk_size=export.chunk_size, resume_dir=export.resume_dir, on_chunk=export.on_chunk
+    )
     users = user_emails(client)
     with open_registry(pseudonyms_file) as registry:
         tasks = pseudonymize_export(raw_tasks, registry, users)
@@ -184,8 +193,12 @@ def pull(
     versions_dir: Path = VERSIONS_DIR,
     pseudonyms_file: Path = PSEUDONYMS_FILE,
     taxonomy: Taxonomy | None = None,
+    export: ExportOptions | None = None,
 ) -> PullResult:
+    """Export, check and snapshot a project. A large project is exported in chunks of task ids; with
+    `export.resume_dir` an interrupted pull resumes from the chunks it already downloaded."""
     taxonomy = taxonomy or load_taxonomy()
+    export = export or ExportOptions()
     project = find_project(client, project_title)
     if project is None:
         raise PullError(
@@ -193,7 +206,7 @@ def pull(
             "push a corpus first with `newsclaims annotate push`"
         )
     with gc_paused():  # a million JSON values: see newsclaims.gc_pause
-        read = read_project(client, project.id, versions_dir, pseudonyms_file, taxonomy)
+        read = read_project(client, project.id, versions_dir, pseudonyms_file, taxonomy, export)
         tasks, corpus, parsed = read.tasks, read.corpus, read.parsed
         if parsed.problems:
             shown = "\n  ".join(str(p) for p in parsed.problems[:MAX_PROBLEMS_SHOWN])
@@ -218,4 +231,5 @@ def pull(
             project_id=project.id,
             extra_files={CONFLICTS_FILE: conflicts_jsonl(conflicts)},
         )
+        forget_chunks(export.resume_dir, project.id)  # the snapshot holds them now
         return PullResult(snapshot=snapshot, counts=counts, corpus=corpus, conflicts=conflicts)

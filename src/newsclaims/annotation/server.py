@@ -1,8 +1,9 @@
 """Start and stop the local Label Studio server (`newsclaims annotate server start|stop|status`).
 
 Label Studio lives in its own virtualenv (`.venv-labelstudio`, pinned by
-constraints-labelstudio.txt) and keeps its SQLite database in a git-ignored data dir
-(`.labelstudio/`). On the first start against an empty data dir we generate an admin login and
+constraints-labelstudio.txt) and keeps its database in a git-ignored data dir (`.labelstudio/`):
+SQLite by default, or a private PostgreSQL cluster in `.labelstudio/pg` (`--db postgresql`,
+postgres.py), for a team whose annotators save at once. On the first start against an empty data dir we generate an admin login and
 a legacy API token (the only moment Label Studio lets us enable legacy tokens) and write them
 to the git-ignored `.env` (mode 0600). The token is never printed.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import httpx
 
+from newsclaims.annotation.db_backend import drop_new_database, resolve_backend, stop_cluster
 from newsclaims.annotation.server_state import (
     DB_FILE,
     DEFAULT_DATA_DIR,
@@ -28,30 +30,29 @@ from newsclaims.annotation.server_state import (
     LABEL_STUDIO_BIN,
     LOG_FILE,
     START_TIMEOUT,
+    ServerError,
     ServerState,
     port_is_free,
     terminate,
 )
 from newsclaims.annotation.settings import (
     API_KEY_VAR,
+    DB_PASSWORD_VAR,
     PASSWORD_VAR,
     URL_VAR,
     USERNAME_VAR,
     read_env_file,
     write_env_values,
 )
-from newsclaims.errors import NewsclaimsError
 from newsclaims.paths import ENV_FILE
 
 ADMIN_USERNAME = "admin@newsclaims.example"
 
 # Label Studio reads LABEL_STUDIO_X, then HEARTEX_X, then plain X: these generic names leak in.
 _LEAKY_VARS = ("PORT", "HOST", "USERNAME", "PASSWORD", "USER_TOKEN", "DATA_DIR", "BASE_DATA_DIR", "DEBUG")
+# The database settings Label Studio reads: ours only (a stray DJANGO_DB would switch backends).
+_DB_VARS = ("DJANGO_DB", "POSTGRE_NAME", "POSTGRE_USER", "POSTGRE_PASSWORD", "POSTGRE_HOST", "POSTGRE_PORT")
 _LISTEN_RE = re.compile(r"Starting development server at https?://[^:/]+:(\d+)/")
-
-
-class ServerError(NewsclaimsError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -96,12 +97,15 @@ def _tail(path: Path, lines: int = 15) -> str:
     return ""
 
 
-def _child_env(data_dir: Path, first_login: Credentials | None) -> dict[str, str]:
+def _child_env(data_dir: Path, first_login: Credentials | None, db: dict[str, str] | None = None) -> dict[str, str]:
     # Drop our own LABEL_STUDIO_URL/API_KEY (the server must not see the token) and any stray
     # LABEL_STUDIO_*/HEARTEX_* setting: the server's configuration is what this function sets.
     env = {
-        k: v for k, v in os.environ.items() if k not in _LEAKY_VARS and not k.startswith(("LABEL_STUDIO_", "HEARTEX_"))
+        k: v
+        for k, v in os.environ.items()
+        if k not in _LEAKY_VARS and k not in _DB_VARS and not k.startswith(("LABEL_STUDIO_", "HEARTEX_"))
     }
+    env.update(db or {})
     env.update(
         LABEL_STUDIO_BASE_DATA_DIR=str(data_dir),
         SENTRY_DSN="",
@@ -137,9 +141,11 @@ def start_server(
     env_file: Path = ENV_FILE,
     label_studio_bin: Path = LABEL_STUDIO_BIN,
     timeout: float = START_TIMEOUT,
+    db: str | None = None,
 ) -> ServerHandle:
     """Start Label Studio on 127.0.0.1:`port` with `data_dir`, and wait until it is healthy.
 
+    `db`: "sqlite" or "postgresql"; None keeps what the data dir holds (SQLite for a new one).
     Idempotent: if our server for this data dir is already running and healthy, return it.
     """
     data_dir = Path(data_dir).resolve()
@@ -171,7 +177,17 @@ def start_server(
     if not port_is_free(port):
         raise ServerError(f"port {port} on {HOST} is busy: choose another with --port (or LS_PORT=... for make)")
 
-    first_start = not (data_dir / DB_FILE).exists()
+    backend = resolve_backend(data_dir, db)
+    db_env: dict[str, str] = {}
+    if backend == "postgresql":
+        from newsclaims.annotation import postgres
+
+        password = read_env_file(env_file).get(DB_PASSWORD_VAR) or secrets.token_urlsafe(24)
+        write_env_values(env_file, {DB_PASSWORD_VAR: password})  # before the role gets it: never unknown
+        login, first_start = postgres.prepare(data_dir, password)
+        db_env = login.env()
+    else:
+        first_start = not (data_dir / DB_FILE).exists()
     url = f"http://{HOST}:{port}"
     args = [str(label_studio_bin), "start", "--no-browser", "--internal-host", HOST, "--port", str(port)]
     if first_start:
@@ -202,7 +218,7 @@ def start_server(
         proc = subprocess.Popen(
             args,
             cwd=data_dir,
-            env=_child_env(data_dir, creds if first_start else None),
+            env=_child_env(data_dir, creds if first_start else None, db_env),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -215,9 +231,9 @@ def start_server(
     except BaseException:
         terminate(proc.pid)
         ServerState.clear(data_dir)
-        with contextlib.suppress(FileNotFoundError):
-            if first_start:  # a half-migrated database we just created: the next start redoes it
-                (data_dir / DB_FILE).unlink()
+        if first_start:  # a half-migrated database we just created: the next start redoes it
+            drop_new_database(data_dir, backend)
+        stop_cluster(data_dir)
         raise
     return ServerHandle(
         url=url,
@@ -259,4 +275,5 @@ def stop_server(data_dir: Path = DEFAULT_DATA_DIR) -> bool:
     if state is not None:
         terminate(state.pid)
     ServerState.clear(data_dir)
+    stop_cluster(data_dir)  # after Label Studio: it holds connections until it exits
     return state is not None

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsclaims.errors import NewsclaimsError
 from newsclaims.fsutil import atomic_write_text
 from newsclaims.paths import ROOT
 
@@ -27,6 +28,14 @@ LOG_FILE = "label-studio.log"
 DB_FILE = "label_studio.sqlite3"
 START_TIMEOUT = 240.0  # cold start (migrations) takes ~40 s on an idle 2-core machine
 STOP_TIMEOUT = 30.0
+# Pull: tasks per export request (a 5k-task export takes ~10 s on 2 cores, far inside the 60 s
+# request timeout), and where chunks of an interrupted pull wait (raw exports: personal data).
+PULL_CHUNK_TASKS = 5000
+PULL_RESUME_DIR = DEFAULT_DATA_DIR / "pull-chunks"
+
+
+class ServerError(NewsclaimsError):
+    pass
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ URL_VAR = "LABEL_STUDIO_URL"
 API_KEY_VAR = "LABEL_STUDIO_API_KEY"
 USERNAME_VAR = "LABEL_STUDIO_USERNAME"
 PASSWORD_VAR = "LABEL_STUDIO_PASSWORD"
+DB_PASSWORD_VAR = "LABEL_STUDIO_DB_PASSWORD"  # the PostgreSQL role's, with `--db postgresql`
 TIMEOUT_VAR = "LABEL_STUDIO_TIMEOUT"  # seconds per request; optional
 DEFAULT_TIMEOUT = 60.0  # imports of large batches are synchronous on the server
 

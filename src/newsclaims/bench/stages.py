@@ -12,7 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsclaims.bench import eval_inputs, stages_labelstudio, stages_links, stages_migrate, stages_release
+from newsclaims.bench import (
+    eval_inputs,
+    stages_labelstudio,
+    stages_links,
+    stages_load,
+    stages_migrate,
+    stages_pull_scale,
+    stages_release,
+)
 from newsclaims.bench.runner import BenchContext, BenchError, Goal, Measurement
 from newsclaims.bench.stages_release import REPORT_ONLY
 from newsclaims.bench.synth import change_files
@@ -206,6 +214,12 @@ STAGES: tuple[Stage, ...] = (
         "labelstudio.push_pull",
         "push, re-push and pull against a real Label Studio server",
         stages_labelstudio.labelstudio,
+    ),
+    Stage(
+        "labelstudio.pull_scale", "pull of 20k and 50k annotated tasks vs one raw export", stages_pull_scale.pull_scale
+    ),
+    Stage(
+        "labelstudio.load", "20 annotators submitting during a push and a pull, SQLite and PostgreSQL", stages_load.load
     ),
     Stage("release.build", "release build vs pyarrow writing the same tables", stages_release.release_build),
     Stage("release.load_dataset", "load_dataset of that release: seconds and peak memory", stages_release.load_release),

@@ -21,9 +21,8 @@ from newsclaims.annotation.project_tasks import batches_by_bytes, task_count
 from newsclaims.annotation.pull import pull
 from newsclaims.annotation.push import push
 from newsclaims.annotation.push_plan import task_payload
-from newsclaims.annotation.server import start_server, stop_server
-from newsclaims.annotation.server_state import free_port
 from newsclaims.annotation.settings import LabelStudioSettings
+from newsclaims.bench.ls_server import bench_server
 from newsclaims.bench.runner import BenchContext, BenchError, Goal, Measurement
 from newsclaims.bench.synth_annotations import annotate, documents, label_studio_result, write_corpus_version
 from newsclaims.schemas.labelstudio import render_label_config
@@ -68,16 +67,9 @@ def labelstudio(ctx: BenchContext) -> list[Measurement]:
     versions = ctx.work / "ls-versions"
     shutil.rmtree(versions, ignore_errors=True)
     write_corpus_version(versions, docs, CORPUS_VERSION)
-    data_dir = ctx.work / "labelstudio"
-    shutil.rmtree(data_dir, ignore_errors=True)
-    start = time.perf_counter()
-    handle = start_server(port=free_port(), data_dir=data_dir, env_file=ctx.work / "labelstudio.env")
-    ctx.log(f"  Label Studio started at {handle.url} in {time.perf_counter() - start:.0f}s")
-    try:
+    with bench_server(ctx, "labelstudio") as handle:
         client = connect(LabelStudioSettings(handle.url, handle.api_key, timeout=REQUEST_TIMEOUT))
         return _push_and_pull(ctx, client, docs, tax, config, versions)
-    finally:
-        stop_server(data_dir)
 
 
 def _push_and_pull(ctx, client, docs, tax, config, versions) -> list[Measurement]:
