@@ -104,10 +104,13 @@ from (its raw file), not from its text, so they are stable across corpus version
 
 ## Preprocessing
 
-Each raw file is decoded (charset-normalizer), repaired (ftfy) and normalized by one versioned
-function (curly quotes, dashes and emoji kept); agency headers and datelines are moved into
-metadata; paragraphs are recorded with offsets; the language is detected offline (lingua);
-exact duplicates are dropped and near duplicates linked (MinHash LSH). {{ f.title_sentence }}
+Each raw file is decoded (a BOM, UTF-8 or UTF-16, else charset-normalizer's guess checked against
+the other single-byte code pages by how plausible each decoding is in the detected language),
+repaired (ftfy) and normalized by one versioned function (curly quotes, dashes and emoji kept);
+agency headers, bylines and datelines are moved into metadata (dates parsed with dateparser,
+never given a guessed year); paragraphs are recorded with offsets; the language is detected
+offline (CLD2 where it is sure, lingua otherwise); exact duplicates are dropped and near
+duplicates linked (MinHash LSH). {{ f.title_sentence }}
 
 ## Annotation process and annotators
 
