@@ -119,7 +119,6 @@ def _speakers(content: ReleaseContent) -> str:
         f"{top} of the {total} claims with a speaker ({share:.0%}) are attributed to one speaker, "
         f"{longest[key]} (counting name variants with the same last word as one)."
     )
-    reported = sum(n for v, n in content.stats.claim_attributes.get("attribution", {}).items() if v != "author")
     if share >= 0.5:
         text += (
             " The claims therefore mostly record one person's statements"
@@ -128,7 +127,7 @@ def _speakers(content: ReleaseContent) -> str:
                 if share == 1
                 else ""
             )
-            + f"; {reported} of the {content.stats.claims} claims are quotes or reported speech. Loaded or "
+            + f"; {total} of the {content.stats.claims} claims are attributed to a speaker in the text. Loaded or "
             "one-sided wording in such statements is reported as said and stands in the text and the claim "
             "spans unchallenged; a model trained on them learns that framing."
         )
