@@ -51,6 +51,13 @@ def corrected_seeds(tmp_path) -> Path:
     for part in ("corpus", "schemas"):
         shutil.copytree(REPO / part, root / part)
     shutil.copytree(REPO / "annotation" / "exports", root / "annotation" / "exports")
+    # The checkout as it was when v1 and the seed snapshot were the newest: the correction below
+    # then makes v2, whatever later versions the repository has.
+    for store, keep in ((root / "corpus" / "versions", "v1"), (root / "annotation" / "exports", SEED_SNAPSHOT)):
+        for p in store.iterdir():
+            if p.is_dir() and p.name not in (keep, ".cache"):
+                shutil.rmtree(p)
+        (store / "LATEST").write_text(keep + "\n", encoding="utf-8")
     (root / "pyproject.toml").write_text("", encoding="utf-8")
     raw = root / "corpus" / "raw" / SEED_000
     paragraphs = raw.read_text(encoding="utf-8").split("\n\n")

@@ -209,6 +209,9 @@ def _accuracy(pairs: list[tuple[bool, bool]]) -> tuple[float, float]:
     return sum(o for o, _ in pairs) / n, sum(t for _, t in pairs) / n
 
 
+STAGE = "inputs.eval"  # every measurement carries its stage's registered name; the case says which
+
+
 def evaluate_inputs(ctx: BenchContext) -> list[Measurement]:
     limit = int(os.environ["NEWSCLAIMS_EVAL_LIMIT"]) if os.environ.get("NEWSCLAIMS_EVAL_LIMIT") else None
     result: dict = {"encodings": encoding_accuracy()}
@@ -216,8 +219,8 @@ def evaluate_inputs(ctx: BenchContext) -> list[Measurement]:
     total = sum(r["cases"] for r in enc.values())
     out = [
         Measurement.of(
-            "inputs.encodings",
-            f"{total} labelled files, {len(enc)} encodings",
+            STAGE,
+            f"encodings: {total} labelled files, {len(enc)} encodings",
             "share decoded exactly",
             sum(r["charset_normalizer"] for r in enc.values()) / total,
             sum(r["ours"] for r in enc.values()) / total,
@@ -263,8 +266,8 @@ def evaluate_inputs(ctx: BenchContext) -> list[Measurement]:
         )
         out.append(
             Measurement.of(
-                f"inputs.{name}",
-                f"{len(pairs)} pages of adbar/trafilatura's evaldata that carry it",
+                STAGE,
+                f"{name}: {len(pairs)} pages of adbar/trafilatura's evaldata that carry it",
                 "accuracy",
                 theirs,
                 mine,
@@ -283,8 +286,8 @@ def evaluate_inputs(ctx: BenchContext) -> list[Measurement]:
     ctx.log(f"  body F1   on {len(bodies):>4} pages: ours {mine_f1:.3f}, trafilatura {theirs_f1:.3f}")
     out.append(
         Measurement.of(
-            "inputs.body_f1",
-            f"{len(bodies)} pages of scrapinghub/article-extraction-benchmark",
+            STAGE,
+            f"body F1: {len(bodies)} pages of scrapinghub/article-extraction-benchmark",
             "F1",
             theirs_f1,
             mine_f1,
