@@ -122,6 +122,7 @@ class BenchContext:
     size: Size
     work: Path
     log: Callable[[str], None] = print
+    out: Path | None = None  # where results go (--out); stages that write files of their own use it
     corpora: dict[int, tuple[Path, SynthSummary]] = field(default_factory=dict)
     _builds: dict[tuple[int, int, str], tuple[Path, ChildRun]] = field(default_factory=dict)
 
@@ -236,7 +237,7 @@ def run_bench(
     size: Size, out_dir: Path, work: Path, stages, log: Callable[[str], None] = print, partial: bool = False
 ) -> tuple[Path, dict]:
     work.mkdir(parents=True, exist_ok=True)
-    ctx = BenchContext(size, work, log)
+    ctx = BenchContext(size, work, log, out_dir)
     started = dt.datetime.now(dt.UTC)
     facts = machine_facts()
     measurements: list[Measurement] = []
