@@ -20,7 +20,7 @@ from newsclaims.corpus.document import Document, NearDuplicate, Paragraph
 from newsclaims.corpus.duplicates import deduplicate
 from newsclaims.corpus.filetable import RawFiles
 from newsclaims.corpus.jsonstream import StreamedList, write_json
-from newsclaims.corpus.normalize import NORMALIZER_VERSION
+from newsclaims.corpus.normalize import recorded_normalizer_version
 from newsclaims.corpus.parent_cache import SortedKeys
 from newsclaims.corpus.pipeline import Draft
 from newsclaims.corpus.rawfolder import list_raw_files
@@ -106,7 +106,7 @@ def test_raw_files_table_gives_back_the_same_files(tmp_path):
     # The digest is the one json.dumps of the whole payload gives.
     s = BuildSettings()
     payload = {
-        "normalizer_version": NORMALIZER_VERSION,
+        "normalizer_version": recorded_normalizer_version(i.path for i in inputs),  # "+htmlN" with a page
         "settings": s.recorded(),
         "inputs": [[i.path, i.sha256] for i in inputs],
     }

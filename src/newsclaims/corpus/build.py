@@ -20,7 +20,7 @@ from newsclaims.corpus.errors import RawDirMissingError, VersionConflictError
 from newsclaims.corpus.filetable import RawFiles
 from newsclaims.corpus.jsonstream import StreamedList
 from newsclaims.corpus.language import language_codes
-from newsclaims.corpus.normalize import NORMALIZER_VERSION
+from newsclaims.corpus.normalize import recorded_normalizer_version
 from newsclaims.corpus.progress import progress
 from newsclaims.corpus.rawfolder import list_raw_files
 
@@ -72,7 +72,7 @@ def describe_inputs(files: RawFiles) -> RawFiles:
 def input_digest(files: RawFiles, settings: BuildSettings) -> str:
     """sha256 of `json.dumps(payload, sort_keys=True, ensure_ascii=False)`, encoded piece by piece."""
     payload = {
-        "normalizer_version": NORMALIZER_VERSION,
+        "normalizer_version": recorded_normalizer_version(i.path for i in files.inputs()),
         "settings": settings.recorded(),
         "inputs": StreamedList(lambda: ([i.path, i.sha256] for i in files.inputs()), len(files)),
     }

@@ -69,14 +69,15 @@ def author_list(names: list[str], site: str | None = None) -> list[str]:
     """Cleaned names of a page's author field; when people are named, the publisher's or
     site's own name and lone credentials beside them are not authors."""
     cleaned = list(dict.fromkeys(n for n in map(clean_author, names) if n))
-    site_key = re.sub(r"\W", "", (site or "").casefold())
-
-    def organization(name: str) -> bool:
-        key = re.sub(r"\W", "", name.casefold())
-        return bool(site_key and key and (key in site_key or site_key in key)) or bool(_ORGANIZATION.search(name))
-
-    people = [n for n in cleaned if not organization(n) and len(n) > 2 and not _CREDENTIALS.match(" " + n)]
+    people = [n for n in cleaned if not is_organization(n, site) and len(n) > 2 and not _CREDENTIALS.match(" " + n)]
     return people if people and len(people) < len(cleaned) else cleaned
+
+
+def is_organization(name: str, site: str | None = None) -> bool:
+    """The publisher or site ("El Espectador", "Tagesschau De", "Acme GmbH"), not a person."""
+    site_key = re.sub(r"\W", "", (site or "").casefold())
+    key = re.sub(r"\W", "", name.casefold())
+    return bool(site_key and key and (key in site_key or site_key in key)) or bool(_ORGANIZATION.search(name))
 
 
 def clean_author(name: str) -> str | None:

@@ -10,8 +10,9 @@ import trafilatura
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
-from newsclaims.corpus.byline import author_list
+from newsclaims.corpus.byline import author_list, is_organization
 from newsclaims.corpus.document import Paragraph
+from newsclaims.corpus.html_byline import name_key, spelled_as_printed
 from newsclaims.corpus.html_meta import PageMeta, headline, page_meta
 from newsclaims.corpus.normalize import normalize_text
 from newsclaims.corpus.rawfolder import SourceFields
@@ -68,14 +69,30 @@ def _blocks(body) -> list[tuple[str, str, str]]:
     return [b for b in out if b[1]]
 
 
+def _extends(authors: tuple[str, ...], printed: tuple[str, ...], site: str | None) -> bool:
+    """The page's first byline names everyone trafilatura found and more people ("A, B" over
+    "A"; not "A, CNN")."""
+    keys = {name_key(n) for n in printed}
+    more = [n for n in printed if name_key(n) not in {name_key(a) for a in authors}]
+    return bool(more) and all(name_key(a) in keys for a in authors) and not any(is_organization(n, site) for n in more)
+
+
 def _metadata(result: Document, page: PageMeta) -> SourceFields:
     """trafilatura's answer for each field, else the page's own tags; `origin` says which."""
     values: dict = {}
     origin: dict[str, str] = {}
     site = result.sitename or (page.site[0] if page.site else None)
-    authors = tuple(author_list((result.author or "").split(";"), site))
-    ours = {"title": result.title, "authors": authors, "date": result.date, "source": result.sitename}
+    authors = tuple(spelled_as_printed(author_list((result.author or "").split(";"), site), page.printed))
     page_authors = (tuple(author_list(list(page.authors[0]), site)), page.authors[1]) if page.authors else None
+    if all(is_organization(a, site) for a in authors):  # none, or only the publisher: a printed byline
+        people = [(names, "byline") for names in page.bylines if not any(is_organization(n, site) for n in names)]
+        if page_authors and not all(is_organization(a, site) for a in page_authors[0]):
+            people.insert(0, page_authors)
+        if people:
+            authors, page_authors = (), people[0]
+    elif page.bylines and _extends(authors, page.bylines[0], site):
+        authors = page.bylines[0]
+    ours = {"title": result.title, "authors": authors, "date": result.date, "source": result.sitename}
     theirs = {"title": page.title, "authors": page_authors, "date": page.date, "source": page.site}
     for name, value in ours.items():
         if value:

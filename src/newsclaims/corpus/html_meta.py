@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from newsclaims.corpus.byline import clean_author
+from newsclaims.corpus.html_byline import byline_names
 
 _ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "webpage", "report"}
 
@@ -24,6 +25,9 @@ class PageMeta:
     site: tuple[str, str] | None = None
     language: tuple[str, str] | None = None
     headings: list[str] = field(default_factory=list)  # the page's <h1> texts, in order
+    heading_parts: dict[str, list[str]] = field(default_factory=dict)  # an <h1>'s child elements' texts
+    bylines: list[tuple[str, ...]] = field(default_factory=list)  # names of byline elements (html_byline)
+    printed: list[str] = field(default_factory=list)  # every author name the tags give, as written
 
 
 def _text(el) -> str:
@@ -60,6 +64,16 @@ def _key(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
 
+def _without_kicker(heading: str, title: str | None, page: PageMeta) -> str:
+    """An <h1> that sets a kicker (topic line) and the headline in elements of their own
+    ("<h1><span>Nach Corona-Lockerungen</span><span>Autohäuser rechnen ...</span></h1>"): the
+    part the metadata title also gives, when the whole <h1> is not in it."""
+    if not title or _key(heading) in _key(title):
+        return heading
+    parts = [p for p in page.heading_parts.get(heading, []) if len(p) >= len(heading) / 3 and _key(p) in _key(title)]
+    return max(parts, key=len) if len(parts) >= 1 and len(page.heading_parts.get(heading, [])) >= 2 else heading
+
+
 def headline(title: str | None, page: PageMeta, site: str | None) -> tuple[str, str] | None:
     """(the article's headline, its source): the page's one <h1>, or the <h1> that the
     metadata title contains (titles add the site's name: "Headline | Site"), else the metadata
@@ -68,10 +82,10 @@ def headline(title: str | None, page: PageMeta, site: str | None) -> tuple[str, 
     sites = {_key(site)} | {_key(p) for p in parts[1:] if len(parts) > 1 and len(p) < len(max(parts, key=len))}
     candidates = [h for h in page.headings if _key(h) not in sites]
     if len(page.headings) == 1 and candidates:
-        return candidates[0], "h1"
+        return _without_kicker(candidates[0], title, page), "h1"
     for heading in candidates:
         if _key(heading) and title and (_key(heading) in _key(title) or _key(title) in _key(heading)):
-            return heading, "h1"
+            return _without_kicker(heading, title, page), "h1"
     if not title:
         return None
     if len(parts) > 1:
@@ -98,6 +112,7 @@ def page_meta(tree) -> PageMeta:
             headline = item.get("headline") or item.get("name")
             offer("title", headline.strip() if isinstance(headline, str) else None, "json_ld")
             authors = tuple(dict.fromkeys(n for n in map(clean_author, _names(item.get("author"))) if n))
+            meta.printed += authors
             offer("authors", authors or None, "json_ld")
             published = item.get("datePublished") or item.get("dateCreated")
             offer("date", published if isinstance(published, str) else None, "json_ld")
@@ -114,10 +129,13 @@ def page_meta(tree) -> PageMeta:
     offer("site", tags.get("og:site_name"), "open_graph")
     offer("date", tags.get("article:published_time"), "open_graph")
     offer("language", tags.get("og:locale"), "open_graph")
-    author = tags.get("author") or tags.get("article:author") or tags.get("byl") or tags.get("dc.creator")
-    if author and not author.startswith("http"):
-        given = (clean_author(n) for n in re.split(r"\s*(?:;|,? and |\|)\s*", author))
-        offer("authors", tuple(dict.fromkeys(n for n in given if n)) or None, "meta")
+    # article:author is often a profile URL: the first of these that is a name
+    keys = ("author", "article:author", "parsely-author", "sailthru.author", "byl", "dc.creator")
+    author = next((tags[k] for k in keys if tags.get(k) and not tags[k].startswith("http")), None)
+    if author:
+        given = tuple(dict.fromkeys(n for n in map(clean_author, re.split(r"\s*(?:;|,? and |\|)\s*", author)) if n))
+        meta.printed += given
+        offer("authors", given or None, "meta")
     offer("date", tags.get("date") or tags.get("pubdate") or tags.get("dc.date"), "meta")
     offer("title", tags.get("twitter:title"), "meta")
     offer("language", tags.get("content-language") or tags.get("language"), "meta")
@@ -128,10 +146,13 @@ def page_meta(tree) -> PageMeta:
             tagged.append(inner.get("content") or _text(inner) if inner is not None else el.get("content") or _text(el))
         found = [n for n in (clean_author(n) for n in tagged if n) if n]
         offer("authors", tuple(dict.fromkeys(found)) or None, "meta")
+    meta.bylines = byline_names(tree)
+    meta.printed += [n for names in meta.bylines for n in names]
     for h1 in tree.iter("h1"):
         heading = " ".join("".join(h1.itertext()).split())
         if 3 <= len(heading) <= 300:
             meta.headings.append(heading)
+            meta.heading_parts[heading] = [t for t in map(_text, h1.iterchildren("span", "div", "a", "em")) if t]
     html = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
     offer("language", html.get("lang") or html.get("xml:lang"), "meta")
     return meta

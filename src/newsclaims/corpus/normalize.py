@@ -10,11 +10,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import ftfy
 from ftfy.badness import BADNESS_RE, is_bad
 
 NORMALIZER_VERSION = "2"  # 2: checked single-byte decoding, header parser v2, authors and field sources
+# Rules that only HTML pages go through (html.py, html_meta.py, html_byline.py). Recorded only by
+# builds with an HTML input, so a change here rebuilds those and leaves text-only corpora as they are.
+HTML_RULES_VERSION = "1"  # 1: byline elements, names spelled as printed, <h1> kicker, first non-URL author tag
+_HTML_SUFFIXES = (".html", ".htm")
+
+
+def recorded_normalizer_version(paths: Iterable[str]) -> str:
+    """NORMALIZER_VERSION, with "+html<N>" when any input is an HTML page."""
+    if any(p.lower().endswith(_HTML_SUFFIXES) for p in paths):
+        return f"{NORMALIZER_VERSION}+html{HTML_RULES_VERSION}"
+    return NORMALIZER_VERSION
+
 
 # Repair mojibake and line breaks, but keep typography: curly quotes, dashes, full-width
 # characters and ligatures are what the author wrote. HTML entities are left alone in plain

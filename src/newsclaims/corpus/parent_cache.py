@@ -26,7 +26,7 @@ from newsclaims.corpus import versions as V
 from newsclaims.corpus.document import Document, Reject
 from newsclaims.corpus.filetable import InputFile
 from newsclaims.corpus.jsonl import json_line
-from newsclaims.corpus.normalize import NORMALIZER_VERSION
+from newsclaims.corpus.normalize import recorded_normalizer_version
 from newsclaims.corpus.pipeline import Draft, Item
 from newsclaims.corpus.rawfolder import RawFile, sidecar_target
 from newsclaims.corpus.read import document_id
@@ -125,10 +125,13 @@ def load_parent_cache(
     if parent is None:
         return None
     manifest = V.read_manifest(parent, out_dir)
-    if manifest.get("normalizer_version") != NORMALIZER_VERSION or manifest.get("settings") != settings_recorded:
+    now = {i.path: i for i in inputs}
+    if (
+        manifest.get("normalizer_version") != recorded_normalizer_version(now)
+        or manifest.get("settings") != settings_recorded
+    ):
         return None
     before = {i["path"]: i for i in manifest["inputs"]}
-    now = {i.path: i for i in inputs}
     meta_before = sorted((p, i["sha256"]) for p, i in before.items() if i["role"] == "metadata")
     meta_now = sorted((p, i.sha256) for p, i in now.items() if i.role == "metadata")
     if meta_before != meta_now:  # we cannot tell which articles' metadata changed

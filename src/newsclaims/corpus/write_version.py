@@ -22,7 +22,7 @@ from newsclaims.corpus.filetable import RawFiles
 from newsclaims.corpus.jsonl import dumps_record
 from newsclaims.corpus.jsonstream import StreamedList
 from newsclaims.corpus.manifest import CorpusCounts, CorpusInput, CorpusManifest, FileDigest, write_manifest
-from newsclaims.corpus.normalize import NORMALIZER_VERSION
+from newsclaims.corpus.normalize import recorded_normalizer_version
 from newsclaims.corpus.parent_cache import ParentCache, load_parent_cache
 from newsclaims.corpus.per_file import PerFileJob
 from newsclaims.corpus.pipeline import PipelineStep, merge_stats, split_per_file
@@ -140,7 +140,7 @@ def _write_manifest_and_rejects(
     manifest = CorpusManifest(
         version=version,
         parent=parent,
-        normalizer_version=NORMALIZER_VERSION,
+        normalizer_version=recorded_normalizer_version(i.path for i in files.inputs()),
         input_digest=digest,
         settings=settings.recorded(),
         counts=counts,
