@@ -140,7 +140,7 @@ def compute_release(
         seed=seed,
         gold=gold,
         review=review,
-        agreement=measure_agreement(inputs.annotations, inputs.taxonomy),
+        agreement=measure_agreement(inputs.independent_annotations(), inputs.taxonomy),
         splits=splits,
         split_record=split_record,
         withheld=withheld,

@@ -49,6 +49,10 @@ class ReleaseInputs:
     # was made before they were an input.
     with_links: bool = True
 
+    def independent_annotations(self) -> list[AnnotationRecord]:
+        """The annotations agreement is measured on: all but the adjudicators'."""
+        return [a for a in self.annotations if self.annotator_roles.get(a.annotator) != ADJUDICATOR_ROLE]
+
     def input_files(self) -> dict[str, dict[str, str]]:
         """sha256 of every input file, grouped by input (paths relative to the input's directory)."""
         files = {
@@ -70,6 +74,9 @@ class ReleaseInputs:
 
 ROLES_FILE = "annotators.yaml"  # beside the exports directory: annotation/annotators.yaml
 DEFAULT_ROLE = "annotator"
+# An adjudicator's annotation settles conflicts after seeing the others: it is gold, but counting
+# it in agreement would measure the adjudicator against the annotations it was made from.
+ADJUDICATOR_ROLE = "adjudicator"
 
 
 def load_annotator_roles(roles_file: Path, snapshot_id: str, parent: str | None = None) -> dict[str, str]:
