@@ -306,3 +306,16 @@ def test_the_card_renders_the_crosswalk_table(release):
     assert "| schema.org ClaimReview | not mapped | `reviewRating` | lossy | we do not rate claims |" in card
     n = len(_rows(release, "sentences"))
     assert f"The `sentences` config has {n} sentences" in card
+
+
+def test_export_with_raw_restores_withheld_texts(tmp_path, hf_cache):
+    release = _release(tmp_path, license="LicenseRef-publisher-terms-unknown")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "s.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "ct.tsv"
+    assert main(["export", "checkthat", "--release", str(release), "--raw", str(raw), "--out", str(out)]) == 0
+    with out.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    assert [r["Sentence_id"] for r in rows] == [s["id"] for s in _rows(release, "sentences")]
+    assert all(TEXT[s["start"] : s["end"]] == r["Text"] for s, r in zip(_rows(release, "sentences"), rows))

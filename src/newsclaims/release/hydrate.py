@@ -21,7 +21,6 @@ from newsclaims.fsutil import atomic_directory, sha256_bytes
 from newsclaims.release.build import PARQUET_BATCH_SIZE
 from newsclaims.release.content import DERIVED_TITLES
 from newsclaims.release.ner import tokenize, tokenize_span, tokenize_v1
-from newsclaims.release.sentences import Sentence, segment
 
 HYDRATED_FILE = "hydrated.json"
 
@@ -70,7 +69,7 @@ def _texts(release: Path, raw_dir: Path) -> dict[str, Document]:
     return found
 
 
-def _fill(config: str, row: dict, doc: Document, sentences: dict[str, dict[str, Sentence]]) -> dict:
+def _fill(config: str, row: dict, doc: Document, bounds: dict[str, int]) -> dict:
     text = doc.text
     row = {**row}
     if "text" in row:
@@ -87,13 +86,13 @@ def _fill(config: str, row: dict, doc: Document, sentences: dict[str, dict[str, 
         for p in row.get("speakers") or []:
             p["text"] = text[p["start"] : p["end"]]
     if config == "ner":
-        # A row is a sentence, cut as the build cut it; a release made before sentences (no
-        # doc_id) has one row per document, tokenized by the tokenizer of its time.
+        # A row is a sentence: its tokens run from its first token to where the next sentence
+        # of the document starts (`bounds`), so a sentence glued to the next ("children.The")
+        # is cut where the release cut it. A release made before sentences (no doc_id) has one
+        # row per document, tokenized by the tokenizer of its time.
         if "doc_id" in row:
-            if doc.id not in sentences:
-                sentences[doc.id] = {x.id: x for x in segment(doc)}
-            sentence = sentences[doc.id].get(row["id"])
-            tokens = tokenize_span(text, sentence.start, sentence.end) if sentence else tokenize("")
+            starts = row["token_starts"]
+            tokens = tokenize_span(text, starts[0], bounds[row["id"]]) if len(starts) else tokenize("")
         else:
             tokens = tokenize_v1(text)
         texts = tokens.texts
@@ -101,6 +100,19 @@ def _fill(config: str, row: dict, doc: Document, sentences: dict[str, dict[str, 
             raise HydrateError(f"document {row['id']}: the tokens of this text do not match the release's offsets")
         row["tokens"] = texts
     return row
+
+
+def _sentence_bounds(rows: list[dict], docs: dict[str, Document]) -> dict[str, int]:
+    """ner row id -> where its sentence's text may end at most: the next sentence's first token
+    of the same document (rows come by id, which orders a document's sentences), else its end."""
+    bounds: dict[str, int] = {}
+    nxt: dict[str, int] = {}
+    for r in sorted((r for r in rows if r.get("doc_id") in docs), key=lambda r: r["id"], reverse=True):
+        doc_id = r["doc_id"]
+        bounds[r["id"]] = nxt.get(doc_id, len(docs[doc_id].text))
+        if len(r["token_starts"]):
+            nxt[doc_id] = int(r["token_starts"][0])
+    return bounds
 
 
 def _rewrite_parquet(path: Path, config: str, docs: dict[str, Document]) -> None:
@@ -111,11 +123,9 @@ def _rewrite_parquet(path: Path, config: str, docs: dict[str, Document]) -> None
 
     table = pq.read_table(path)
     features = Features.from_arrow_schema(table.schema)
-    cache: dict[str, dict[str, Sentence]] = {}  # doc id -> its sentences by id (segmented once)
-    rows = [
-        _fill(config, r, docs[key], cache) if (key := r.get("doc_id") or r["id"]) in docs else r
-        for r in table.to_pylist()
-    ]
+    rows = table.to_pylist()
+    bounds = _sentence_bounds(rows, docs) if config == "ner" else {}
+    rows = [_fill(config, r, docs[key], bounds) if (key := r.get("doc_id") or r["id"]) in docs else r for r in rows]
     out = pa.Table.from_pylist(rows, schema=features.arrow_schema)
     ds = Dataset(InMemoryTable(out), fingerprint="newsclaims-hydrated")
     ds.to_parquet(str(path), batch_size=PARQUET_BATCH_SIZE)
