@@ -20,6 +20,7 @@ STAGES = (
     "newsclaims.annotation.cli",
     "newsclaims.release.cli",
     "newsclaims.links.cli",
+    "newsclaims.export.cli",
     "newsclaims.bench.cli",
 )
 

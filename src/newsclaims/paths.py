@@ -22,6 +22,7 @@ ROOT = project_root()
 RAW_DIR = ROOT / "corpus" / "raw"
 VERSIONS_DIR = ROOT / "corpus" / "versions"
 TAXONOMY_FILE = ROOT / "schemas" / "taxonomy.yaml"
+CROSSWALK_FILE = ROOT / "schemas" / "crosswalk.yaml"
 ANNOTATION_DIR = ROOT / "annotation"
 LABEL_CONFIG_FILE = ANNOTATION_DIR / "label_config.xml"
 EXPORTS_DIR = ANNOTATION_DIR / "exports"

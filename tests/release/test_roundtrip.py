@@ -74,16 +74,20 @@ def test_ner_tags_decode_to_the_gold_entities(built, workspace, hf_cache):
     tag = ner["train"].features["ner_tags"].feature
     label = entities["train"].features["entities"].feature["label"]
     spans = {r["id"]: r for split in entities for r in entities[split]}
+    begins_of: dict[str, list] = {}
     for split in ner:
-        for row in ner[split]:
-            text = spans[row["id"]]["text"]
+        for row in ner[split]:  # one row per sentence; offsets into its document's text
+            text = spans[row["doc_id"]]["text"]
             tags = [tag.int2str(t) for t in row["ner_tags"]]
             assert len(tags) == len(row["tokens"]) == len(row["token_starts"])
             for tok, start in zip(row["tokens"], row["token_starts"]):
                 assert text[start : start + len(tok)] == tok
-            begins = sorted((start, t[2:]) for start, t in zip(row["token_starts"], tags) if t.startswith("B-"))
-            gold = sorted((s["start"], label.int2str(s["label"])) for s in spans[row["id"]]["entities"])
-            assert begins == gold
+            begins_of.setdefault(row["doc_id"], []).extend(
+                (start, t[2:]) for start, t in zip(row["token_starts"], tags) if t.startswith("B-")
+            )
+    for doc_id, begins in begins_of.items():
+        gold = sorted((s["start"], label.int2str(s["label"])) for s in spans[doc_id]["entities"])
+        assert sorted(begins) == gold
 
 
 def test_documents_config_has_every_corpus_document(built, workspace, hf_cache):

@@ -104,7 +104,7 @@ def _dataset(rows: list[dict], features: Features) -> Dataset:
 
 def _write_parquet(content: ReleaseContent, root: Path) -> dict[str, dict]:
     """Parquet files of every config/split; returns what `dataset_info` needs per config."""
-    features = config_features(content.inputs.taxonomy)
+    features = config_features(content.inputs.taxonomy, content.inputs.sentence_crosswalk)
     infos = {}
     for config in (c for c in CONFIGS if content.rows.get(c)):  # claim_clusters only where there are clusters
         splits, download_size = {}, 0

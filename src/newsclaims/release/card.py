@@ -13,6 +13,7 @@ from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard, DatasetCardData
 
+from newsclaims.release.card_crosswalk import crosswalk_card_section
 from newsclaims.release.card_facts import ANNOTATIONS_LICENSE, card_facts
 from newsclaims.release.card_text import TEMPLATE
 from newsclaims.release.clusters import clusters_card_section
@@ -132,7 +133,7 @@ def render_card(content: ReleaseContent, data: DatasetCardData, content_sha256: 
         f=card_facts(content),
         grouping_rule=RULE,
     )
-    return str(card) + clusters_card_section(content)
+    return str(card) + clusters_card_section(content) + crosswalk_card_section(content)
 
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)

@@ -18,7 +18,7 @@ version `{{ corpus_version }}` and Label Studio annotation snapshot `{{ snapshot
 ```python
 from datasets import load_dataset
 
-claims = load_dataset("releases/{{ version }}", "claims")  # or "documents", "entities", "ner"
+claims = load_dataset("releases/{{ version }}", "claims")  # or "documents", "entities", "sentences", "ner"
 ```
 
 {% if f.withheld %}**{{ f.withheld_sentence }}** Rebuild the full release from your own copy of the
@@ -38,7 +38,8 @@ text against its `text_sha256` and refuses, naming the file, when one does not m
 | `documents` | corpus document | `id`, `text`, `text_sha256`, `title`, `title_source`, `source`, `date`, `dateline`, `language`, `url`, `license`, `retrieved`, `raw_path` |
 | `entities` | annotated document | `id`, `text`, `gold_source`, `annotators`, `entities`: list of {`start`, `end`, `text`, `label`} |
 | `claims` | annotated document | `id`, `text`, `gold_source`, `annotators`, `claims`: list of {`start`, `end`, `text`, {{ attribute_names }}, `speaker`: {`start`, `end`, `text`, `label`} or null} |
-| `ner` | annotated document | `id`, `tokens`, `token_starts`, `ner_tags` (BIO) |
+| `sentences` | sentence of an annotated document (taxonomy v2 on) | `id`, `doc_id`, `index`, `text`, `start`, `end`, `paragraph`, `role`, `speakers`, `claims` (keys), one label per crosswalk scheme |
+| `ner` | sentence of an annotated document (a whole document before 0.4.0) | `id`, `doc_id`, `tokens`, `token_starts` (offsets into the document's `text`), `ner_tags` (BIO) |
 
 Offsets are Unicode code points into `text`: `text[start:end] == span["text"]` for every span
 whose text is included. Labels are `ClassLabel`s, stored as integers; the names travel with the

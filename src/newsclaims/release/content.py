@@ -5,7 +5,7 @@ validate -> adjudicate -> measure agreement -> assign splits -> rows of each con
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from newsclaims.corpus.document import Document
@@ -17,7 +17,8 @@ from newsclaims.release.gold import GoldDocument, GoldSpan, ReviewItem, adjudica
 from newsclaims.release.grouping import StoryEvidence
 from newsclaims.release.inputs import ReleaseInputs
 from newsclaims.release.licensing import strip_row, withheld_ids
-from newsclaims.release.ner import bio_tag_ids, tokenize
+from newsclaims.release.ner import bio_tag_ids, tokenize_span
+from newsclaims.release.sentences import segment, sentence_rows
 from newsclaims.release.splits import (
     DEFAULT_RATIOS,
     DEFAULT_SEED,
@@ -91,16 +92,25 @@ def claims_row(d: Document, g: GoldDocument) -> dict:
     return {"id": d.id, "text": d.text, "gold_source": g.method, "annotators": g.annotators, "claims": claims}
 
 
-def ner_row(d: Document, g: GoldDocument, tag_ids: Mapping[str, int]) -> dict:
-    """Token columns as numpy arrays and `ner_tags` as ClassLabel ids already: millions of
-    tokens, so no Python object per offset or tag (pyarrow reads the arrays as they are)."""
-    tokens = tokenize(d.text)
-    return {
-        "id": d.id,
-        "tokens": tokens.texts,
-        "token_starts": tokens.starts,
-        "ner_tags": bio_tag_ids(tokens, g.entities, tag_ids),
-    }
+def ner_rows(d: Document, g: GoldDocument, tag_ids: Mapping[str, int]) -> list[dict]:
+    """One row per sentence (ids as in the sentences config), tokens and tags of that sentence.
+    Token columns as numpy arrays and `ner_tags` as ClassLabel ids already: millions of
+    tokens, so no Python object per offset or tag (pyarrow reads the arrays as they are).
+    Tags are computed per sentence from the document's spans: a span across a sentence
+    boundary starts again with B- in the next sentence, so every chunk is valid BIO alone."""
+    rows = []
+    for s in segment(d):
+        tokens = tokenize_span(d.text, s.start, s.end)
+        rows.append(
+            {
+                "id": s.id,
+                "doc_id": d.id,
+                "tokens": tokens.texts,
+                "token_starts": tokens.starts,
+                "ner_tags": bio_tag_ids(tokens, g.entities, tag_ids),
+            }
+        )
+    return rows
 
 
 def gold_people(gold: dict[str, GoldDocument], person_label: str | None) -> dict[str, set[str]]:
@@ -148,21 +158,21 @@ def compute_release(
     docs = {d.id: d for d in inputs.documents}
     split_of = {s.doc_id: s.split for s in content.splits}
     tag_ids = {name: i for i, name in enumerate(inputs.taxonomy.bio_tags)}  # the ClassLabel's names
-    builders = {
-        "documents": lambda d: document_row(d, d.id in withheld),
-        "entities": lambda d: entities_row(d, gold[d.id]) if d.id in gold else None,
-        "claims": lambda d: claims_row(d, gold[d.id]) if d.id in gold else None,
-        "ner": lambda d: ner_row(d, gold[d.id], tag_ids) if d.id in gold else None,
+    crosswalk = inputs.sentence_crosswalk
+    # Each builder gives a document's rows (none for a document without gold).
+    builders: dict[str, Callable[[Document], list[dict]]] = {
+        "documents": lambda d: [document_row(d, d.id in withheld)],
+        "entities": lambda d: [entities_row(d, gold[d.id])] if d.id in gold else [],
+        "claims": lambda d: [claims_row(d, gold[d.id])] if d.id in gold else [],
+        "ner": lambda d: ner_rows(d, gold[d.id], tag_ids) if d.id in gold else [],
     }
+    if crosswalk is not None:  # labels only where the crosswalk was written for this taxonomy
+        builders["sentences"] = lambda d: sentence_rows(d, gold[d.id], crosswalk) if d.id in gold else []
     ids_by_split = {split: [i for i in sorted(docs) if split_of[i] == split] for split in SPLIT_NAMES}
     for config, build in builders.items():
         by_split: dict[str, list[dict]] = {}
         for split, ids in ids_by_split.items():
-            rows = [
-                strip_row(config, r) if doc_id in withheld else r
-                for doc_id in ids
-                if (r := build(docs[doc_id])) is not None
-            ]
+            rows = [strip_row(config, r) if doc_id in withheld else r for doc_id in ids for r in build(docs[doc_id])]
             if rows:
                 by_split[split] = rows
         content.rows[config] = by_split

@@ -20,7 +20,7 @@ from newsclaims.errors import NewsclaimsError
 from newsclaims.fsutil import atomic_directory, sha256_bytes
 from newsclaims.release.build import PARQUET_BATCH_SIZE
 from newsclaims.release.content import DERIVED_TITLES
-from newsclaims.release.ner import tokenize
+from newsclaims.release.ner import tokenize, tokenize_span, tokenize_v1
 
 HYDRATED_FILE = "hydrated.json"
 
@@ -69,24 +69,50 @@ def _texts(release: Path, raw_dir: Path) -> dict[str, Document]:
     return found
 
 
-def _fill(config: str, row: dict, doc: Document) -> dict:
+def _fill(config: str, row: dict, doc: Document, bounds: dict[str, int]) -> dict:
     text = doc.text
     row = {**row}
     if "text" in row:
         row["text"] = text
     if config == "documents" and row.get("title") is None and doc.title_source in DERIVED_TITLES:
         row["title"] = doc.title
-    for key in ("entities", "claims"):
+    for key in ("entities", "claims") if config in ("entities", "claims") else ():
         for s in row.get(key) or []:
             s["text"] = text[s["start"] : s["end"]]
             if s.get("speaker"):
                 s["speaker"]["text"] = text[s["speaker"]["start"] : s["speaker"]["end"]]
+    if config == "sentences":
+        row["text"] = text[row["start"] : row["end"]]
+        for p in row.get("speakers") or []:
+            p["text"] = text[p["start"] : p["end"]]
     if config == "ner":
-        tokens = tokenize(text)
-        if list(tokens.starts) != list(row["token_starts"]):
+        # A row is a sentence: its tokens run from its first token to where the next sentence
+        # of the document starts (`bounds`), so a sentence glued to the next ("children.The")
+        # is cut where the release cut it. A release made before sentences (no doc_id) has one
+        # row per document, tokenized by the tokenizer of its time.
+        if "doc_id" in row:
+            starts = row["token_starts"]
+            tokens = tokenize_span(text, starts[0], bounds[row["id"]]) if len(starts) else tokenize("")
+        else:
+            tokens = tokenize_v1(text)
+        texts = tokens.texts
+        if [int(x) for x in tokens.starts] != list(row["token_starts"]):
             raise HydrateError(f"document {row['id']}: the tokens of this text do not match the release's offsets")
-        row["tokens"] = tokens.texts
+        row["tokens"] = texts
     return row
+
+
+def _sentence_bounds(rows: list[dict], docs: dict[str, Document]) -> dict[str, int]:
+    """ner row id -> where its sentence's text may end at most: the next sentence's first token
+    of the same document (rows come by id, which orders a document's sentences), else its end."""
+    bounds: dict[str, int] = {}
+    nxt: dict[str, int] = {}
+    for r in sorted((r for r in rows if r.get("doc_id") in docs), key=lambda r: r["id"], reverse=True):
+        doc_id = r["doc_id"]
+        bounds[r["id"]] = nxt.get(doc_id, len(docs[doc_id].text))
+        if len(r["token_starts"]):
+            nxt[doc_id] = int(r["token_starts"][0])
+    return bounds
 
 
 def _rewrite_parquet(path: Path, config: str, docs: dict[str, Document]) -> None:
@@ -97,7 +123,9 @@ def _rewrite_parquet(path: Path, config: str, docs: dict[str, Document]) -> None
 
     table = pq.read_table(path)
     features = Features.from_arrow_schema(table.schema)
-    rows = [_fill(config, r, docs[r["id"]]) if r["id"] in docs else r for r in table.to_pylist()]
+    rows = table.to_pylist()
+    bounds = _sentence_bounds(rows, docs) if config == "ner" else {}
+    rows = [_fill(config, r, docs[key], bounds) if (key := r.get("doc_id") or r["id"]) in docs else r for r in rows]
     out = pa.Table.from_pylist(rows, schema=features.arrow_schema)
     ds = Dataset(InMemoryTable(out), fingerprint="newsclaims-hydrated")
     ds.to_parquet(str(path), batch_size=PARQUET_BATCH_SIZE)
@@ -130,7 +158,7 @@ def hydrate(release: Path, raw_dir: Path, out: Path) -> int:
 
     with atomic_directory(out, exists) as tmp:
         shutil.copytree(release, tmp, dirs_exist_ok=True)
-        for config_dir in ("documents", "entities", "claims", "ner"):
+        for config_dir in ("documents", "entities", "claims", "sentences", "ner"):
             for p in sorted((tmp / config_dir).glob("*.parquet")):
                 _rewrite_parquet(p, config_dir, docs)
         if (tmp / "review.jsonl").is_file():

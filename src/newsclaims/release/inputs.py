@@ -21,6 +21,7 @@ from newsclaims.corpus.versions import load_documents
 from newsclaims.errors import NewsclaimsError
 from newsclaims.fsutil import sha256_bytes, sha256_file
 from newsclaims.gc_pause import gc_paused
+from newsclaims.schemas.crosswalk import Crosswalk, CrosswalkError, load_crosswalk
 from newsclaims.schemas.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
 
 
@@ -48,6 +49,15 @@ class ReleaseInputs:
     # Claim links (annotation/links, beside the exports) are read unless the release being rebuilt
     # was made before they were an input.
     with_links: bool = True
+    # schemas/crosswalk.yaml (beside the taxonomy file): the sentences config's labels. Used, and
+    # recorded as an input, only when written for this taxonomy's version.
+    crosswalk: Crosswalk | None = None
+    crosswalk_file: Path | None = None
+
+    @property
+    def sentence_crosswalk(self) -> Crosswalk | None:
+        """The crosswalk when it fits the taxonomy (a release of an older taxonomy has no sentences)."""
+        return self.crosswalk if self.crosswalk is not None and self.crosswalk.fits(self.taxonomy) else None
 
     def independent_annotations(self) -> list[AnnotationRecord]:
         """The annotations agreement is measured on: all but the adjudicators'."""
@@ -60,6 +70,8 @@ class ReleaseInputs:
             "annotations": _hash_tree(self.snapshot_dir),
             "taxonomy": {self.taxonomy_file.name: sha256_file(self.taxonomy_file)},
         }
+        if self.sentence_crosswalk is not None and self.crosswalk_file is not None:
+            files["crosswalk"] = {self.crosswalk_file.name: sha256_file(self.crosswalk_file)}
         if self.roles_file is not None:
             # The entry this snapshot uses, not the whole file: adding another snapshot's roles
             # must not make every earlier release "built from other inputs".
@@ -127,9 +139,13 @@ def resolve_inputs(
     corpus_dir = versions.store(versions_dir).resolve(corpus_version or None)
     snapshot_dir = snapshots.store(exports_dir).resolve(snapshot_id or None)
     corpus_version, snapshot_id = corpus_dir.name, snapshot_dir.name
+    # The crosswalk beside the taxonomy (a scratch checkout's), else the project's.
+    crosswalk_file = taxonomy_file.with_name(paths.CROSSWALK_FILE.name)
+    crosswalk_file = crosswalk_file if crosswalk_file.is_file() else paths.CROSSWALK_FILE
     try:
         taxonomy = load_taxonomy(taxonomy_file)
-    except TaxonomyError as e:
+        crosswalk = load_crosswalk(crosswalk_file) if crosswalk_file.is_file() else None
+    except (TaxonomyError, CrosswalkError) as e:
         raise InputError(str(e)) from None
     try:
         snapshot_meta = snapshots.load_snapshot_meta(snapshot_id, exports_dir)
@@ -149,6 +165,8 @@ def resolve_inputs(
         snapshot_meta=snapshot_meta,
         taxonomy_file=taxonomy_file,
         taxonomy=taxonomy,
+        crosswalk=crosswalk,
+        crosswalk_file=crosswalk_file if crosswalk is not None else None,
         documents=sorted(
             _load("corpus version", corpus_version, lambda: load_documents(corpus_version, versions_dir)),
             key=lambda d: d.id,

@@ -54,4 +54,6 @@ def strip_row(config: str, row: dict) -> dict:
         ]
     elif config == "ner":
         row["tokens"] = None
+    elif config == "sentences":
+        row["speakers"] = [{**p, "text": None} for p in row["speakers"]]
     return row

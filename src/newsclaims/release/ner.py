@@ -19,10 +19,16 @@ from newsclaims.release.gold import GoldSpan
 # A word: letters/digits joined by inner . or , (so "1,000" and "70.2" stay whole). Hyphens split
 # ("Russia-Ukraine" -> Russia, -, Ukraine) because annotators label the parts of such compounds;
 # a trailing "'s" is split off as its own token because entity spans usually stop before it.
-TOKEN_RE = re.compile(r"\w+(?:[.,]\w+)*|['’]\w+|[^\w\s]")
+# Abbreviations keep their periods: letters each followed by one ("U.S.", "e.g."), and an
+# initial, a capital and its period before a capitalized word ("Albert P. Khorev").
+TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[A-Z]\.(?=\s+[A-Z])|\w+(?:[.,]\w+)*|['’]\w+|[^\w\s]")
+# The tokenizer of releases before 0.4.0 (abbreviations split: "U.S" + "."): hydrating such a
+# release must cut its text as it was cut.
+TOKEN_RE_V1 = re.compile(r"\w+(?:[.,]\w+)*|['’]\w+|[^\w\s]")
 # The same pattern as one capturing group: `split` then returns gap, token, gap, ..., gap, all
 # in C, and the offsets follow from the running sum of the pieces' lengths.
 _SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
+_SPLIT_RE_V1 = re.compile(f"({TOKEN_RE_V1.pattern})")
 
 
 @dataclass(frozen=True)
@@ -37,10 +43,25 @@ class Tokens:
 
 def tokenize(text: str) -> Tokens:
     """The TOKEN_RE matches of `text`, in order (the same as `TOKEN_RE.finditer`)."""
-    pieces = _SPLIT_RE.split(text)
+    return _tokenize(text, _SPLIT_RE)
+
+
+def tokenize_v1(text: str) -> Tokens:
+    return _tokenize(text, _SPLIT_RE_V1)
+
+
+def _tokenize(text: str, split_re: re.Pattern) -> Tokens:
+    pieces = split_re.split(text)
     # Where each piece ends; numpy, not a Python int per token (pyarrow reads the array as is).
     offsets = np.cumsum(np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)), dtype=np.int64)
     return Tokens(texts=pieces[1::2], starts=offsets[0:-1:2].astype(np.int32), ends=offsets[1::2].astype(np.int32))
+
+
+def tokenize_span(text: str, start: int, end: int) -> Tokens:
+    """The tokens of text[start:end] with offsets into `text`: a sentence's tokens never run
+    into the next sentence (the glued "children.The" is two sentences, so two tokens)."""
+    t = tokenize(text[start:end])
+    return Tokens(texts=t.texts, starts=t.starts + np.int32(start), ends=t.ends + np.int32(start))
 
 
 def bio_tags(tokens: Tokens, spans: Iterable[GoldSpan]) -> list[str]:

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from datasets import ClassLabel, Features, List, Value
 
+from newsclaims.schemas.crosswalk import Crosswalk
 from newsclaims.schemas.taxonomy import Taxonomy
 
-CONFIGS = ("documents", "entities", "claims", "ner", "claim_clusters")
+# `sentences` only where the crosswalk fits the release's taxonomy (release/sentences.py).
+CONFIGS = ("documents", "entities", "claims", "sentences", "ner", "claim_clusters")
+
+# A sentence's role: the kind of block the corpus build recorded it in (a paragraph is body).
+SENTENCE_ROLES = ("heading", "list_item", "body")
 
 # `text` (and the title when it was derived from the text) is null where the licence does not allow
 # redistribution; `text_sha256`, `raw_path` and the source fields let `newsclaims hydrate` restore it.
@@ -84,10 +89,32 @@ def claims_features(tax: Taxonomy) -> Features:
     )
 
 
-def ner_features(tax: Taxonomy) -> Features:
+def sentences_features(tax: Taxonomy, crosswalk: Crosswalk) -> Features:
+    """One row per sentence; a column per crosswalk scheme, its labels as the ClassLabel's names
+    (null: the mapping cannot say, e.g. a migrated claim with no `verifiable` value)."""
     return Features(
         {
             "id": Value("string"),
+            "doc_id": Value("string"),
+            "index": Value("int32"),  # the sentence's place in its document, from 0
+            "text": Value("string"),  # null where the licence withholds the document's text
+            "start": Value("int32"),  # code point offsets into the document text
+            "end": Value("int32"),
+            "paragraph": Value("int32"),  # index of its block (paragraph, heading, list item)
+            "role": ClassLabel(names=list(SENTENCE_ROLES)),
+            "speakers": List(span(tax)),  # the said_by speakers of the claims in it
+            "claims": List(Value("string")),  # keys "<doc_id>:<start>-<end>" of the claims overlapping it
+            **{s.name: ClassLabel(names=list(s.label_names)) for s in crosswalk.schemes},
+        }
+    )
+
+
+def ner_features(tax: Taxonomy) -> Features:
+    """One row per sentence (the sentences config's ids), so no sequence is document-long."""
+    return Features(
+        {
+            "id": Value("string"),
+            "doc_id": Value("string"),
             "tokens": List(Value("string")),
             "token_starts": List(Value("int32")),  # code point offsets into the document text
             "ner_tags": List(ClassLabel(names=list(tax.bio_tags))),
@@ -130,11 +157,14 @@ def claim_clusters_features() -> Features:
     )
 
 
-def config_features(tax: Taxonomy) -> dict[str, Features]:
+def config_features(tax: Taxonomy, crosswalk: Crosswalk | None = None) -> dict[str, Features]:
+    """Every config's features; `sentences` only with a crosswalk (none for an older taxonomy)."""
+    sentences = {"sentences": sentences_features(tax, crosswalk)} if crosswalk is not None else {}
     return {
         "documents": documents_features(tax),
         "entities": entities_features(tax),
         "claims": claims_features(tax),
+        **sentences,
         "ner": ner_features(tax),
         "claim_clusters": claim_clusters_features(),
     }
