@@ -61,6 +61,25 @@ def build_label_config(taxonomy: Taxonomy) -> ET.Element:
     )
     for attr in claim.attributes:
         ET.SubElement(attrs_view, "Header", value=attr.name.replace("_", " "), size="6")
+        shown = {"visibleWhen": "region-selected", "whenTagName": CLAIMS_NAME, "whenLabelValue": claim.name}
+        if not attr.is_choice:
+            # Free text per claim: one line the annotator may leave empty (`required` is checked
+            # by validation, not by the form, so an optional field never blocks a submit).
+            hint = f"{attr.description} Example: {attr.example}" if attr.example else attr.description
+            ET.SubElement(
+                attrs_view,
+                "TextArea",
+                name=attr.name,
+                toName=TEXT_NAME,
+                perRegion="true",
+                editable="true",
+                maxSubmissions="1",
+                rows="2",
+                placeholder=attr.example or attr.name,
+                hint=hint,
+                **shown,
+            )
+            continue
         choices = ET.SubElement(
             attrs_view,
             "Choices",
@@ -70,9 +89,7 @@ def build_label_config(taxonomy: Taxonomy) -> ET.Element:
             choice="single-radio",
             showInline="true",
             hint=attr.description,
-            visibleWhen="region-selected",
-            whenTagName=CLAIMS_NAME,
-            whenLabelValue=claim.name,
+            **shown,
         )
         for value in attr.values:
             ET.SubElement(choices, "Choice", value=value.name, hint=_hint(value))
