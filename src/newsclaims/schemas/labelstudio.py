@@ -66,31 +66,27 @@ def build_label_config(taxonomy: Taxonomy) -> ET.Element:
             # Free text per claim: one line the annotator may leave empty (`required` is checked
             # by validation, not by the form, so an optional field never blocks a submit).
             hint = f"{attr.description} Example: {attr.example}" if attr.example else attr.description
-            ET.SubElement(
-                attrs_view,
-                "TextArea",
-                name=attr.name,
-                toName=TEXT_NAME,
-                perRegion="true",
-                editable="true",
-                maxSubmissions="1",
-                rows="2",
-                placeholder=attr.example or attr.name,
-                hint=hint,
-                **shown,
-            )
+            textarea = {
+                "name": attr.name,
+                "toName": TEXT_NAME,
+                "perRegion": "true",
+                "editable": "true",
+                "maxSubmissions": "1",
+                "rows": "2",
+                "placeholder": attr.example or attr.name,
+                "hint": hint,
+            }
+            ET.SubElement(attrs_view, "TextArea", {**textarea, **shown})
             continue
-        choices = ET.SubElement(
-            attrs_view,
-            "Choices",
-            name=attr.name,
-            toName=TEXT_NAME,
-            perRegion="true",
-            choice="single-radio",
-            showInline="true",
-            hint=attr.description,
-            **shown,
-        )
+        choice = {
+            "name": attr.name,
+            "toName": TEXT_NAME,
+            "perRegion": "true",
+            "choice": "single-radio",
+            "showInline": "true",
+            "hint": attr.description,
+        }
+        choices = ET.SubElement(attrs_view, "Choices", {**choice, **shown})
         for value in attr.values:
             ET.SubElement(choices, "Choice", value=value.name, hint=_hint(value))
     return view

@@ -244,3 +244,22 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     except OSError as e:
         raise TaxonomyError(f"cannot read taxonomy {path}: {e.strerror}") from None
     return parse_taxonomy(data)
+
+
+def history_file(version: int, taxonomy_file: Path | None = None) -> Path:
+    """Where the taxonomy of `version` is kept once a newer one replaces it: beside the
+    current taxonomy, in history/v<N>/taxonomy.yaml (the same file name, so a release's
+    recorded input name is the same whichever copy it was built from)."""
+    current = Path(taxonomy_file or TAXONOMY_FILE)
+    return current.parent / "history" / f"v{version}" / current.name
+
+
+def taxonomy_file_for(version: int, sha256: str | None, taxonomy_file: Path | None = None) -> Path:
+    """The taxonomy file a release recorded (version and digest): the current file when it is
+    that one, else its copy under history/; the current file when neither matches (the rebuild
+    then reports the difference rather than guessing another taxonomy)."""
+    current = Path(taxonomy_file or TAXONOMY_FILE)
+    for candidate in (current, history_file(version, current)):
+        if candidate.is_file() and (sha256 is None or hashlib.sha256(candidate.read_bytes()).hexdigest() == sha256):
+            return candidate
+    return current
