@@ -57,19 +57,24 @@ KHOREV, LOPEZ = "Albert Khorev", "Maria Lopez"
 EMOJI_CLAIM_A = "Russia is making real progress toward achieving peace in Ukraine"
 EMOJI_CLAIM_B = "real progress toward achieving peace in Ukraine"  # annotator 2: another boundary
 LONG_CLAIM = "the city hired more nurses than any other city in the region"
-ATTRS = {"claim_type": "event", "checkworthy": "yes", "attribution": "reported_speech"}
+ATTRS = {"verifiable": "yes", "checkworthy": "yes", "claim_type": "other", "attribution": "reported_speech"}
 
 # Worked out by hand. Both annotators keep the pre-annotated DATE "Tuesday" and mark the same
 # PERSON in each document; annotator 1 has claims {A, L}, annotator 2 {B, L} (A and B overlap).
 #   spans per annotator: PERSON 2, DATE 1, CLAIM 2 -> 5; shared: PERSON 2, DATE 1, CLAIM 1 -> 4
 #   exact F1: PERSON 2*2/4 = 1, DATE 1, CLAIM 2*1/4 = 0.5, ALL 2*4/10 = 0.8; overlap F1 all 1
 #   said_by: (A, Khorev) and (L, Lopez) vs (B, Khorev) and (L, Lopez): 2*1/4 = 0.5
-#   attributes: one claim (L) with the same offsets; claim_type quantity vs event: observed 0,
-#   alpha 1 - (n-1)·D_o/D_e = 1 - 1·2/2 = 0; checkworthy and attribution agree: observed 1,
+#   attributes: one claim (L) with the same offsets; claim_type quantity vs other: observed 0,
+#   alpha 1 - (n-1)·D_o/D_e = 1 - 1·2/2 = 0; verifiable, checkworthy, attribution agree: observed 1,
 #   alpha undefined (one value only)
 EXPECTED_SPANS = {"PERSON": (1.0, 1.0), "DATE": (1.0, 1.0), "CLAIM": (0.5, 1.0), "ALL": (0.8, 1.0)}
 EXPECTED_SAID_BY = 0.5
-EXPECTED_ATTRIBUTES = {"claim_type": (0.0, 0.0, 1), "checkworthy": (None, 1.0, 1), "attribution": (None, 1.0, 1)}
+EXPECTED_ATTRIBUTES = {
+    "verifiable": (None, 1.0, 1),
+    "checkworthy": (None, 1.0, 1),
+    "claim_type": (0.0, 0.0, 1),
+    "attribution": (None, 1.0, 1),
+}
 
 
 def readme_round_commands() -> list[str]:
@@ -286,7 +291,7 @@ def test_an_annotation_round_in_the_browser(labelstudio, tmp_path):
                 second = ls_ui.new_page(browser)
                 ls_ui.sign_up(second, labelstudio.url, invite_path, *people[1])
                 ids_two = label_stream_round(
-                    second, labelstudio.url, project_id, plans_for(docs, EMOJI_CLAIM_B, "event"), "round-03-annotator-2"
+                    second, labelstudio.url, project_id, plans_for(docs, EMOJI_CLAIM_B, "other"), "round-03-annotator-2"
                 )
                 ls_ui.screenshot(second, ARTIFACTS / "round-04-stream-finished.png")
                 assert set(ids_one) == set(ids_two) == {emoji.id, long.id}  # each got every task once

@@ -93,3 +93,46 @@ def test_annotation_items_fit_the_config_and_parse_back_to_the_same_records(inde
     assert record.entities == sorted(a.entities, key=lambda s: (s.start, s.end, s.label, s.id))
     assert record.claims == sorted(a.claims, key=lambda c: (c.start, c.end, c.id))
     assert record.said_by == sorted(set(a.said_by), key=lambda link: (link.claim_id, link.speaker_id))
+
+
+def test_free_text_attribute_is_a_textarea_item_the_config_accepts_and_a_pull_reads_back():
+    (text_attr,) = TAX.claim.text_attributes
+    doc = documents(1)[0]
+    a = annotate(doc, TAX, 15)
+    typed = "Officials say the bridge will reopen in May 2026."
+    claims = [
+        type(c)(c.id, c.start, c.end, c.text, {**c.attributes, text_attr.name: typed if i == 0 else None})
+        for i, c in enumerate(a.claims)
+    ]
+    items = codec.annotation_items(a.entities, claims, a.said_by, TAX)
+    (text_item,) = [i for i in items if isinstance(i, codec.RegionText)]
+    assert (text_item.region_id, text_item.value) == (claims[0].id, typed)
+    result = codec.encode(items, origin="manual")
+    (encoded,) = [r for r in result if r["type"] == codec.TEXTAREA]
+    assert encoded["value"]["text"] == [typed]  # Label Studio keeps a TextArea's text as a list
+    assert LabelInterface(render_label_config(TAX)).validate_prediction({"result": result}, return_errors=True) == []
+    task = {
+        "id": 1,
+        "data": {"text": doc.text, "doc_id": doc.id},
+        "annotations": [{"id": 2, "completed_by": "annotator-1", "result": result}],
+    }
+    parsed = parse_task(task, doc.text, TAX)
+    assert parsed.problems == []
+    got = {c.id: c.attributes[text_attr.name] for c in parsed.records[0].claims}
+    assert got[claims[0].id] == typed and all(v is None for k, v in got.items() if k != claims[0].id)
+
+
+def test_textarea_items_decode_leniently_and_report_what_is_wrong():
+    allowed = {a.name for a in TAX.claim.text_attributes}
+    (name,) = allowed
+    item = {
+        "id": "c1",
+        "from_name": name,
+        "type": codec.TEXTAREA,
+        "value": {"start": 0, "end": 4, "text": [" a ", "b"]},
+    }
+    assert codec.decode_text(item, allowed) == codec.RegionText("c1", name, "a\nb", 0, 4)
+    emptied = {**item, "value": {"start": 0, "end": 4, "text": ["  "]}}
+    assert codec.decode_text(emptied, allowed) is None  # an emptied box is no value
+    assert "list of strings" in codec.decode_text({**item, "value": {"text": [3]}}, allowed).message
+    assert "unknown per-region text" in codec.decode_text({**item, "from_name": "claim_type"}, allowed).message

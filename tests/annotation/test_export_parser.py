@@ -48,7 +48,7 @@ def full_result(reverse=False):
         span("e1", "entities", "PERSON", PERSON),
         span("e2", "entities", "ORG", ORG, with_text=False),  # value.text may be missing
         span("c1", "claims", "CLAIM", CLAIM),
-        choice("c1", "claim_type", "event"),
+        choice("c1", "claim_type", "other"),
         choice("c1", "checkworthy", "yes"),
         choice("c1", "attribution", "reported_speech"),
         # the UI lets annotators draw the arrow either way round
@@ -92,7 +92,17 @@ def test_spans_attributes_and_reversed_relation_after_emoji(tax):
     ]
     assert rec.claims == [
         ClaimRecord(
-            "c1", *off(CLAIM), CLAIM, {"claim_type": "event", "checkworthy": "yes", "attribution": "reported_speech"}
+            "c1",
+            *off(CLAIM),
+            CLAIM,
+            # every taxonomy attribute has a key; unset ones (verifiable, normalized) are None
+            {
+                "verifiable": None,
+                "checkworthy": "yes",
+                "claim_type": "other",
+                "attribution": "reported_speech",
+                "normalized": None,
+            },
         )
     ]
     # normalized: from the CLAIM to its speaker, although the arrow was drawn PERSON -> CLAIM
@@ -180,7 +190,7 @@ def test_escaped_newline_in_value_text_is_not_a_mismatch(tax):
         ([span("x1", "entities", "CLAIM", CLAIM)], "not in the taxonomy"),
         ([span("x1", "claims", "PERSON", PERSON)], "not in the taxonomy"),
         (
-            [span("e1", "entities", "PERSON", PERSON), choice("e1", "claim_type", "event", PERSON)],
+            [span("e1", "entities", "PERSON", PERSON), choice("e1", "claim_type", "other", PERSON)],
             "attached to an entity span",
         ),
         ([span("c1", "claims", "CLAIM", CLAIM), choice("c1", "claim_type", "gossip")], "claim_type must be one of"),
@@ -214,4 +224,15 @@ def test_parse_export_falls_back_to_task_text_and_sorts(tax):
         ("nc-00000000000000aa", "annotator-1", 4),
         ("nc-00000000000000aa", "annotator-2", 5),
         ("nc-00000000000000ab", "annotator-1", 3),
+    ]
+
+
+def test_free_text_on_an_entity_span_is_a_problem(tax):
+    (name,) = [a.name for a in tax.claim.text_attributes]
+    on_entity = {"id": "e1", "from_name": name, "to_name": "text", "type": "textarea", "value": {"text": ["x"]}}
+    parsed = parse_task(
+        task([annotation(11, "annotator-1", [span("e1", "entities", "PERSON", PERSON), on_entity])]), TEXT, tax
+    )
+    assert [p.message for p in parsed.problems] == [
+        f"{name} is attached to an entity span; claim attributes belong on CLAIM spans"
     ]

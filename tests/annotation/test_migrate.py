@@ -58,6 +58,8 @@ def corrected_seeds(tmp_path) -> Path:
             if p.is_dir() and p.name not in (keep, ".cache"):
                 shutil.rmtree(p)
         (store / "LATEST").write_text(keep + "\n", encoding="utf-8")
+    # ... and under the taxonomy of that time (v1, kept in schemas/history), which the snapshot follows.
+    shutil.copy(root / "schemas" / "history" / "v1" / "taxonomy.yaml", root / "schemas" / "taxonomy.yaml")
     (root / "pyproject.toml").write_text("", encoding="utf-8")
     raw = root / "corpus" / "raw" / SEED_000
     paragraphs = raw.read_text(encoding="utf-8").split("\n\n")

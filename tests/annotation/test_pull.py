@@ -178,13 +178,13 @@ def annotated(labelstudio, ls_project, tmp_path):
         "Russia is making real progress toward peace",
         khorev,
         reverse=True,
-        claim_type="event",
+        claim_type="other",
         checkworthy="yes",
         attribution="reported_speech",
     )
     bob_emoji = Annotation(EMOJI_TEXT)
     bob_khorev = bob_emoji.entity("Khorev", "PERSON")
-    bob_emoji.claim("Russia is making real progress toward peace", bob_khorev, claim_type="opinion_or_other")
+    bob_emoji.claim("Russia is making real progress toward peace", bob_khorev, claim_type="prediction")
     alice_plain = Annotation(PLAIN_TEXT)
     kiev = alice_plain.entity("Kiev", "ORG")
     alice_plain.entity("over 1,000", "QUANTITY")

@@ -245,7 +245,15 @@ def test_label_config_round_trip(labelstudio, ls_project):
     on_server = client.projects.get(id=ls_project.id).label_config
     assert on_server.strip() == LABEL_CONFIG_FILE.read_text(encoding="utf-8").strip()
     interface = LabelInterface(on_server)
-    assert {c.name for c in interface.controls} == {"entities", "claims", "claim_type", "checkworthy", "attribution"}
+    assert {c.name for c in interface.controls} == {
+        "entities",
+        "claims",
+        "verifiable",
+        "checkworthy",
+        "claim_type",
+        "attribution",
+        "normalized",  # the per-region TextArea
+    }
 
 
 def test_bad_token_is_a_clear_error_without_the_token(labelstudio, ls_project, tmp_path):

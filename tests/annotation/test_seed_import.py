@@ -19,8 +19,10 @@ from newsclaims.annotation.seed_file import SeedError, find_occurrence, load_see
 from newsclaims.annotation.snapshots import load_annotations
 from newsclaims.corpus.document import Document
 from newsclaims.fsutil import sha256_bytes
+from newsclaims.schemas.taxonomy import load_taxonomy
 
 SEED_FILE = Path(__file__).parent / "data" / "seed_small.yaml"
+ATTRIBUTES = [a.name for a in load_taxonomy().claim.attributes]
 EMOJI_TEXT = (
     "📰🇷🇺 ISLAMABAD: Ambassador of Russia to Pakistan, Albert P. Khorev on Tuesday said that "
     "Russia is making real progress toward achieving peace in Ukraine.\n"
@@ -101,11 +103,8 @@ def expected_records(seed_path: Path, docs: dict[str, Document]):
                 c["id"],
                 *locate(c),
                 c["text"],
-                {
-                    "claim_type": c["claim_type"],
-                    "checkworthy": {True: "yes", False: "no"}.get(c["checkworthy"], c["checkworthy"]),
-                    "attribution": c["attribution"],
-                },
+                # Every taxonomy attribute, unset (None) where the file leaves it out.
+                {name: {True: "yes", False: "no"}.get(c.get(name), c.get(name)) for name in ATTRIBUTES},
             )
             for c in d["claims"]
         ]

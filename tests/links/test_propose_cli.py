@@ -30,7 +30,7 @@ def test_threshold_chosen_on_the_confirmed_seed_links(encoder, tmp_path, capsys)
     }
     precision, recall = len(linked & same) / len(linked), len(linked & same) / len(same)
     assert f"precision {precision:.3f}" in found["threshold_note"] and f"recall {recall:.3f}" in found["threshold_note"]
-    assert precision >= 0.7 and recall >= 0.6  # what the README states for the seeds
+    assert precision >= 0.6 and recall >= 0.6  # what the README states for the seeds (v2 spans)
     assert found["pairs_compared"] == 43 * 43 and found["groups"] == 1
     assert "stale" not in capsys.readouterr().out
 

@@ -45,7 +45,7 @@ def span(doc: Document, needle: str, label: str, rid: str, nth: int = 0) -> Span
 
 
 def claim(
-    doc: Document, needle: str, rid: str, claim_type="event", checkworthy="yes", attribution="reported_speech"
+    doc: Document, needle: str, rid: str, claim_type="other", checkworthy="yes", attribution="reported_speech"
 ) -> ClaimRecord:
     s = span(doc, needle, "CLAIM", rid)
     return ClaimRecord(
@@ -198,7 +198,7 @@ def sample_records(docs: dict[str, Document]) -> list[AnnotationRecord]:
                 span(b, "122", "QUANTITY", "e6"),
             ],
             claims=[
-                claim(b, "Kiev violated the Easter ceasefire", "c1", "event"),
+                claim(b, "Kiev violated the Easter ceasefire", "c1", "other"),
                 claim(b, "122 people were injured", "c2", "quantity"),
             ],
             said_by=[("c1", "e1"), ("c2", "e5")],

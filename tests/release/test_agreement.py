@@ -52,8 +52,8 @@ def _fixture():
         4,
         claims=[
             claim(Q, "Prices went up", "x", "quantity"),
-            claim(Q, "The mill closed", "y", "event"),
-            claim(Q, "Rain caused floods", "z", "causal"),
+            claim(Q, "The mill closed", "y", "other"),
+            claim(Q, "Rain caused floods", "z", "correlation_causation"),
         ],
     )
     q2 = record(
@@ -62,8 +62,8 @@ def _fixture():
         5,
         claims=[
             claim(Q, "Prices went up", "x", "quantity"),
-            claim(Q, "The mill closed", "y", "event"),
-            claim(Q, "Rain caused floods", "z", "event"),
+            claim(Q, "The mill closed", "y", "other"),
+            claim(Q, "Rain caused floods", "z", "other"),
         ],
     )
     return [p1, p2, p3, q1, q2]
@@ -122,8 +122,8 @@ def test_claim_spans_and_said_by(report):
 
 def test_krippendorff_alpha_on_exactly_matched_claims(report):
     # claim_type over the 4 claims annotators 1 and 2 both marked:
-    # (quantity, quantity) in P; in Q (quantity, quantity), (event, event), (causal, event).
-    pairs = [("quantity", "quantity"), ("quantity", "quantity"), ("event", "event"), ("causal", "event")]
+    # (quantity, quantity) in P; in Q (quantity, quantity), (other, other), (correlation_causation, other).
+    pairs = [("quantity", "quantity"), ("quantity", "quantity"), ("other", "other"), ("correlation_causation", "other")]
     values = [v for pair in pairs for v in pair]
     n = len(values)
     counts = {v: values.count(v) for v in set(values)}

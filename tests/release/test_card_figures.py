@@ -40,7 +40,7 @@ def expected_figures(release: Path) -> dict[str, int]:
     assert ef is not None and cf is not None
     label = ef["entities"].feature["label"]
     claim_feature = cf["claims"].feature
-    attrs = [a.name for a in load_taxonomy().claim.attributes]
+    attrs = [a.name for a in load_taxonomy().claim.choice_attributes]
     groups = json.loads((release / "splits.json").read_text())["groups"]
     figures = {
         "documents": len(docs),

@@ -54,7 +54,15 @@ NEW_ATTRIBUTE = {
     ],
 }
 NEW_TARGET = "GPE"
-ANNOTATED = {"claim_type": "event", "checkworthy": "yes", "attribution": "reported_speech", "evidence": "none_given"}
+ANNOTATED = {
+    "verifiable": "yes",
+    "checkworthy": "yes",
+    "claim_type": "other",
+    "attribution": "reported_speech",
+    "evidence": "none_given",
+}
+# The taxonomy's free-text attribute, typed into its per-region TextArea (Label Studio keeps a list).
+TEXT_ATTRIBUTE, TYPED = "normalized", "Russia says its forces used Iskander missiles only against military targets."
 
 
 def extended_checkout(tmp: Path) -> Path:
@@ -126,6 +134,15 @@ def test_new_attribute_label_and_relation_target_reach_the_release(labelstudio, 
             }
             for name, value in ANNOTATED.items()
         ]
+        result.append(
+            {
+                "id": "c1",
+                "from_name": TEXT_ATTRIBUTE,
+                "to_name": "text",
+                "type": "textarea",
+                "value": {"start": claim["value"]["start"], "end": claim["value"]["end"], "text": [TYPED]},
+            }
+        )
         result.append({"from_id": "c1", "to_id": "e1", "type": "relation", "direction": "right", "labels": ["said_by"]})
         client.annotations.create(id=task.id, result=result, was_cancelled=False, ground_truth=False)
 
@@ -136,6 +153,7 @@ def test_new_attribute_label_and_relation_target_reach_the_release(labelstudio, 
         (record,) = [json.loads(line) for line in lines]
         (stored,) = record["claims"]
         assert {k: stored[k] for k in ANNOTATED} == ANNOTATED and stored["text"] == CLAIM
+        assert stored[TEXT_ATTRIBUTE] == TYPED
         assert record["said_by"] == [{"claim_id": "c1", "speaker_id": "e1"}]
         run(root, env, "validate")
         run(root, env, "release", "--version", "0.1.0")
@@ -153,6 +171,7 @@ def test_new_attribute_label_and_relation_target_reach_the_release(labelstudio, 
     (c,) = row["claims"]
     assert (c["text"], feature["evidence"].int2str(c["evidence"])) == (CLAIM, "none_given")
     assert {name: feature[name].int2str(c[name]) for name in ANNOTATED} == ANNOTATED
+    assert c[TEXT_ATTRIBUTE] == TYPED  # a plain string column, not a ClassLabel
     assert (c["speaker"]["text"], feature["speaker"]["label"].int2str(c["speaker"]["label"])) == (SPEAKER, NEW_TARGET)
 
     entities = datasets.load_dataset(release, "entities", cache_dir=str(hf_cache))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from datasets import ClassLabel
+from datasets import ClassLabel, Value
 from pandera.errors import SchemaErrors
 
 from newsclaims.schemas import features, tables
@@ -24,9 +24,9 @@ def taxonomies():
             1,
         )
         .replace(
-            "        - name: opinion_or_other",
+            "        - name: other",
             "        - name: rumour\n          description: Hearsay.\n"
-            '          example: "people say"\n        - name: opinion_or_other',
+            '          example: "people say"\n        - name: other',
             1,
         )
     )
@@ -65,8 +65,10 @@ def test_features_follow_the_taxonomy(taxonomies):
         ent = features.entities_features(tax)["entities"].feature["label"]
         assert isinstance(ent, ClassLabel) and ent.names == list(tax.entity_names)
         claims = features.claims_features(tax)["claims"].feature
-        for attr in tax.claim.attributes:
+        for attr in tax.claim.choice_attributes:
             assert claims[attr.name].names == list(attr.value_names)
+        for attr in tax.claim.text_attributes:
+            assert claims[attr.name] == Value("string")
         assert features.ner_features(tax)["ner_tags"].feature.names == list(tax.bio_tags)
     assert "rumour" in features.claims_features(extended)["claims"].feature["claim_type"].names
     assert "B-WEAPON" in features.ner_features(extended)["ner_tags"].feature.names

@@ -44,7 +44,13 @@ def test_majority_gold_and_review_list():
     council = GoldSpan(DOC.text.index("council"), DOC.text.index("council") + 7, "ORG", "council")
     assert g.entities == sorted([ana, council])  # 3/3 and 2/3; QUANTITY 1/3 is left out
     [c] = g.claims
-    assert c.attributes == {"claim_type": "quantity", "checkworthy": "yes", "attribution": "reported_speech"}
+    assert c.attributes == {
+        "verifiable": None,  # no annotator set it: unset, not the string "None"
+        "checkworthy": "yes",
+        "claim_type": "quantity",
+        "attribution": "reported_speech",
+        "normalized": None,
+    }
     assert c.speaker == ana  # 2 of 3 linked the claim to Ana Ruiz
     kinds = sorted((i.kind, i.label) for i in review)
     assert ("span", "QUANTITY") in kinds  # left out, listed

@@ -50,12 +50,12 @@ def test_unanimous_annotators_have_no_conflict():
 
 
 def test_another_claim_type_is_one_attribute_conflict():
-    [c] = find_conflicts(_pair(claim_type="event"), TAX)
+    [c] = find_conflicts(_pair(claim_type="other"), TAX)
     assert (c.doc_id, c.annotators) == (DOC.id, ["annotator-1", "annotator-2"])
     [item] = c.items
     start = DOC.text.index("the city")
     assert (item.kind, item.label, item.start, item.end) == ("claim_attribute", "claim_type", start, start + 25)
-    assert item.votes == {"quantity": ["annotator-1"], "event": ["annotator-2"]}
+    assert item.votes == {"quantity": ["annotator-1"], "other": ["annotator-2"]}
     assert c.link(7, "http://ls") == f"http://ls/projects/7/data?task={c.task_id}"
 
 
@@ -66,24 +66,24 @@ def test_another_boundary_is_two_claim_spans():
 
 
 def test_ground_truth_settles_a_conflict():
-    assert find_conflicts(_pair(claim_type="event", ground_truth=True), TAX) == []
+    assert find_conflicts(_pair(claim_type="other", ground_truth=True), TAX) == []
 
 
 def test_conflicts_round_trip_through_jsonl():
-    conflicts = find_conflicts(_pair(claim_type="event"), TAX)
+    conflicts = find_conflicts(_pair(claim_type="other"), TAX)
     lines = conflicts_jsonl(conflicts).decode().splitlines()
     assert [DocumentConflict.from_dict(json.loads(line)) for line in lines] == conflicts
 
 
 def test_gold_source_per_document():
     single = record(OTHER, "annotator-1", 3, entities=[span(OTHER, "council", "ORG", "o")])
-    gold, review = adjudicate([*_pair(claim_type="event"), single], TAX)
+    gold, review = adjudicate([*_pair(claim_type="other"), single], TAX)
     assert gold[DOC.id].method == "majority" and gold[OTHER.id].method == "single_annotator"
     [c] = gold[DOC.id].claims
     assert c.attributes["claim_type"] is None  # 1 of 2 each: no majority, left null and listed
     assert [(i.kind, i.label) for i in review] == [("claim_attribute", "claim_type")]
-    gold, review = adjudicate(_pair(claim_type="event", ground_truth=True), TAX)
-    assert gold[DOC.id].method == "ground_truth" and gold[DOC.id].claims[0].attributes["claim_type"] == "event"
+    gold, review = adjudicate(_pair(claim_type="other", ground_truth=True), TAX)
+    assert gold[DOC.id].method == "ground_truth" and gold[DOC.id].claims[0].attributes["claim_type"] == "other"
     assert review == []
 
 

@@ -57,7 +57,7 @@ def test_labels_and_attributes_survive_as_classlabels(built, workspace, hf_cache
     tax = load_taxonomy(workspace.taxonomy_file)
     claims = _load(built, "claims", hf_cache)
     feature = claims["train"].features["claims"].feature
-    for attr in tax.claim.attributes:
+    for attr in tax.claim.choice_attributes:
         assert feature[attr.name].names == list(attr.value_names)
     # A claim both annotators marked with the same attributes keeps them, decoded by name.
     doc_a = workspace.docs["a"]
@@ -121,7 +121,7 @@ def test_new_release_with_new_content_is_not_served_from_a_stale_cache(workspace
 
     docs = workspace.docs
     extra = record(
-        docs["d"], "annotator-1", 99, claims=[claim(docs["d"], "said Governor Andrew Bailey", "x1", "event")]
+        docs["d"], "annotator-1", 99, claims=[claim(docs["d"], "said Governor Andrew Bailey", "x1", "other")]
     )
     ws2 = make_workspace(tmp_path / "ws2", docs, [*workspace.records, extra])
     main(["release", "--version", "0.1.0", *ws2.cli_inputs(), "--releases-dir", str(tmp_path / "r2")])

@@ -30,10 +30,12 @@ def test_config_has_every_label_and_attribute_of_the_taxonomy():
     interface = LabelInterface(render_label_config(tax))
     assert interface.get_control("entities").labels == list(tax.entity_names)
     assert interface.get_control("claims").labels == [tax.claim.name]
+    assert tax.claim.text_attributes  # the taxonomy has a free-text attribute to render
     for attr in tax.claim.attributes:
         control = interface.get_control(attr.name)
-        assert control.tag == "Choices"
-        assert control.labels == list(attr.value_names)
+        assert control.tag == ("Choices" if attr.is_choice else "TextArea")
+        if attr.is_choice:
+            assert control.labels == list(attr.value_names)
         assert control.attr["perRegion"] == "true"
         assert control.attr["visibleWhen"] == "region-selected"
         assert control.attr["whenLabelValue"] == tax.claim.name

@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from newsclaims.annotation import migrate_cli
 from newsclaims.annotation.defaults import DEFAULT_BATCH_BYTES, DEFAULT_PROJECT, PLACEHOLDER_DOMAIN
 from newsclaims.annotation.server_cli import server
 from newsclaims.annotation.server_state import PULL_CHUNK_TASKS, PULL_RESUME_DIR
@@ -19,6 +20,7 @@ from newsclaims.paths import ANNOTATION_DIR, EXPORTS_DIR, VERSIONS_DIR
 
 annotate = CommandGroup("annotate", "Label Studio: server, push tasks, pull annotations")
 annotate.commands.append(server)  # start, stop, status, backup, restore: server_cli.py
+annotate.commands += migrate_cli.commands.commands  # migrate-taxonomy: migrate_cli.py
 
 PROJECT = opt("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
 

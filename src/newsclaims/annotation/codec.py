@@ -4,6 +4,8 @@ Three kinds of item, as the generated config produces them:
 - `Region`: a labelled span (`type: labels`) of a <Labels> control (entities or claims);
 - `RegionChoice`: a per-region choice (`type: choices`) of a claim attribute's <Choices>,
   carrying the id and offsets of the span it belongs to;
+- `RegionText`: the free text (`type: textarea`) of a free-text claim attribute's per-region
+  <TextArea>, carried like a choice (Label Studio keeps the text as a list in `value.text`);
 - `Relation`: a link between two regions (`type: relation`).
 
 `encode` writes items (pre-annotations, seed annotations, benchmark annotations). The
@@ -26,7 +28,7 @@ from newsclaims.annotation.records import ClaimRecord, SaidByLink, SpanRecord
 from newsclaims.schemas.controls import CLAIMS_NAME, ENTITIES_NAME, SAID_BY, TEXT_NAME
 from newsclaims.schemas.taxonomy import Taxonomy
 
-LABELS, CHOICES, RELATION = "labels", "choices", "relation"
+LABELS, CHOICES, TEXTAREA, RELATION = "labels", "choices", "textarea", "relation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,17 @@ class RegionChoice:
 
 
 @dataclass(frozen=True, slots=True)
+class RegionText:
+    """The text typed in a per-region <TextArea> (`control`) for the region `region_id`."""
+
+    region_id: str
+    control: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Relation:
     from_id: str
     to_id: str
@@ -60,7 +73,7 @@ class Relation:
     direction: str = "right"
 
 
-Item = Region | RegionChoice | Relation
+Item = Region | RegionChoice | RegionText | Relation
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +101,9 @@ def encode_item(item: Item, origin: str | None = None) -> dict[str, Any]:
     if isinstance(item, Region):
         out: dict[str, Any] = {"id": item.id, "from_name": item.control, "to_name": TEXT_NAME, "type": LABELS}
         value: dict[str, Any] = {"start": item.start, "end": item.end, "text": item.text, "labels": [item.label]}
+    elif isinstance(item, RegionText):
+        out = {"id": item.region_id, "from_name": item.control, "to_name": TEXT_NAME, "type": TEXTAREA}
+        value = {"start": item.start, "end": item.end, "text": [item.value]}
     else:
         out = {"id": item.region_id, "from_name": item.control, "to_name": TEXT_NAME, "type": CHOICES}
         value = {"start": item.start, "end": item.end, "choices": [item.value]}
@@ -116,7 +132,8 @@ def annotation_items(
         for attr in tax.claim.attributes:
             value = c.attributes.get(attr.name)
             if value is not None:
-                items.append(RegionChoice(c.id, attr.name, value, c.start, c.end))
+                kind = RegionChoice if attr.is_choice else RegionText
+                items.append(kind(c.id, attr.name, value, c.start, c.end))
         items += [Relation(link.claim_id, link.speaker_id, SAID_BY) for link in links.pop(c.id, [])]
     items += [Relation(link.claim_id, link.speaker_id, SAID_BY) for rest in links.values() for link in rest]
     return items
@@ -194,6 +211,28 @@ def decode_choice(r: dict[str, Any], allowed: Mapping[str, Collection[str]]) -> 
     )
 
 
+def decode_text(r: dict[str, Any], allowed: Collection[str]) -> RegionText | ItemProblem | None:
+    """A `textarea` item of one of the `allowed` free-text controls; None when it holds no text
+    (an emptied box). Several submissions are kept one per line, in the order typed."""
+    rid, control, value = r.get("id"), r.get("from_name"), _object(r.get("value"))
+    if not isinstance(rid, str):
+        return ItemProblem(None, f"{control} text without a region id")
+    if not isinstance(control, str) or control not in allowed:
+        return ItemProblem(rid, f"unknown per-region text {control!r}")
+    texts = value.get("text")
+    if isinstance(texts, str):
+        texts = [texts]
+    if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+        return ItemProblem(rid, f"{control} text must be a list of strings, got {texts!r}")
+    joined = "\n".join(t.strip() for t in texts if t.strip())
+    if not joined:
+        return None
+    start, end = value.get("start"), value.get("end")
+    return RegionText(
+        rid, control, joined, start if isinstance(start, int) else -1, end if isinstance(end, int) else -1
+    )
+
+
 def decode_relation(r: dict[str, Any], label: str) -> Relation | ItemProblem:
     """A `relation` item carrying exactly the relation label `label` (the one the records keep).
     A problem is located by "from->to" (a relation has no id of its own)."""
@@ -209,9 +248,9 @@ def decode_relation(r: dict[str, Any], label: str) -> Relation | ItemProblem:
 
 
 def items_in_order(result: list[Any]) -> Iterator[tuple[str, dict[str, Any]] | ItemProblem]:
-    """(type, item) for every readable item: spans first, then choices, then relations (choices
-    and relations refer to spans); an ItemProblem for each item of no known type, before all."""
-    known = (LABELS, CHOICES, RELATION)
+    """(type, item) for every readable item: spans first, then choices and texts, then relations
+    (they refer to spans); an ItemProblem for each item of no known type, before all."""
+    known = (LABELS, CHOICES, TEXTAREA, RELATION)
     for r in result:
         if not isinstance(r, dict) or r.get("type") not in known:
             rid = r.get("id") if isinstance(r, dict) else None

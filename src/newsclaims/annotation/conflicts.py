@@ -137,7 +137,8 @@ def find_conflicts(records: Iterable[AnnotationRecord], taxonomy: Taxonomy) -> l
     """Every document where two or more annotators are not unanimous and no ground truth settles it."""
     records = list(records)
     settled = {r.doc_id for r in records if r.ground_truth}
-    attribute_names = [a.name for a in taxonomy.claim.attributes]
+    # Free text (a claim's rewrite) is not a conflict: two wordings of one claim can both be right.
+    attribute_names = [a.name for a in taxonomy.claim.choice_attributes]
     out = []
     for doc_id, by_annotator in sorted(newest_by_document(records).items()):
         if len(by_annotator) < 2 or doc_id in settled:

@@ -18,7 +18,7 @@ carry the annotator's pseudonym, never a user id or an email.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,7 +84,8 @@ class _AnnotationParser:
         self.tax = taxonomy
         self.text = text
         self.problem = problem
-        self.attributes = {a.name: set(a.value_names) for a in taxonomy.claim.attributes}
+        self.attributes = {a.name: set(a.value_names) for a in taxonomy.claim.choice_attributes}
+        self.texts = frozenset(a.name for a in taxonomy.claim.text_attributes)
         self.entity_names = frozenset(taxonomy.entity_names)  # a computed property: once, not per span
         said_by = taxonomy.relation(SAID_BY)
         self.speaker_labels = set(said_by.to_labels)
@@ -102,10 +103,12 @@ class _AnnotationParser:
                 self._span(entry[1])
             elif entry[0] == codec.CHOICES:
                 self._choice(entry[1])
+            elif entry[0] == codec.TEXTAREA:
+                self._text(entry[1])
             else:
                 self._relation(entry[1])
         entities = sorted(self.entities.values(), key=lambda s: (s.start, s.end, s.label, s.id))
-        names = list(self.attributes)
+        names = [a.name for a in self.tax.claim.attributes]
         claims = sorted(
             (
                 ClaimRecord(c.id, c.start, c.end, c.text, {n: self.chosen[c.id].get(n) for n in names})
@@ -134,13 +137,28 @@ class _AnnotationParser:
                 region.id, f"label {region.label!r} from control {r.get('from_name')!r} is not in the taxonomy"
             )
 
-    def _choice(self, r: dict[str, Any]) -> None:
+    def _misplaced(self, r: dict[str, Any], controls: Collection[str]) -> bool:
+        """True (and a problem) when a claim attribute item sits on something other than a claim."""
         rid, control = r.get("id"), r.get("from_name")
-        if isinstance(rid, str) and isinstance(control, str) and control in self.attributes and rid not in self.claims:
+        if isinstance(rid, str) and isinstance(control, str) and control in controls and rid not in self.claims:
             target = "an entity span" if rid in self.entities else "no span"
             self.problem(
                 rid, f"{control} is attached to {target}; claim attributes belong on {self.tax.claim.name} spans"
             )
+            return True
+        return False
+
+    def _text(self, r: dict[str, Any]) -> None:
+        if self._misplaced(r, self.texts):
+            return
+        text = codec.decode_text(r, self.texts)
+        if isinstance(text, codec.ItemProblem):
+            self.problem(text.region_id, text.message)
+        elif text is not None:
+            self.chosen[text.region_id][text.control] = text.value
+
+    def _choice(self, r: dict[str, Any]) -> None:
+        if self._misplaced(r, self.attributes):
             return
         choice = codec.decode_choice(r, self.attributes)
         if isinstance(choice, codec.ItemProblem):

@@ -118,7 +118,16 @@ def parse_seed(raw: Any, source: str = "seed file", taxonomy: Taxonomy | None = 
     attributes of `taxonomy` (default: the project's)."""
     if not isinstance(raw, dict) or not isinstance(raw.get("annotator"), str) or not raw["annotator"].strip():
         raise SeedError(f"{source}: expected a mapping with `annotator: <label>` and `documents: [...]`")
-    attribute_names = frozenset(a.name for a in (taxonomy or load_taxonomy()).claim.attributes)
+    taxonomy = taxonomy or load_taxonomy()
+    # `taxonomy_version:` says which taxonomy the values follow (none: written before it was
+    # recorded); a file for another version must be migrated first, not read with wrong values.
+    version = raw.get("taxonomy_version")
+    if version is not None and version != taxonomy.version:
+        raise SeedError(
+            f"{source} follows taxonomy v{version}, not v{taxonomy.version}: "
+            "`newsclaims annotate migrate-taxonomy --seed-file` migrates it"
+        )
+    attribute_names = frozenset(a.name for a in taxonomy.claim.attributes)
     problems: list[str] = []
     docs = []
     for i, d in enumerate(raw.get("documents") or []):
@@ -214,7 +223,7 @@ def resolve_document(doc: SeedDocument, text: str, taxonomy: Taxonomy) -> Resolv
         attributes: dict[str, str | None] = {}
         for attr in taxonomy.claim.attributes:
             chosen = c.attributes.get(attr.name)
-            if chosen is not None and chosen not in attr.value_names:
+            if chosen is not None and attr.is_choice and chosen not in attr.value_names:
                 out.problems.append(
                     f"{doc.key} {c.id}: {attr.name} {chosen!r} is not one of {', '.join(attr.value_names)}"
                 )

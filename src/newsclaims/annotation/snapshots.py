@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import orjson
 
@@ -104,6 +104,11 @@ class SnapshotMeta(JsonRecord):
     # corpus version(s) that one pointed into (corpus_versions names the new one).
     parent_snapshot: str | None = None
     migrated_from_corpus: list[str] | None = None
+    # Set on a snapshot made by `annotate migrate-taxonomy`: the taxonomy version it came from.
+    # Left out of snapshot.json when unset, so every other snapshot keeps its bytes.
+    migrated_from_taxonomy: int | None = None
+
+    OMIT_NONE: ClassVar[frozenset[str]] = frozenset({"migrated_from_taxonomy"})
 
 
 def meta_bytes(meta: SnapshotMeta) -> bytes:
@@ -148,6 +153,7 @@ def write_snapshot(
     extra_files: dict[str, bytes] | None = None,
     parent_snapshot: str | None = None,
     migrated_from_corpus: list[str] | None = None,
+    migrated_from_taxonomy: int | None = None,
 ) -> SnapshotWrite:
     """Write a snapshot in one atomic step, or nothing if the same export is already there.
 
@@ -190,6 +196,7 @@ def write_snapshot(
             project_id=project_id,
             parent_snapshot=parent_snapshot,
             migrated_from_corpus=migrated_from_corpus,
+            migrated_from_taxonomy=migrated_from_taxonomy,
         )
         with snapshots.create(snapshot_id) as tmp:
             (tmp / EXPORT_FILE).write_bytes(export_bytes)

@@ -117,7 +117,7 @@ def annotate(doc: Document, tax: Taxonomy, spans: int, salt: str = "") -> Synthe
                 start,
                 m.end(),
                 doc.text[start : m.end()],
-                {a.name: rng.choice(a.value_names) for a in tax.claim.attributes},
+                {a.name: rng.choice(a.value_names) if a.is_choice else None for a in tax.claim.attributes},
             )
         )
         if speaker_ids:

@@ -56,7 +56,7 @@ def propose(
 
     inputs = load_claims(corpus, snapshot, versions_dir, exports_dir)
     scored = score_pairs(inputs.stories, encode)
-    applied = newest_answers(inputs.claims, load_link_schema(), link_exports)
+    applied = newest_answers(inputs.claims, load_link_schema(), link_exports, inputs.snapshot_dir)
     chosen = choose_threshold(scored.proposals, applied.same) if threshold is None else None
     if chosen is not None:
         note = chosen.note(f"{len(applied.verdicts)} confirmed pairs ({len(applied.same)} same claim)")
@@ -148,7 +148,7 @@ def pull(project: str, out: Path, versions_dir: Path, exports_dir: Path, pseudon
     counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
     print(f"link snapshot {result.snapshot.snapshot_id} {verb} at {result.snapshot.path} ({counts})")
     inputs = load_claims(None, None, versions_dir, exports_dir)
-    applied = newest_answers(inputs.claims, schema, out)
+    applied = newest_answers(inputs.claims, schema, out, inputs.snapshot_dir)
     print(
         f"  against corpus {inputs.corpus_version} / snapshot {inputs.snapshot_id}: {len(applied.verdicts)} pair verdict(s), "
         f"{len(applied.same)} same claim, {len(applied.stale)} stale answer(s) not applied"

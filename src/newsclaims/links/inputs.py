@@ -23,6 +23,7 @@ class ClaimInputs:
     corpus_version: str
     snapshot_id: str
     stories: list[StoryClaims]
+    snapshot_dir: Path | None = None  # the annotation snapshot's directory (its migration.jsonl)
 
     @property
     def claims(self) -> dict[str, ClaimRef]:
@@ -43,7 +44,8 @@ def load_claims(
     snapshot_dir = snapshots.store(exports_dir).resolve(snapshot)
     docs = list(versions.load_documents(corpus_dir.name, corpus_dir.parent))
     annotations = snapshots.load_annotations(snapshot_dir.name, snapshot_dir.parent)
-    return ClaimInputs(corpus_dir.name, snapshot_dir.name, story_claims(docs, annotations, load_taxonomy()))
+    stories = story_claims(docs, annotations, load_taxonomy())
+    return ClaimInputs(corpus_dir.name, snapshot_dir.name, stories, snapshot_dir)
 
 
 def write_proposals(proposals: ProposalSet, path: Path = PROPOSALS_FILE) -> None:
@@ -56,8 +58,14 @@ def read_proposals(path: Path = PROPOSALS_FILE) -> ProposalSet:
     return ProposalSet.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
-def newest_answers(claims: dict[str, ClaimRef], schema: LinkSchema, exports_dir: Path | None = None) -> AppliedAnswers:
-    """The newest link snapshot's answers applied to `claims` (nothing when no snapshot was pulled)."""
+def newest_answers(
+    claims: dict[str, ClaimRef], schema: LinkSchema, exports_dir: Path | None = None, snapshot_dir: Path | None = None
+) -> AppliedAnswers:
+    """The newest link snapshot's answers applied to `claims` (nothing when no snapshot was pulled),
+    following the claims a taxonomy migration of the annotation snapshot `snapshot_dir` moved."""
+    from newsclaims.links.follow import claim_moves, follow
+
     if store(exports_dir).latest() is None:
         return AppliedAnswers()
-    return apply_answers(load_answers(None, exports_dir), {k: c.text for k, c in claims.items()}, schema)
+    answers = follow(load_answers(None, exports_dir), claim_moves(snapshot_dir))
+    return apply_answers(answers, {k: c.text for k, c in claims.items()}, schema)

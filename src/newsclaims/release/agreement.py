@@ -168,7 +168,7 @@ def _attribute_agreement(shared, tax: Taxonomy) -> dict[str, AttributeAgreement]
                 marks[(doc_id, c.start, c.end)][name] = c
     units = sorted(k for k, v in marks.items() if len(v) >= 2)
     out = {}
-    for attr in tax.claim.attributes:
+    for attr in tax.claim.choice_attributes:  # not on free text: no two rewrites need match
         domain = list(attr.value_names)
         data = np.full((len(annotators), len(units)), np.nan)
         for j, unit in enumerate(units):

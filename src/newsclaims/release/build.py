@@ -133,8 +133,10 @@ def _lineage(meta: SnapshotMeta) -> Lineage | None:
         return None
     return Lineage(
         parent_snapshot=meta.parent_snapshot,
-        from_corpus_versions=meta.migrated_from_corpus or [],
+        # A taxonomy migration keeps the corpus version: from is to.
+        from_corpus_versions=meta.migrated_from_corpus or (meta.corpus_versions if meta.migrated_from_taxonomy else []),
         to_corpus_versions=meta.corpus_versions or [],
+        from_taxonomy_version=meta.migrated_from_taxonomy,
     )
 
 
@@ -147,7 +149,13 @@ def _changelog_lines(content: ReleaseContent, previous: ReleaseManifest | None) 
         f"entity spans, {s.claims} claims, {len(s.annotators)} annotator(s)",
         "agreement: " + ("measured" if content.agreement.measured else f"not measured ({content.agreement.reason})"),
     ]
-    if lineage := _lineage(content.inputs.snapshot_meta):
+    lineage = _lineage(content.inputs.snapshot_meta)
+    if lineage and lineage.from_taxonomy_version is not None:
+        lines.append(
+            f"annotations migrated from snapshot {lineage.parent_snapshot} (taxonomy "
+            f"v{lineage.from_taxonomy_version} -> v{content.inputs.taxonomy.version}); see its migration.jsonl"
+        )
+    elif lineage:
         lines.append(
             f"annotations re-anchored from snapshot {lineage.parent_snapshot} (corpus "
             f"{', '.join(lineage.from_corpus_versions)} -> {', '.join(lineage.to_corpus_versions)}); "

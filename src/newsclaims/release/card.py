@@ -105,7 +105,7 @@ def render_card(content: ReleaseContent, data: DatasetCardData, content_sha256: 
             {
                 "name": a.name,
                 "description": a.description.rstrip("."),
-                "value_list": ", ".join(f"`{v}`" for v in a.value_names),
+                "value_list": ", ".join(f"`{v}`" for v in a.value_names) if a.is_choice else "free text",
             }
             for a in tax.claim.attributes
         ],

@@ -137,7 +137,7 @@ def _speakers(content: ReleaseContent) -> str:
 def _example(content: ReleaseContent) -> tuple[str, str, int, bool]:
     """The first claims row with its ClassLabel values as the ids the parquet file stores."""
     tax = content.inputs.taxonomy
-    ids = {a.name: {v: i for i, v in enumerate(a.value_names)} for a in tax.claim.attributes}
+    ids = {a.name: {v: i for i, v in enumerate(a.value_names)} for a in tax.claim.choice_attributes}
     labels = {v: i for i, v in enumerate(tax.entity_names)}
 
     def stored(c: dict) -> dict:
@@ -165,7 +165,11 @@ def card_facts(content: ReleaseContent) -> CardFacts:
     f.gold_source_encoding = _encoding(GOLD_SOURCES)
     f.bio_encoding = _encoding(tax.bio_tags)
     f.attribute_encodings = [
-        {"name": a.name, "description": a.description.rstrip("."), "encoding": _encoding(a.value_names)}
+        {
+            "name": a.name,
+            "description": a.description.rstrip("."),
+            "encoding": _encoding(a.value_names) if a.is_choice else "free text (a string; null when left empty)",
+        }
         for a in tax.claim.attributes
     ]
     f.example, f.example_split, f.example_claims, f.example_shortened = _example(content)

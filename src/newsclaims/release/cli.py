@@ -104,6 +104,12 @@ def release(
                 )
         corpus_version, snapshot = recorded.corpus_version, recorded.snapshot_id
         _require_recorded(version, versions_dir, exports_dir, corpus_version, snapshot)
+        # Rebuilt with the taxonomy it was built with: the one given (or schemas/taxonomy.yaml) if it
+        # is that one, else its copy kept beside it under history/ once a newer one replaced it.
+        from newsclaims.schemas.taxonomy import taxonomy_file_for
+
+        digests = recorded.files.get("taxonomy") or {}
+        taxonomy = taxonomy_file_for(recorded.taxonomy_version, next(iter(digests.values()), None), taxonomy)
     inputs = _inputs(versions_dir, corpus_version, exports_dir, snapshot, taxonomy)
     if releases.exists(version):
         import dataclasses

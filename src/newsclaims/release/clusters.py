@@ -52,16 +52,23 @@ def links_dir_for(snapshot_dir: Path) -> Path:
     return snapshot_dir.parent.parent / "links"
 
 
-def load_link_inputs(links_dir: Path) -> tuple[ProposalSet | None, list]:
-    """The proposals and the newest link snapshot's answers there (None / [] where absent)."""
+def load_link_inputs(links_dir: Path, snapshot_dir: Path | None = None) -> tuple[ProposalSet | None, list]:
+    """The proposals and the newest link snapshot's answers there (None / [] where absent), re-keyed
+    to the claims a taxonomy migration of `snapshot_dir` moved (`links.follow`)."""
+    import dataclasses
+
+    from newsclaims.links.follow import claim_moves, follow
     from newsclaims.links.inputs import read_proposals
     from newsclaims.links.snapshots import load_answers, store
 
+    moves = claim_moves(snapshot_dir)
     proposals_file = links_dir / "proposals.json"
     proposals = read_proposals(proposals_file) if proposals_file.is_file() else None
+    if proposals is not None and moves:
+        proposals = dataclasses.replace(proposals, proposals=follow(proposals.proposals, moves))
     exports = links_dir / "exports"
     answers = load_answers(None, exports) if store(exports).latest() is not None else []
-    return proposals, answers
+    return proposals, follow(answers, moves)
 
 
 def link_input_files(snapshot_dir: Path) -> dict[str, str]:
@@ -187,7 +194,9 @@ def confirmed_story_pairs(inputs, gold: Mapping[str, GoldDocument]) -> tuple[tup
     proposals do not: a wrong proposal must not move a document's split)."""
     from newsclaims.schemas.links import load_link_schema
 
-    _, answers = load_link_inputs(links_dir_for(inputs.snapshot_dir)) if inputs.with_links else (None, [])
+    _, answers = (
+        load_link_inputs(links_dir_for(inputs.snapshot_dir), inputs.snapshot_dir) if inputs.with_links else (None, [])
+    )
     if not answers:
         return ()
     claims_text = {claim_key(d, c.start, c.end): c.text for d, g in gold.items() for c in g.claims}
@@ -205,7 +214,9 @@ def attach_clusters(content, docs: Mapping[str, Document]) -> ClusterReport:
     from newsclaims.schemas.links import load_link_schema
 
     inputs = content.inputs
-    proposals, answers = load_link_inputs(links_dir_for(inputs.snapshot_dir)) if inputs.with_links else (None, [])
+    proposals, answers = (
+        load_link_inputs(links_dir_for(inputs.snapshot_dir), inputs.snapshot_dir) if inputs.with_links else (None, [])
+    )
     claims_text = {claim_key(d, c.start, c.end): c.text for d, g in content.gold.items() for c in g.claims}
     # A checkout without link answers needs no link schema (a scratch checkout may have none).
     applied = apply_answers(answers, claims_text, load_link_schema()) if answers else AppliedAnswers()

@@ -70,7 +70,9 @@ def majority_entities(
 
 
 def _attribute(attr: AttributeDef, marks: dict[str, ClaimRecord]) -> tuple[str | None, dict[str, list[str]]]:
-    """The majority value of one attribute among the claim's markers, and the votes ("None": unset)."""
+    """The majority option of one attribute among the claim's markers (None: no majority), and
+    the votes ("None": unset). Free text is voted on the same way, exact string against exact
+    string: a shared wording is kept."""
     votes: dict[str, list[str]] = defaultdict(list)
     for name, c in sorted(marks.items()):
         votes[str(c.attributes.get(attr.name))].append(name)
@@ -124,8 +126,10 @@ def majority_claims(
             continue
         attributes: dict[str, str | None] = {}
         for attr in tax.claim.attributes:
-            attributes[attr.name], votes = _attribute(attr, marks)
-            if attributes[attr.name] is None:
+            option, votes = _attribute(attr, marks)
+            # A majority that left it unset keeps it unset (None), never the string "None".
+            attributes[attr.name] = None if option == str(None) else option
+            if option is None and (attr.is_choice or len(votes) > 1):
                 review.append(
                     ReviewItem(
                         doc_id, "claim_attribute", start, end, attr.name, text, votes, n, "left null: no majority value"

@@ -19,11 +19,15 @@ from newsclaims.store import Fields, JsonRecord
 
 @dataclass
 class Lineage(JsonRecord):
-    """Where a migrated snapshot's annotations came from (`annotate migrate`)."""
+    """Where a migrated snapshot's annotations came from (`annotate migrate`, `annotate
+    migrate-taxonomy`: then the taxonomy version they were made under; no key otherwise)."""
 
     parent_snapshot: str
     from_corpus_versions: list[str]
     to_corpus_versions: list[str]
+    from_taxonomy_version: int | None = None
+
+    OMIT_NONE: ClassVar[frozenset[str]] = frozenset({"from_taxonomy_version"})
 
 
 @dataclass

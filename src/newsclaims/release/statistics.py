@@ -62,7 +62,7 @@ def compute_statistics(content: ReleaseContent, docs: dict[str, Document]) -> Re
     label_counts = Counter(s.label for g in gold.values() for s in g.entities)
     attr_counts = {
         a.name: Counter(c.attributes.get(a.name) or NO_MAJORITY for g in gold.values() for c in g.claims)
-        for a in tax.claim.attributes
+        for a in tax.claim.choice_attributes  # free text has no values to count
     }
     is_begin = np.array([tag.startswith("B-") for tag in tax.bio_tags])
     ner_b_tags = sum(

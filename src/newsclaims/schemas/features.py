@@ -75,7 +75,8 @@ def entities_features(tax: Taxonomy) -> Features:
 def claims_features(tax: Taxonomy) -> Features:
     claim = {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}
     for attr in tax.claim.attributes:
-        claim[attr.name] = ClassLabel(names=list(attr.value_names))
+        # Free text is a plain string (null when left empty); a choice is a ClassLabel.
+        claim[attr.name] = ClassLabel(names=list(attr.value_names)) if attr.is_choice else Value("string")
     claim["speaker"] = span(tax)  # null when the claim has no (agreed) speaker
     claim["cluster_id"] = Value("string")  # its row in claim_clusters; null when linked to nothing
     return Features(

@@ -61,19 +61,32 @@ def build_label_config(taxonomy: Taxonomy) -> ET.Element:
     )
     for attr in claim.attributes:
         ET.SubElement(attrs_view, "Header", value=attr.name.replace("_", " "), size="6")
-        choices = ET.SubElement(
-            attrs_view,
-            "Choices",
-            name=attr.name,
-            toName=TEXT_NAME,
-            perRegion="true",
-            choice="single-radio",
-            showInline="true",
-            hint=attr.description,
-            visibleWhen="region-selected",
-            whenTagName=CLAIMS_NAME,
-            whenLabelValue=claim.name,
-        )
+        shown = {"visibleWhen": "region-selected", "whenTagName": CLAIMS_NAME, "whenLabelValue": claim.name}
+        if not attr.is_choice:
+            # Free text per claim: one line the annotator may leave empty (`required` is checked
+            # by validation, not by the form, so an optional field never blocks a submit).
+            hint = f"{attr.description} Example: {attr.example}" if attr.example else attr.description
+            textarea = {
+                "name": attr.name,
+                "toName": TEXT_NAME,
+                "perRegion": "true",
+                "editable": "true",
+                "maxSubmissions": "1",
+                "rows": "2",
+                "placeholder": attr.example or attr.name,
+                "hint": hint,
+            }
+            ET.SubElement(attrs_view, "TextArea", {**textarea, **shown})
+            continue
+        choice = {
+            "name": attr.name,
+            "toName": TEXT_NAME,
+            "perRegion": "true",
+            "choice": "single-radio",
+            "showInline": "true",
+            "hint": attr.description,
+        }
+        choices = ET.SubElement(attrs_view, "Choices", {**choice, **shown})
         for value in attr.values:
             ET.SubElement(choices, "Choice", value=value.name, hint=_hint(value))
     return view

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 
 from newsclaims.schemas.controls import SAID_BY
-from newsclaims.schemas.taxonomy import Taxonomy
+from newsclaims.schemas.taxonomy import AttributeDef, Taxonomy
 
 DOC_ID_PATTERN = r"^nc-[0-9a-f]{16}$"
 
@@ -63,13 +63,17 @@ def entity_spans_schema(tax: Taxonomy) -> pa.DataFrameSchema:
     )
 
 
+def _attribute_column(a: AttributeDef) -> pa.Column:
+    """A choice must be one of its values; free text is any string. Either may be empty only
+    when the taxonomy marks the attribute `required: false`."""
+    if not a.is_choice:
+        return pa.Column(str, nullable=not a.required)
+    check = pa.Check.isin(list(a.value_names), name="known_value", error="known_value")
+    return pa.Column(str, check, nullable=not a.required)
+
+
 def claim_spans_schema(tax: Taxonomy) -> pa.DataFrameSchema:
-    attributes = {
-        a.name: pa.Column(
-            str, pa.Check.isin(list(a.value_names), name="known_value", error="known_value"), nullable=False
-        )
-        for a in tax.claim.attributes
-    }
+    attributes = {a.name: _attribute_column(a) for a in tax.claim.attributes}
     return pa.DataFrameSchema(
         {**_WHERE, **_offset_columns(), **attributes},
         checks=_span_checks(),

@@ -26,12 +26,28 @@ class TaxonomyError(NewsclaimsError, ValueError):
     """The taxonomy file is missing or malformed (a NewsclaimsError: the CLI prints it without a traceback)."""
 
 
+# Kinds of claim attribute: one value from a closed list, or free text (a per-region TextArea).
+CHOICE = "choice"
+TEXT = "text"
+ATTRIBUTE_KINDS = (CHOICE, TEXT)
+
+
 @dataclass(frozen=True)
 class LabelDef:
     name: str
     description: str
     example: str
     color: str | None = None
+    # The OntoNotes 5.0 labels this one corresponds to (entities only; empty when not given).
+    ontonotes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnmappedLabel:
+    """An OntoNotes label with no label of ours, and what annotators do with it."""
+
+    name: str
+    note: str
 
 
 @dataclass(frozen=True)
@@ -39,10 +55,18 @@ class AttributeDef:
     name: str
     description: str
     values: tuple[LabelDef, ...]
+    kind: str = CHOICE
+    # False: a claim may leave it empty (e.g. a value a taxonomy migration could not derive).
+    required: bool = True
+    example: str = ""
 
     @property
     def value_names(self) -> tuple[str, ...]:
         return tuple(v.name for v in self.values)
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind == CHOICE
 
 
 @dataclass(frozen=True)
@@ -52,6 +76,16 @@ class ClaimDef:
     example: str
     color: str | None
     attributes: tuple[AttributeDef, ...]
+
+    @property
+    def choice_attributes(self) -> tuple[AttributeDef, ...]:
+        """The attributes with a closed value list: the ones agreement, majority and ClassLabels use."""
+        return tuple(a for a in self.attributes if a.is_choice)
+
+    @property
+    def text_attributes(self) -> tuple[AttributeDef, ...]:
+        """Free-text attributes: stored as strings, never voted on or measured for agreement."""
+        return tuple(a for a in self.attributes if not a.is_choice)
 
     def attribute(self, name: str) -> AttributeDef:
         for a in self.attributes:
@@ -77,6 +111,7 @@ class Taxonomy:
     claim: ClaimDef
     relations: tuple[RelationDef, ...]
     sha256: str  # digest of the file's bytes, recorded in manifests
+    ontonotes_unmapped: tuple[UnmappedLabel, ...] = ()
 
     @property
     def entity_names(self) -> tuple[str, ...]:
@@ -111,7 +146,39 @@ def _label(d: dict, where: str) -> LabelDef:
         raise TaxonomyError(f"{where}: every label needs name, description and example ({e})") from None
     if not desc or not example:
         raise TaxonomyError(f"{where} {name}: description and example must not be empty")
-    return LabelDef(name=name, description=desc, example=example, color=d.get("color"))
+    ontonotes = d.get("ontonotes") or ()
+    if not isinstance(ontonotes, (list, tuple)):
+        raise TaxonomyError(f"{where} {name}: ontonotes must be a list of label names")
+    return LabelDef(
+        name=name, description=desc, example=example, color=d.get("color"), ontonotes=tuple(map(str, ontonotes))
+    )
+
+
+def _attribute(a: dict) -> AttributeDef:
+    name = a.get("name")
+    kind = str(a.get("kind", CHOICE))
+    if kind not in ATTRIBUTE_KINDS:
+        raise TaxonomyError(f"claim attribute {name!r}: kind {kind!r} is not one of {', '.join(ATTRIBUTE_KINDS)}")
+    required = a.get("required", True)
+    if not isinstance(required, bool):
+        raise TaxonomyError(f"claim attribute {name!r}: required must be true or false")
+    values = tuple(_label(v, f"claim attribute {name}") for v in a.get("values") or [])
+    if kind == CHOICE and not values:
+        raise TaxonomyError(f"claim attribute {name!r} has no values")
+    if kind == TEXT and values:
+        raise TaxonomyError(f"claim attribute {name!r} is free text and cannot list values")
+    try:
+        description = str(a["description"]).strip()
+    except KeyError:
+        raise TaxonomyError(f"claim attribute {name!r} needs a description") from None
+    return AttributeDef(
+        name=str(name),
+        description=description,
+        values=values,
+        kind=kind,
+        required=required,
+        example=str(a.get("example") or "").strip(),
+    )
 
 
 def parse_taxonomy(data: bytes) -> Taxonomy:
@@ -121,12 +188,7 @@ def parse_taxonomy(data: bytes) -> Taxonomy:
     entities = tuple(_label(e, "entities") for e in raw.get("entities") or [])
     c = raw.get("claim") or {}
     claim_label = _label(c, "claim")
-    attributes = []
-    for a in c.get("attributes") or []:
-        values = tuple(_label(v, f"claim attribute {a.get('name')}") for v in a.get("values") or [])
-        if not values:
-            raise TaxonomyError(f"claim attribute {a.get('name')!r} has no values")
-        attributes.append(AttributeDef(name=str(a["name"]), description=str(a["description"]).strip(), values=values))
+    attributes = [_attribute(a) for a in c.get("attributes") or []]
     relations = tuple(
         RelationDef(
             name=str(r["name"]),
@@ -146,6 +208,9 @@ def parse_taxonomy(data: bytes) -> Taxonomy:
         ),
         relations=relations,
         sha256=hashlib.sha256(data).hexdigest(),
+        ontonotes_unmapped=tuple(
+            UnmappedLabel(str(u["name"]), str(u["note"]).strip()) for u in raw.get("ontonotes_unmapped") or []
+        ),
     )
     _check(tax)
     return tax
@@ -179,3 +244,22 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     except OSError as e:
         raise TaxonomyError(f"cannot read taxonomy {path}: {e.strerror}") from None
     return parse_taxonomy(data)
+
+
+def history_file(version: int, taxonomy_file: Path | None = None) -> Path:
+    """Where the taxonomy of `version` is kept once a newer one replaces it: beside the
+    current taxonomy, in history/v<N>/taxonomy.yaml (the same file name, so a release's
+    recorded input name is the same whichever copy it was built from)."""
+    current = Path(taxonomy_file or TAXONOMY_FILE)
+    return current.parent / "history" / f"v{version}" / current.name
+
+
+def taxonomy_file_for(version: int, sha256: str | None, taxonomy_file: Path | None = None) -> Path:
+    """The taxonomy file a release recorded (version and digest): the current file when it is
+    that one, else its copy under history/; the current file when neither matches (the rebuild
+    then reports the difference rather than guessing another taxonomy)."""
+    current = Path(taxonomy_file or TAXONOMY_FILE)
+    for candidate in (current, history_file(version, current)):
+        if candidate.is_file() and (sha256 is None or hashlib.sha256(candidate.read_bytes()).hexdigest() == sha256):
+            return candidate
+    return current
