@@ -1,7 +1,6 @@
 """The crosswalk, the `sentences` config, sentence-chunked `ner`, and `newsclaims export`.
 
-A small v2-shaped workspace (tests/data/taxonomy_v2.yaml, with schemas/crosswalk.yaml copied
-beside it) is released into a temp dir; the tests read the parquet files and the exported files
+A small workspace on the committed taxonomy (v2) and schemas/crosswalk.yaml is released into a temp dir; the tests read the parquet files and the exported files
 back with their own column rules and recompute every label from the claims config.
 """
 
@@ -27,7 +26,6 @@ from newsclaims.schemas.taxonomy import load_taxonomy
 from .builders import REPO_TAXONOMY, make_document, make_workspace, record, span
 
 REPO = REPO_TAXONOMY.parents[1]
-V2_TAXONOMY = REPO / "tests" / "data" / "taxonomy_v2.yaml"
 CROSSWALK = REPO / "schemas" / "crosswalk.yaml"
 
 TEXT = (
@@ -113,7 +111,7 @@ def _records(doc):
 def _release(tmp_path: Path, license="CC-BY-4.0") -> Path:
     schemas = tmp_path / "schemas"
     schemas.mkdir()
-    shutil.copy(V2_TAXONOMY, schemas / "taxonomy.yaml")
+    shutil.copy(REPO_TAXONOMY, schemas / "taxonomy.yaml")
     shutil.copy(CROSSWALK, schemas / "crosswalk.yaml")
     doc = _doc(license)
     ws = make_workspace(tmp_path / "ws", {"s": doc}, _records(doc))
@@ -135,19 +133,12 @@ def release(tmp_path, hf_cache) -> Path:
 
 
 def test_crosswalk_names_only_taxonomy_values_and_maps_every_one():
-    found = problems(load_crosswalk(CROSSWALK), load_taxonomy(V2_TAXONOMY))
-    # The v2 fixture has no free-text `normalized` yet (this branch's parser lacks the text kind).
-    assert [p for p in found if "'normalized'" not in p] == []
-
-
-@pytest.mark.skipif(load_taxonomy(REPO_TAXONOMY).version != 2, reason="the committed taxonomy is not v2 yet")
-def test_crosswalk_fits_the_committed_taxonomy():
     assert problems(load_crosswalk(CROSSWALK), load_taxonomy(REPO_TAXONOMY)) == []
 
 
 def test_problems_name_an_unknown_value_and_an_unmapped_one():
     raw = CROSSWALK.read_text(encoding="utf-8").replace("{claim_type: quantity}", "{claim_type: quantities}", 1)
-    found = problems(parse_crosswalk(raw.encode()), load_taxonomy(V2_TAXONOMY))
+    found = problems(parse_crosswalk(raw.encode()), load_taxonomy(REPO_TAXONOMY))
     assert any("'quantities' is not a value" in p for p in found)
     assert any("no rule for {'claim_type': 'quantity'}" in p for p in found)
 
