@@ -49,3 +49,43 @@ def test_agreement_leaves_out_the_adjudicator_and_gold_is_its_annotation(tmp_pat
 def test_without_the_adjudicator_role_every_annotator_counts(tmp_path):
     content = _release(tmp_path, {})
     assert content.agreement.annotator_pairs == 3
+
+
+def test_card_says_how_each_annotator_worked_and_what_agreement_leaves_out(tmp_path):
+    from huggingface_hub import DatasetCard
+
+    from newsclaims.cli import main
+    from newsclaims.schemas.taxonomy import load_taxonomy
+
+    ws = make_workspace(tmp_path, {DOC.id: DOC}, _records())
+    snapshot = (ws.exports_dir / "LATEST").read_text(encoding="utf-8").strip()
+    (ws.exports_dir.parent / ROLES_FILE).write_text(
+        f"{snapshot}:\n"
+        "  annotator-1: maintainer\n"
+        "  annotator-2: {role: maintainer, note: worked from the guidelines alone}\n"
+        "  annotator-3: {role: adjudicator, note: settled every conflict}\n",
+        encoding="utf-8",
+    )
+    assert main(["release", "--version", "9.9.9", *ws.cli_inputs(), "--releases-dir", str(ws.releases_dir)]) == 0
+    readme = (ws.releases_dir / "9.9.9" / "README.md").read_text(encoding="utf-8")
+    assert "`annotator-2` (maintainer): worked from the guidelines alone." in readme
+    assert "`annotator-3` (adjudicator): settled every conflict." in readme
+    agreement = readme.split("## Agreement", 1)[1].split("\n## ", 1)[0]
+    assert "(annotator-3) are the gold and are left out" in " ".join(agreement.split())
+    assert DatasetCard.load(ws.releases_dir / "9.9.9" / "README.md").data.annotations_creators == ["other"]
+    person = next(e for e in load_taxonomy(ws.taxonomy_file).entities if e.name == "PERSON")
+    assert f"| `PERSON` | {', '.join(f'`{o}`' for o in person.ontonotes)} |" in readme
+
+
+def test_a_malformed_role_entry_is_refused(tmp_path):
+    import pytest
+
+    from newsclaims.release.inputs import InputError
+
+    ws = make_workspace(tmp_path, {DOC.id: DOC}, _records())
+    snapshot = (ws.exports_dir / "LATEST").read_text(encoding="utf-8").strip()
+    (ws.exports_dir.parent / ROLES_FILE).write_text(
+        f"{snapshot}:\n  annotator-1: {{note: no role}}\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="role"):
+        resolve_inputs(ws.versions_dir, ws.exports_dir, ws.taxonomy_file)

@@ -13,12 +13,13 @@ from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard, DatasetCardData
 
-from newsclaims.release.card_crosswalk import crosswalk_card_section
+from newsclaims.release.card_crosswalk import crosswalk_card_section, ontonotes_card_section
 from newsclaims.release.card_facts import ANNOTATIONS_LICENSE, card_facts
 from newsclaims.release.card_text import TEMPLATE
 from newsclaims.release.clusters import clusters_card_section
 from newsclaims.release.content import ReleaseContent
 from newsclaims.release.grouping import RULE
+from newsclaims.release.inputs import ADJUDICATOR_ROLE
 from newsclaims.release.splits import SPLIT_NAMES
 from newsclaims.schemas.features import CONFIGS
 
@@ -43,7 +44,9 @@ def card_data(content: ReleaseContent, infos: dict[str, dict], content_sha256: s
         pretty_name="newsclaims",
         language=languages,
         license=ANNOTATIONS_LICENSE,
-        annotations_creators=["expert-generated"],
+        # The hub's vocabulary has no "maintainers": "other", explained in the card's annotation
+        # section; "expert-generated" would claim a training nobody here has.
+        annotations_creators=["other"],
         language_creators=["found"],
         multilinguality=["monolingual" if len(languages) == 1 else "multilingual"],
         size_categories=[size],
@@ -121,6 +124,7 @@ def render_card(content: ReleaseContent, data: DatasetCardData, content_sha256: 
         date_range=" to ".join(stats.date_range) if stats.date_range else "unknown",
         label_counts=_counts_text(stats.entity_labels),
         counts_text=_counts_text,
+        adjudicators=[a for a, role in stats.annotator_roles.items() if role == ADJUDICATOR_ROLE],
         annotator_list=", ".join(f"{a}: {role}" for a, role in stats.annotator_roles.items()),
         n_annotators=len(stats.annotators),
         gold_method=_counts_text(stats.gold_method),
@@ -133,7 +137,9 @@ def render_card(content: ReleaseContent, data: DatasetCardData, content_sha256: 
         f=card_facts(content),
         grouping_rule=RULE,
     )
-    return str(card) + clusters_card_section(content) + crosswalk_card_section(content)
+    return (
+        str(card) + clusters_card_section(content) + crosswalk_card_section(content) + ontonotes_card_section(content)
+    )
 
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)

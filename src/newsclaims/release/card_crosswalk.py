@@ -75,3 +75,22 @@ def crosswalk_card_section(content: ReleaseContent) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def ontonotes_card_section(content: ReleaseContent) -> str:
+    """Our entity labels against OntoNotes 5.0, from the taxonomy's `ontonotes` fields."""
+    tax = content.inputs.taxonomy
+    if not any(e.ontonotes for e in tax.entities):  # a taxonomy written before it said
+        return ""
+    lines = [
+        "",
+        "## Entity labels and OntoNotes 5.0",
+        "",
+        "| our label | OntoNotes 5.0 label(s) |",
+        "|---|---|",
+        *(f"| `{e.name}` | {', '.join(f'`{o}`' for o in e.ontonotes) or '(none)'} |" for e in tax.entities),
+    ]
+    if tax.ontonotes_unmapped:
+        lines += ["", "OntoNotes labels with no label of ours:", ""]
+        lines += [f"- `{u.name}`: {_cell(u.note)}" for u in tax.ontonotes_unmapped]
+    return "\n".join([*lines, ""])

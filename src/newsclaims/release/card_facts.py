@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from newsclaims.release.content import ReleaseContent
+from newsclaims.release.inputs import ADJUDICATOR_ROLE, DEFAULT_ROLE
 from newsclaims.release.licensing import REDISTRIBUTABLE
 from newsclaims.release.statistics import NO_MAJORITY
 from newsclaims.schemas.features import GOLD_SOURCES
@@ -244,13 +245,19 @@ def card_facts(content: ReleaseContent) -> CardFacts:
     )
     roles = Counter(s.annotator_roles.values())
     who = ", ".join(_plural(v, k) for k, v in sorted(roles.items()))
+    maintainers_only = bool(roles) and set(roles) <= {"maintainer", ADJUDICATOR_ROLE}
+    notes = " ".join(
+        f"`{a}` ({s.annotator_roles.get(a, DEFAULT_ROLE)}): {n.rstrip('.')}." for a, n in s.annotator_notes.items()
+    )
     sen["annotator_sentence"] = (
         f"{_plural(len(s.annotators), 'person', 'people')} annotated ({who}), making {_plural(s.annotations, 'annotation')}."
+        + (f" {notes}" if notes else "")
         + (
-            " Every annotation was made by the project's maintainers, who wrote the taxonomy and the "
-            "guidelines: they are not independent annotators, and no training in journalism or "
-            "fact-checking is claimed for them."
-            if roles and set(roles) == {"maintainer"}
+            " Every annotation was made by the project's maintainers: they are not independent of the "
+            "project (they wrote or maintain the taxonomy and the guidelines), and no training in "
+            "journalism or fact-checking is claimed for them. Agreement between maintainers is an "
+            "upper bound on what annotators from outside the project would reach."
+            if maintainers_only
             else ""
         )
     )

@@ -125,7 +125,9 @@ release. The `annotators` column of each `entities` and `claims` row names who a
 
 {% if agreement.measured -%}
 {{ agreement.reason }}, {{ agreement.annotator_pairs }} annotator pair(s). F1 is computed per
-annotator pair over the documents they share and averaged over pairs.
+annotator pair over the documents they share and averaged over pairs.{% if adjudicators %} The
+adjudicator's annotations ({{ adjudicators | join(", ") }}) are the gold and are left out of these
+figures.{% endif %}
 
 | label | exact-match F1 | overlap F1 | pairs |
 |---|---|---|---|

@@ -117,7 +117,7 @@ def release(
         # Rebuilt as it was made: without annotation/annotators.yaml before it was an input (0.1.0),
         # without claim links before they were one (0.1.0, 0.2.0).
         if "annotator_roles" not in recorded.files:
-            inputs = dataclasses.replace(inputs, annotator_roles={}, roles_file=None)
+            inputs = dataclasses.replace(inputs, annotator_roles={}, annotator_notes={}, roles_file=None)
         if "links" not in recorded.files:
             inputs = dataclasses.replace(inputs, with_links=False)
     busy = f"another `newsclaims release` is writing to {releases.root}; wait for it to finish, then re-run"

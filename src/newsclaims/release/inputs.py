@@ -42,6 +42,8 @@ class ReleaseInputs:
     annotations: list[AnnotationRecord]
     # pseudonym -> role ("maintainer", "annotator", ...) from annotation/annotators.yaml
     annotator_roles: dict[str, str] = field(default_factory=dict)
+    # pseudonym -> how that annotator worked, where annotators.yaml says (`{role: .., note: ..}`)
+    annotator_notes: dict[str, str] = field(default_factory=dict)
     roles_file: Path | None = None
     # Pairs of doc ids known to report one story (e.g. claims linked across documents): story
     # grouping joins them. Whoever fills this must also add its source file to `input_files`.
@@ -75,7 +77,10 @@ class ReleaseInputs:
         if self.roles_file is not None:
             # The entry this snapshot uses, not the whole file: adding another snapshot's roles
             # must not make every earlier release "built from other inputs".
-            used = json.dumps(self.annotator_roles, sort_keys=True).encode("utf-8")
+            entry: dict = self.annotator_roles
+            if self.annotator_notes:  # roles alone keep the digest earlier releases recorded
+                entry = {"roles": self.annotator_roles, "notes": self.annotator_notes}
+            used = json.dumps(entry, sort_keys=True).encode("utf-8")
             files["annotator_roles"] = {f"{self.roles_file.name}#{self.snapshot_id}": sha256_bytes(used)}
         from newsclaims.release.clusters import link_input_files  # claim_clusters' inputs (issue 14)
 
@@ -91,9 +96,7 @@ DEFAULT_ROLE = "annotator"
 ADJUDICATOR_ROLE = "adjudicator"
 
 
-def load_annotator_roles(roles_file: Path, snapshot_id: str, parent: str | None = None) -> dict[str, str]:
-    """The roles recorded for one snapshot's pseudonyms: `<snapshot id>: {annotator-N: role}`; a
-    migrated snapshot without an entry of its own has its parent's (the same people)."""
+def _roles_entry(roles_file: Path, snapshot_id: str, parent: str | None) -> dict:
     import yaml
 
     try:
@@ -101,9 +104,27 @@ def load_annotator_roles(roles_file: Path, snapshot_id: str, parent: str | None 
     except (OSError, yaml.YAMLError) as e:
         raise InputError(f"cannot read {roles_file}: {e}") from None
     entry = raw.get(snapshot_id, raw.get(parent, {}) if parent else {}) if isinstance(raw, dict) else None
-    if not isinstance(entry, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in entry.items()):
-        raise InputError(f"{roles_file}: expected `<snapshot id>: {{annotator-N: role}}` mappings")
-    return dict(sorted(entry.items()))
+    shape = "expected `<snapshot id>: {annotator-N: role}` or `{annotator-N: {role: .., note: ..}}` mappings"
+    if not isinstance(entry, dict) or not all(isinstance(k, str) for k in entry):
+        raise InputError(f"{roles_file}: {shape}")
+    for value in entry.values():
+        described = isinstance(value, dict) and set(value) <= {"role", "note"} and isinstance(value.get("role"), str)
+        if not (isinstance(value, str) or (described and isinstance(value.get("note", ""), str))):
+            raise InputError(f"{roles_file}: {shape}")
+    return entry
+
+
+def load_annotator_roles(roles_file: Path, snapshot_id: str, parent: str | None = None) -> dict[str, str]:
+    """The roles recorded for one snapshot's pseudonyms: `<snapshot id>: {annotator-N: role}`; a
+    migrated snapshot without an entry of its own has its parent's (the same people)."""
+    entry = _roles_entry(roles_file, snapshot_id, parent)
+    return dict(sorted((k, v if isinstance(v, str) else v["role"]) for k, v in entry.items()))
+
+
+def load_annotator_notes(roles_file: Path, snapshot_id: str, parent: str | None = None) -> dict[str, str]:
+    """How each annotator worked, for the card, where the entry says (`note`)."""
+    entry = _roles_entry(roles_file, snapshot_id, parent)
+    return dict(sorted((k, v["note"]) for k, v in entry.items() if isinstance(v, dict) and v.get("note")))
 
 
 def _hash_tree(root: Path) -> dict[str, str]:
@@ -155,6 +176,9 @@ def resolve_inputs(
     has_roles = roles_file.is_file()
     return ReleaseInputs(
         annotator_roles=load_annotator_roles(roles_file, snapshot_id, snapshot_meta.parent_snapshot)
+        if has_roles
+        else {},
+        annotator_notes=load_annotator_notes(roles_file, snapshot_id, snapshot_meta.parent_snapshot)
         if has_roles
         else {},
         roles_file=roles_file if has_roles else None,

@@ -40,6 +40,7 @@ class ReleaseStatistics(JsonRecord):
     date_range: list[str] | None  # [first, last] article date, None if no article has one
     # pseudonym -> role; absent from releases made before roles were recorded (0.1.0)
     annotator_roles: dict[str, str] = field(default_factory=dict)
+    annotator_notes: dict[str, str] = field(default_factory=dict)
     # Added with licence-gated text and the datasheet card (0.3.0); absent from older manifests.
     text_withheld: int = 0  # documents whose text (and span texts, tokens) is null in the release
     dated_documents: int = 0
@@ -76,6 +77,7 @@ def compute_statistics(content: ReleaseContent, docs: dict[str, Document]) -> Re
         annotations=len(content.inputs.annotations),
         annotators=annotators,
         annotator_roles={a: content.inputs.annotator_roles.get(a, DEFAULT_ROLE) for a in annotators},
+        annotator_notes={a: n for a, n in content.inputs.annotator_notes.items() if a in annotators},
         gold_method=dict(sorted(Counter(g.method for g in gold.values()).items())),
         entity_labels={name: label_counts.get(name, 0) for name in tax.entity_names},
         claims=sum(len(g.claims) for g in gold.values()),
