@@ -93,7 +93,7 @@ chromium:
 # immutable: an existing releases/$(VERSION) is rebuilt aside from the inputs its manifest names
 # and compared file by file: identical -> "up to date"; different -> the files, and an error,
 # unless another builder (release code, libraries) made it, which is said plainly.
-VERSION ?= 0.3.0
+VERSION ?= 0.4.0
 CORPUS_LATEST = $(shell cat corpus/versions/LATEST 2>/dev/null)
 SNAPSHOT_LATEST = $(shell cat annotation/exports/LATEST 2>/dev/null)
 # wildcard: a missing snapshot is reported by `newsclaims validate`, not as "no rule to make".
@@ -117,7 +117,7 @@ releases/$(VERSION)/manifest.json: $(BIN)/.installed $(RELEASE_INPUTS)
 DATA_CARD.md: releases/$(VERSION)/manifest.json
 	$(NEWSCLAIMS) datacard --output $@
 
-release: DATA_CARD.md ## Validate, then build releases/$(VERSION) (VERSION=x.y.z, default 0.3.0) and DATA_CARD.md
+release: DATA_CARD.md ## Validate, then build releases/$(VERSION) (VERSION=x.y.z, default 0.4.0) and DATA_CARD.md
 
 NEWEST_RELEASE = $(shell $(BIN)/python -c 'from newsclaims.release.versions import release_versions; print(release_versions()[-1])' 2>/dev/null)
 release-check: $(BIN)/.installed ## The newest committed release must rebuild byte-identically from its recorded inputs (CI)

@@ -178,3 +178,23 @@ _spans = st.sets(
 @given(_spans, _spans)
 def test_overlap_f1_matches_its_definition(a, b):
     assert overlap_f1(a, b) == _overlap_f1_by_definition(a, b)
+
+
+def test_an_attribute_left_unset_says_on_how_many_claims_alpha_stands():
+    doc = make_document("u", "Prices went up. The mill closed. Rain caused floods.")
+
+    def claims(middle: str | None):
+        made = [
+            claim(doc, "Prices went up", "x", "quantity", "yes"),
+            claim(doc, "The mill closed", "y", "other", "no"),
+            claim(doc, "Rain caused floods", "z", "other", "no"),
+        ]
+        made[1].attributes["checkworthy"] = middle  # None: unset, as a migrated claim can be
+        return made
+
+    one = record(doc, "annotator-1", 1, claims=claims(None))
+    other = record(doc, "annotator-2", 2, claims=claims("no"))
+    report = measure_agreement([one, other], load_taxonomy(REPO_TAXONOMY))
+    assert report.claim_attributes["checkworthy"].krippendorff_alpha == 1.0
+    assert report.claim_attributes["checkworthy"].note == "on the 2 of 3 claims where two annotators gave a value"
+    assert report.claim_attributes["claim_type"].note == ""

@@ -177,9 +177,10 @@ def _attribute_agreement(shared, tax: Taxonomy) -> dict[str, AttributeAgreement]
                 value = claim.attributes.get(attr.name) if claim is not None else None
                 if value in domain:
                     data[i, j] = domain.index(value)
-        agree = total = 0
+        agree = total = valued = 0
         for j in range(len(units)):
             values = [v for v in data[:, j] if not np.isnan(v)]
+            valued += len(values) >= 2
             for v, w in itertools.combinations(values, 2):
                 total += 1
                 agree += v == w
@@ -192,6 +193,8 @@ def _attribute_agreement(shared, tax: Taxonomy) -> dict[str, AttributeAgreement]
                 alpha = krippendorff.alpha(data, level_of_measurement="nominal", value_domain=list(range(len(domain))))
             if math.isnan(alpha):
                 alpha, note = None, "alpha undefined: every annotator used the same single value"
+            elif valued < len(units):  # an optional attribute left unset: fewer units than claims
+                note = f"on the {valued} of {len(units)} claims where two annotators gave a value"
         out[attr.name] = AttributeAgreement(
             krippendorff_alpha=_round(alpha),
             observed_agreement=_round(agree / total) if total else None,
