@@ -29,6 +29,9 @@ from newsclaims.schemas.taxonomy import TaxonomyError, load_taxonomy
 REPO = Path(__file__).resolve().parents[2]
 EXPORTS = REPO / "annotation" / "exports"
 V1_SNAPSHOT = "newsclaims-seed-5d3424400ad6"  # the seed on corpus v2, under taxonomy v1
+MIGRATED_SNAPSHOT = "newsclaims-seed-8b7dd6133cd7"  # ... migrated to taxonomy v2
+ROUND_SNAPSHOT = "newsclaims-seed-v2-cc99a82501f0"  # the second round, adjudicated (release 0.4.0)
+SEED = REPO / "annotation" / "seed"
 MAPPING = yaml.safe_load((REPO / "schemas" / "migrations" / "v1_to_v2.yaml").read_text(encoding="utf-8"))
 
 
@@ -168,12 +171,10 @@ def test_migration_is_byte_identical_on_rerun_and_matches_the_committed_snapshot
         migrate_snapshot_taxonomy(result.snapshot.snapshot_id, exports_dir=again)
 
 
-def test_the_seed_file_is_the_migrated_snapshot():
-    """annotation/seed/seed_annotations.yaml (migrated the same way) resolves to LATEST's records."""
+def _same_as_seed_file(seed_file: Path, records: dict) -> None:
     tax = load_taxonomy()
-    seed = load_seed_file(REPO / "annotation" / "seed" / "seed_annotations.yaml")
+    seed = load_seed_file(seed_file)
     docs = {d.raw_path: d for d in load_documents("v2", REPO / "corpus" / "versions")}
-    records = {r.doc_id: r for r in load_annotations(exports_dir=EXPORTS)}
     assert len(seed.documents) == len(records) == 2
     for sd in seed.documents:
         doc = docs[sd.key]
@@ -186,6 +187,34 @@ def test_the_seed_file_is_the_migrated_snapshot():
         assert sorted((e.start, e.end, e.label) for e in resolved.entities) == sorted(
             (e.start, e.end, e.label) for e in rec.entities
         )
+
+
+def test_the_seed_file_is_the_migrated_snapshot():
+    """annotation/seed/seed_annotations.yaml (migrated the same way) resolves to the migrated records."""
+    records = {r.doc_id: r for r in load_annotations(MIGRATED_SNAPSHOT, EXPORTS)}
+    _same_as_seed_file(SEED / "seed_annotations.yaml", records)
+
+
+@pytest.mark.parametrize(
+    ("seed_file", "ground_truth"),
+    [("seed_annotations.yaml", False), ("second_annotation.yaml", False), ("adjudicated_annotation.yaml", True)],
+)
+def test_each_annotator_of_the_second_round_is_one_seed_file(seed_file, ground_truth):
+    """What Label Studio returned for each account is exactly the file entered for it, and only
+    the adjudicator's annotations are ground truth."""
+    by_annotator: dict[str, dict] = {}
+    for r in load_annotations(ROUND_SNAPSHOT, EXPORTS):
+        by_annotator.setdefault(r.annotator, {})[r.doc_id] = r
+    assert len(by_annotator) == 3
+    matching = []
+    for name, records in by_annotator.items():
+        try:
+            _same_as_seed_file(SEED / seed_file, records)
+        except AssertionError:
+            continue
+        matching.append(name)
+        assert {r.ground_truth for r in records.values()} == {ground_truth}
+    assert len(matching) == 1, matching
 
 
 def test_mapping_file_is_checked_against_both_taxonomies(tmp_path):
