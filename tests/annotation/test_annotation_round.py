@@ -254,7 +254,7 @@ def test_an_annotation_round_in_the_browser(labelstudio, tmp_path):
         project_id = project.id
         project = client.projects.get(id=project_id)
         assert project.maximum_annotations == 2 and project.show_instruction
-        assert "<h1>newsclaims annotation guidelines</h1>" in project.expert_instruction
+        assert "<h1>newsclaims annotation guidelines (taxonomy version 2)</h1>" in project.expert_instruction
         assert project.model_version.startswith("newsclaims-rules-") and project.show_collab_predictions
         tasks = list(client.tasks.list(project=project_id, fields="all"))
         assert sorted(t.data["doc_id"] for t in tasks) == sorted([emoji.id, long.id])

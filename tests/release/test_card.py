@@ -57,7 +57,7 @@ def test_card_yaml_is_read_by_datasets_and_huggingface_hub(workspace):
     configs = MetadataConfigs.from_dataset_card_data(card.data)
     infos = DatasetInfosDict.from_dataset_card_data(card.data)
     manifest = json.loads((release / "manifest.json").read_text())
-    assert set(configs) == set(infos) == {"documents", "entities", "claims", "ner"}
+    assert set(configs) == set(infos) == {"documents", "entities", "claims", "ner", "sentences"}
     assert configs.get_default_config_name() == "claims"
     for config, counts in manifest["statistics"]["splits"].items():
         assert manifest["content_sha256"] in configs[config]["description"]

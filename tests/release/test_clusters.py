@@ -104,8 +104,12 @@ def test_a_proposal_about_a_vanished_claim_is_reported():
     assert report.rows == [] and len(report.stale) == 1 and "not applied" in report.stale[0]
 
 
+LINKED_SNAPSHOT = "newsclaims-seed-8b7dd6133cd7"  # the snapshot the seed pairs were judged on
+
+
 def test_seed_release_publishes_the_confirmed_seed_links(tmp_path, hf_cache):
     args = ["--versions-dir", str(ROOT / "corpus/versions"), "--exports-dir", str(ROOT / "annotation/exports")]
+    args += ["--snapshot", LINKED_SNAPSHOT]
     assert main(["release", "--version", "0.0.1", *args, "--releases-dir", str(tmp_path)]) == 0
     release = str(tmp_path / "0.0.1")
     clusters = datasets.load_dataset(release, "claim_clusters", cache_dir=str(hf_cache))
@@ -184,3 +188,28 @@ def test_reports_people_linked_form_one_story_group_and_an_unlinked_one_stays_ap
     bare = [replace(d, dateline=None, date=None, near_duplicates=[]) for d in inputs.documents]
     assert len(story_components(bare)) == 2
     assert story_components(bare, StoryEvidence(pairs=pairs)) == [["nc-1a656bd95b3d90f2", "nc-1e2eca9e3bdbf33b"]]
+
+
+def test_a_release_whose_claims_changed_says_which_link_answers_it_could_not_apply(tmp_path):
+    """The newest gold (the adjudicated second round) re-drew claims the seed pairs were judged on."""
+    args = ["--versions-dir", str(ROOT / "corpus/versions"), "--exports-dir", str(ROOT / "annotation/exports")]
+    assert main(["release", "--version", "0.0.2", *args, "--releases-dir", str(tmp_path)]) == 0
+    import pyarrow.parquet as pq
+
+    # The release withholds the text by licence: the claims' words come from the committed corpus.
+    corpus = ROOT / "corpus/versions" / (ROOT / "corpus/versions/LATEST").read_text().strip()
+    texts = {d["id"]: d["text"] for d in map(json.loads, (corpus / "documents.jsonl").open(encoding="utf-8"))}
+    rows = [r for f in sorted((tmp_path / "0.0.2" / "claims").glob("*.parquet")) for r in pq.read_table(f).to_pylist()]
+    gold = {(r["id"], c["start"], c["end"], texts[r["id"]][c["start"] : c["end"]]) for r in rows for c in r["claims"]}
+    links = ROOT / "annotation/links/exports"
+    answers = [json.loads(line) for line in (links / (links / "LATEST").read_text().strip() / "answers.jsonl").open()]
+
+    def present(key: str, text: str) -> bool:
+        doc, span = key.rsplit(":", 1)
+        start, end = map(int, span.split("-"))
+        return (doc, start, end, text) in gold
+
+    stale = sum(not (present(a["left"], a["left_text"]) and present(a["right"], a["right_text"])) for a in answers)
+    assert stale > 0
+    readme = (tmp_path / "0.0.2" / "README.md").read_text(encoding="utf-8")
+    assert f"({stale} people's answer(s)," in readme

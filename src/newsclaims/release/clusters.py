@@ -274,6 +274,15 @@ def clusters_card_section(content) -> str:
         + (f" Model: {proposals.model}; {proposals.threshold_note}." if proposals else " No proposals were made."),
         "",
     ]
+    if content.stale_links:
+        answers = sum("answer not applied" in s for s in content.stale_links)
+        lines += [
+            f"{len(content.stale_links)} link judgement(s) were not applied ({answers} people's answer(s), "
+            f"{len(content.stale_links) - answers} model proposal(s)): they name a claim this release's gold does "
+            "not have, or has with other words (the claims were annotated again after the pairs were judged). "
+            "Those pairs must be judged again on the current claims (`newsclaims links propose`, `links push`).",
+            "",
+        ]
     across = [r for r in rows if r["documents"] > 1]
     if across:
         lines += ["| cluster | status | reports | outlets | claim, as each report words it |", "|---|---|---|---|---|"]

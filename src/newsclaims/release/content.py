@@ -51,6 +51,8 @@ class ReleaseContent:
     withheld: set[str]  # documents whose text the licence keeps out of the release
     # config -> split -> rows sorted by id; empty splits are left out
     rows: dict[str, dict[str, list[dict]]] = field(default_factory=dict)
+    # link answers and proposals naming claims this gold does not have: not applied, and said so
+    stale_links: list[str] = field(default_factory=list)
     stats: ReleaseStatistics = field(init=False)  # set last, from everything above
 
 
@@ -176,6 +178,6 @@ def compute_release(
             if rows:
                 by_split[split] = rows
         content.rows[config] = by_split
-    attach_clusters(content, docs)  # claim_clusters rows and each claim's cluster_id
+    content.stale_links = attach_clusters(content, docs).stale  # claim_clusters rows and each claim's cluster_id
     content.stats = compute_statistics(content, docs)
     return content
