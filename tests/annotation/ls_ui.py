@@ -351,7 +351,7 @@ def set_claim_attributes(
     page: Page, claim_needle: str, attributes: dict[str, str], occurrence: int = 0, label: str = "CLAIM"
 ) -> dict[str, list[str]]:
     """Select the CLAIM region `claim_needle` and click one choice per attribute (per-region
-    Choices: claim_type, checkworthy, attribution). Returns the region's choices afterwards."""
+    Choices, one per claim attribute). Returns the region's choices afterwards."""
     region = select_region(page, claim_needle, label, occurrence)
     for control, value in attributes.items():
         # The choice groups carry no control name: find the visible group holding exactly this
@@ -362,10 +362,17 @@ def set_claim_attributes(
               if (!c) return {error: `no control ${control}`};
               const values = c.children.map(x => x.value);
               if (!values.includes(value)) return {error: `${value} is not a value of ${control}: ${values}`};
-              const groups = [...document.querySelectorAll('.lsf-choices')];
-              const i = groups.findIndex(g => g.offsetParent !== null && values.every(v =>
-                [...g.querySelectorAll('input')].some(inp => inp.name === v)));
-              return i < 0 ? {error: `the choices of ${control} are not shown`} : {i};
+              // Controls with the same values (verifiable and checkworthy are both yes/no) are
+              // told apart by their order: the config's order is the order they are shown in.
+              const key = JSON.stringify([...values].sort());
+              const twins = [...window.Htx.annotationStore.names.values()].filter(x =>
+                x.type === 'choices' && x.children && JSON.stringify(x.children.map(y => y.value).sort()) === key);
+              const rank = twins.indexOf(c);
+              const shown = [...document.querySelectorAll('.lsf-choices')].map((g, i) => [g, i]).filter(([g]) =>
+                g.offsetParent !== null &&
+                JSON.stringify([...g.querySelectorAll('input')].map(inp => inp.name).sort()) === key);
+              return rank < 0 || rank >= shown.length
+                ? {error: `the choices of ${control} are not shown`} : {i: shown[rank][1]};
             }""",
             [control, value],
         )
