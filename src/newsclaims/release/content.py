@@ -18,7 +18,8 @@ from newsclaims.release.grouping import StoryEvidence
 from newsclaims.release.inputs import ReleaseInputs
 from newsclaims.release.licensing import strip_row, withheld_ids
 from newsclaims.release.ner import bio_tag_ids, tokenize_span
-from newsclaims.release.sentences import segment, sentence_rows
+from newsclaims.release.segment_pool import Segmentation
+from newsclaims.release.sentences import Sentence, sentence_rows
 from newsclaims.release.splits import (
     DEFAULT_RATIOS,
     DEFAULT_SEED,
@@ -94,14 +95,14 @@ def claims_row(d: Document, g: GoldDocument) -> dict:
     return {"id": d.id, "text": d.text, "gold_source": g.method, "annotators": g.annotators, "claims": claims}
 
 
-def ner_rows(d: Document, g: GoldDocument, tag_ids: Mapping[str, int]) -> list[dict]:
+def ner_rows(d: Document, g: GoldDocument, tag_ids: Mapping[str, int], sentences: list[Sentence]) -> list[dict]:
     """One row per sentence (ids as in the sentences config), tokens and tags of that sentence.
     Token columns as numpy arrays and `ner_tags` as ClassLabel ids already: millions of
     tokens, so no Python object per offset or tag (pyarrow reads the arrays as they are).
     Tags are computed per sentence from the document's spans: a span across a sentence
     boundary starts again with B- in the next sentence, so every chunk is valid BIO alone."""
     rows = []
-    for s in segment(d):
+    for s in sentences:
         tokens = tokenize_span(d.text, s.start, s.end)
         rows.append(
             {
@@ -128,14 +129,34 @@ def compute_release(
     seed: str = DEFAULT_SEED,
     prior: PriorSplits | None = None,
     same_story: tuple[tuple[str, str], ...] = (),
+    workers: int | None = None,
 ) -> ReleaseContent:
     """`prior`: the split record of earlier releases; `same_story`: extra pairs of doc ids known
-    to report one story (e.g. from claims linked across documents)."""
+    to report one story (e.g. from claims linked across documents); `workers`: processes that
+    cut the annotated documents into sentences (None: one per core; 1: in this process)."""
     failures = validate_records(inputs.documents, inputs.annotations, inputs.taxonomy)
     if failures:
         raise ValidationFailed(failures)
     if not inputs.annotations:
         raise NothingToRelease(f"annotation snapshot {inputs.snapshot_id} holds no annotations: nothing to release")
+    annotated = {a.doc_id for a in inputs.annotations}
+    # Started first: the workers segment while this process adjudicates and builds the other rows.
+    segmentation = Segmentation([d for d in inputs.documents if d.id in annotated], workers)
+    try:
+        return _compute(inputs, version, ratios, seed, prior, same_story, segmentation)
+    finally:
+        segmentation.close()
+
+
+def _compute(
+    inputs: ReleaseInputs,
+    version: str,
+    ratios: tuple[float, float, float],
+    seed: str,
+    prior: PriorSplits | None,
+    same_story: tuple[tuple[str, str], ...],
+    segmentation: Segmentation,
+) -> ReleaseContent:
     gold, review = adjudicate(inputs.annotations, inputs.taxonomy)
     from newsclaims.release.clusters import confirmed_story_pairs
 
@@ -166,10 +187,12 @@ def compute_release(
         "documents": lambda d: [document_row(d, d.id in withheld)],
         "entities": lambda d: [entities_row(d, gold[d.id])] if d.id in gold else [],
         "claims": lambda d: [claims_row(d, gold[d.id])] if d.id in gold else [],
-        "ner": lambda d: ner_rows(d, gold[d.id], tag_ids) if d.id in gold else [],
+        "ner": lambda d: ner_rows(d, gold[d.id], tag_ids, segmentation.sentences(d)) if d.id in gold else [],
     }
     if crosswalk is not None:  # labels only where the crosswalk was written for this taxonomy
-        builders["sentences"] = lambda d: sentence_rows(d, gold[d.id], crosswalk) if d.id in gold else []
+        builders["sentences"] = lambda d: (
+            sentence_rows(d, gold[d.id], crosswalk, segmentation.sentences(d)) if d.id in gold else []
+        )
     ids_by_split = {split: [i for i in sorted(docs) if split_of[i] == split] for split in SPLIT_NAMES}
     for config, build in builders.items():
         by_split: dict[str, list[dict]] = {}

@@ -84,9 +84,10 @@ def claim_key(doc_id: str, c: GoldClaim) -> str:
     return f"{doc_id}:{c.start}-{c.end}"  # the claim keys of claim_clusters
 
 
-def sentence_rows(doc: Document, gold: GoldDocument, crosswalk: Crosswalk) -> list[dict]:
+def sentence_rows(doc: Document, gold: GoldDocument, crosswalk: Crosswalk, sentences: list[Sentence]) -> list[dict]:
+    """`sentences`: `segment(doc)`, computed once for this config and the ner config."""
     rows = []
-    for s in segment(doc):
+    for s in sentences:
         claims = claims_in(s, gold.claims)
         speakers = sorted({c.speaker for c in claims if c.speaker is not None})
         rows.append(
