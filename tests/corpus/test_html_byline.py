@@ -6,7 +6,8 @@ from lxml import html as lxml_html
 
 from newsclaims.corpus.html import extract_html
 from newsclaims.corpus.html_byline import byline_names, name_key, names_in, spelled_as_printed
-from newsclaims.corpus.html_meta import PageMeta, headline, page_meta
+from newsclaims.corpus.html_meta import PageMeta, page_meta
+from newsclaims.corpus.html_title import headline
 from newsclaims.corpus.normalize import NORMALIZER_VERSION, recorded_normalizer_version
 
 _BODY = "<p>" + "The council met on Tuesday and voted on the new budget for the coming year. " * 6 + "</p>"

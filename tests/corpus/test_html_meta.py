@@ -5,7 +5,8 @@ from __future__ import annotations
 from lxml import html as lxml_html
 
 from newsclaims.corpus.byline import author_list, clean_author
-from newsclaims.corpus.html_meta import PageMeta, headline, page_meta
+from newsclaims.corpus.html_meta import PageMeta, page_meta
+from newsclaims.corpus.html_title import headline
 
 
 def _meta(page: str) -> PageMeta:
@@ -67,3 +68,31 @@ def test_line_breaks_and_text_after_headings_are_kept():
     article = extract_html(page)
     assert article is not None
     assert "Mountain View, CA Sept. 18" in article.text and "CASept" not in article.text
+
+
+def test_a_blog_name_h1_linking_home_is_not_the_headline():
+    tree = lxml_html.fromstring(
+        """<html><head><title>Four Years Remaining » Blog Archive » Interning of Small Integers</title></head>
+        <body><h1><a href="http://fouryears.example/">Four Years Remaining</a></h1>
+        <h2>Interning of Small Integers</h2></body></html>"""
+    )
+    assert headline("Four Years Remaining", page_meta(tree), None) == ("Interning of Small Integers", "heading")
+
+
+def test_a_kicker_element_before_the_headline_is_dropped_and_double_escapes_undone():
+    tree = lxml_html.fromstring(
+        """<html><head><meta property="og:title" content="Olympia - Getränke per Schiff &amp;amp; Boot">
+        </head><body><h1><span>Olympia</span> Getränke per Schiff &amp; Boot</h1></body></html>"""
+    )
+    assert headline(None, page_meta(tree), None) == ("Getränke per Schiff & Boot", "h1")
+    # a lower-case continuation is one phrase, not kicker and headline
+    tree = lxml_html.fromstring("<html><body><h1><em>Nach</em> dem Sturm kam die Flut</h1></body></html>")
+    assert headline(None, page_meta(tree), None) == ("Nach dem Sturm kam die Flut", "h1")
+
+
+def test_a_domain_or_a_symbol_h1_gives_way_to_the_declared_title():
+    tree = lxml_html.fromstring(
+        """<html><head><meta name="twitter:title" content="XUM1541: Dateien austauschen"></head>
+        <body><h1>jan-grosser.de</h1></body></html>"""
+    )
+    assert headline(None, page_meta(tree), None) == ("XUM1541: Dateien austauschen", "meta")

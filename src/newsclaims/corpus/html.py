@@ -13,7 +13,8 @@ from trafilatura.utils import load_html
 from newsclaims.corpus.byline import author_list, is_organization
 from newsclaims.corpus.document import Paragraph
 from newsclaims.corpus.html_byline import name_key, spelled_as_printed
-from newsclaims.corpus.html_meta import PageMeta, headline, page_meta
+from newsclaims.corpus.html_meta import PageMeta, page_meta
+from newsclaims.corpus.html_title import headline
 from newsclaims.corpus.normalize import normalize_text
 from newsclaims.corpus.rawfolder import SourceFields
 

@@ -24,7 +24,10 @@ class PageMeta:
     date: tuple[str, str] | None = None
     site: tuple[str, str] | None = None
     language: tuple[str, str] | None = None
+    document_title: str | None = None  # the <title> element's text
     headings: list[str] = field(default_factory=list)  # the page's <h1> texts, in order
+    home_headings: list[str] = field(default_factory=list)  # <h1>s that are a link to the home page
+    subheadings: list[str] = field(default_factory=list)  # its first <h2>/<h3> texts, in order
     heading_parts: dict[str, list[str]] = field(default_factory=dict)  # an <h1>'s child elements' texts
     bylines: list[tuple[str, ...]] = field(default_factory=list)  # names of byline elements (html_byline)
     printed: list[str] = field(default_factory=list)  # every author name the tags give, as written
@@ -32,6 +35,15 @@ class PageMeta:
 
 def _text(el) -> str:
     return " ".join("".join(el.itertext()).split()) if el is not None else ""
+
+
+# A home page link: "/", or a host with no path ("https://blog.example/"), also inside an archive's
+# copy ("https://web.archive.org/web/2014.../http://www.blog.example/").
+_HOME = re.compile(r"(?:.*/)?(?:https?:)?//[^/?#]+/?|/|\./|/?index\.(?:html?|php)")
+
+
+def _is_home(href: str | None) -> bool:
+    return bool(href) and bool(_HOME.fullmatch(href.strip()))  # type: ignore[union-attr]
 
 
 def _names(value) -> list[str]:
@@ -55,42 +67,6 @@ def _ld_items(data) -> list[dict]:
 def _types(item: dict) -> set[str]:
     t = item.get("@type", [])
     return {x.lower() for x in (t if isinstance(t, list) else [t]) if isinstance(x, str)}
-
-
-_AFFIX = re.compile(r"\s+(?:\||-|–|—|·|::|»|/)\s+")
-
-
-def _key(text: str | None) -> str:
-    return " ".join((text or "").split()).casefold()
-
-
-def _without_kicker(heading: str, title: str | None, page: PageMeta) -> str:
-    """An <h1> that sets a kicker (topic line) and the headline in elements of their own
-    ("<h1><span>Nach Corona-Lockerungen</span><span>Autohäuser rechnen ...</span></h1>"): the
-    part the metadata title also gives, when the whole <h1> is not in it."""
-    if not title or _key(heading) in _key(title):
-        return heading
-    parts = [p for p in page.heading_parts.get(heading, []) if len(p) >= len(heading) / 3 and _key(p) in _key(title)]
-    return max(parts, key=len) if len(parts) >= 1 and len(page.heading_parts.get(heading, [])) >= 2 else heading
-
-
-def headline(title: str | None, page: PageMeta, site: str | None) -> tuple[str, str] | None:
-    """(the article's headline, its source): the page's one <h1>, or the <h1> that the
-    metadata title contains (titles add the site's name: "Headline | Site"), else the metadata
-    title without such an affix. A lone <h1> naming the site (a logo) is not the headline."""
-    parts = _AFFIX.split(title or "")
-    sites = {_key(site)} | {_key(p) for p in parts[1:] if len(parts) > 1 and len(p) < len(max(parts, key=len))}
-    candidates = [h for h in page.headings if _key(h) not in sites]
-    if len(page.headings) == 1 and candidates:
-        return _without_kicker(candidates[0], title, page), "h1"
-    for heading in candidates:
-        if _key(heading) and title and (_key(heading) in _key(title) or _key(title) in _key(heading)):
-            return _without_kicker(heading, title, page), "h1"
-    if not title:
-        return None
-    if len(parts) > 1:
-        return max(parts, key=len), "html"
-    return title, "html"
 
 
 def page_meta(tree) -> PageMeta:
@@ -153,6 +129,17 @@ def page_meta(tree) -> PageMeta:
         if 3 <= len(heading) <= 300:
             meta.headings.append(heading)
             meta.heading_parts[heading] = [t for t in map(_text, h1.iterchildren("span", "div", "a", "em")) if t]
+            link = h1.find(".//a")
+            if link is not None and _text(link) == heading and _is_home(link.get("href")):
+                meta.home_headings.append(heading)
+    for sub in tree.iter("h2", "h3"):
+        if len(meta.subheadings) >= 20:
+            break
+        text = _text(sub)
+        if 3 <= len(text) <= 300:
+            meta.subheadings.append(text)
+    title = tree.find(".//title")
+    meta.document_title = _text(title) or None
     html = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
     offer("language", html.get("lang") or html.get("xml:lang"), "meta")
     return meta
