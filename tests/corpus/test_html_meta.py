@@ -67,3 +67,12 @@ def test_line_breaks_and_text_after_headings_are_kept():
     article = extract_html(page)
     assert article is not None
     assert "Mountain View, CA Sept. 18" in article.text and "CASept" not in article.text
+
+
+def test_labels_are_no_names_and_a_particle_is_no_domain():
+    from newsclaims.corpus.byline import is_organization
+
+    assert clean_author("Name") is None and clean_author("Donnerstag") is None and clean_author("Stand") is None
+    assert clean_author("Beitrag von Hans Ruhe") == "Hans Ruhe"
+    assert not is_organization("Verónica De Vita") and is_organization("Tagesschau De")
+    assert is_organization("Redaktion") and author_list(["Redaktion", "Jane Doe"]) == ["Jane Doe"]

@@ -82,7 +82,9 @@ def _metadata(result: Document, page: PageMeta) -> SourceFields:
     values: dict = {}
     origin: dict[str, str] = {}
     site = result.sitename or (page.site[0] if page.site else None)
-    authors = tuple(spelled_as_printed(author_list((result.author or "").split(";"), site), page.printed))
+    printed = [*page.printed, *([site] if site else [])]  # a blog named after its author's handle
+    alone = [names[0] for names in [*page.bylines, *([page.authors[0]] if page.authors else [])] if len(names) == 1]
+    authors = tuple(spelled_as_printed(author_list((result.author or "").split(";"), site), printed, alone))
     page_authors = (tuple(author_list(list(page.authors[0]), site)), page.authors[1]) if page.authors else None
     if all(is_organization(a, site) for a in authors):  # none, or only the publisher: a printed byline
         people = [(names, "byline") for names in page.bylines if not any(is_organization(n, site) for n in names)]
