@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html as lxml_html
 
-from newsclaims.corpus.html import extract_html
+from newsclaims.corpus.html import _borne_out, extract_html
 from newsclaims.corpus.html_byline import byline_names, name_key, names_in, spelled_as_printed
 from newsclaims.corpus.html_meta import PageMeta, headline, page_meta
 from newsclaims.corpus.normalize import NORMALIZER_VERSION, recorded_normalizer_version
@@ -136,3 +136,30 @@ def test_the_newsroom_signs_when_no_person_does():
     person = page.format(body='<p class="byline">Von Lena Marquardt</p>' + _BODY)
     article = extract_html(person)
     assert article is not None and article.fields.authors == ("Lena Marquardt",)
+
+
+def _article(head: str, byline: str) -> tuple[str, ...]:
+    page = f"""<html><head><title>Budget passes</title>{head}</head><body><article><h1>Budget passes</h1>
+    {byline}{_BODY}</article><footer><p>Hecho en Bolivia con Drupal por Smartica</p></footer></body></html>"""
+    article = extract_html(page)
+    assert article is not None
+    return article.fields.authors
+
+
+def test_trafilatura_authors_the_bylines_do_not_bear_out():
+    # trafilatura's answer is no name (a sentence): the printed byline
+    assert _article('<meta name="author" content="Hecho en Bolivia con Drupal por Smartica">', "") == ()
+    tagged = '<meta name="author" content="Eine realistische Interpretation des Multiplikators">'
+    assert _article(tagged, '<div class="author">Georg Quast</div>') == ("Georg Quast",)
+    # the publisher beside the authors, printed in no byline
+    both = '<meta name="author" content="Condé Nast, Fiona Born, Mariam Hof">'
+    assert _article(both, '<p class="byline">Von Fiona Born und Mariam Hof</p>') == ("Fiona Born", "Mariam Hof")
+    # the page's one byline names someone else than trafilatura (and no author tag does): the byline
+    assert _borne_out(("Deutsche Wellen",), PageMeta(bylines=[("Kossi Tia",), ("Kossi Tia",)])) is None
+    tagged_too = PageMeta(authors=(("Deutsche Wellen",), "meta"), bylines=[("Kossi Tia",)])
+    assert _borne_out(("Deutsche Wellen",), tagged_too) == ("Deutsche Wellen",)
+    assert _borne_out(("Deutsche Wellen",), PageMeta(bylines=[("Kossi Tia",), ("Ann Lee",)])) == ("Deutsche Wellen",)
+    # a byline with the author's role still bears trafilatura's name out
+    assert _article('<meta name="author" content="Chris Hain">', '<p class="author">Chris Hain Chefredakteur</p>') == (
+        "Chris Hain",
+    )

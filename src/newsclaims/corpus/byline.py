@@ -44,7 +44,7 @@ _AUTHOR_PREFIX = re.compile(
     r"^(?:(?:written|posted|published|text|story|words|reported|photos?) by|by|von|par|por|door|di|"
     r"autor(?:in)?:?|author:?|zeige alle beiträge von|alle beiträge von|beiträge von|mehr von|"
     r"articles? by|all posts by|view all posts by|zum profil von|artikel von|auteur|vom|text|interview|"
-    r"beitrag von|verfasst von|geschrieben von|publié par|publicado por|escrito por|автор:?)\s+",
+    r"beitrag von|verfasst von|erstellt von|geschrieben von|publié par|publicado por|escrito por|автор:?)\s+",
     re.IGNORECASE,
 )
 # Labels a page prints where a name would go (a comment form's "Name", a "Stand:" or weekday
@@ -69,6 +69,8 @@ _NOT_NAMES = {
     "updated",
     "publiziert",
     "aktualisiert",
+    "actualizado",
+    "mis à jour",
     "quelle",
     "source",
     "fuente",

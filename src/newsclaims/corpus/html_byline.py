@@ -20,12 +20,12 @@ _NOT_BYLINE_ATTR = re.compile(
     re.IGNORECASE,
 )
 _SKIP_TAGS = {"script", "style", "html", "body", "head", "meta", "link", "noscript", "time", "img", "form"}
-_POSTED = r"(?:posted|published|written|geschrieben|veröffentlicht|publié|publicado|escrito)"
+_POSTED = r"(?:posted|published|written|geschrieben|veröffentlicht|erstellt|publié|publicado|escrito)"
 _LEAD = re.compile(
     # "Posted on September 21, 2020 by": the date between the verb and "by" is no name
     rf"^(?:{_POSTED}\s+(?:on|am|le|el)\s+[^|]{{3,40}}?\s+(?:by|von|par|por)|{_POSTED}\s+(?:by|von|par|por)|"
     r"(?:(?:ein|eine|an?|un)\s+)?(?:artikel|beitrag|gastbeitrag|bericht|article|story|post|texte?)\s+(?:von|by|de)|"
-    r"by|von|par|por|escribe|author(?:\(s\))?|autor(?:in|en)?|auteur|text|texto)(?:\s*:\s*|\s+)",
+    r"by|von|par|por|escribe|author(?:\(s\))?|autor(?:in|en|/in)?|auteur|text|texto)(?:\s*:\s*|\s+)",
     re.IGNORECASE,
 )
 _WEEKDAY = (
@@ -56,20 +56,35 @@ def name_key(name: str) -> str:
     return "".join(c for c in decomposed if c.isalnum())
 
 
+_DETERMINERS = {"ein", "eine", "die", "das", "the", "un", "une", "una", "los", "las", "les"}
 _LEAD_WORDS = {"by", "von", "par", "por", "posted", "text", "autor", "author", "written", "escribe", "de", "di"}
 
 
-def _is_name(name: str) -> bool:
+def is_name(name: str) -> bool:
+    """A person's name or handle as bylines print them: up to four capitalized words (particles
+    aside), no sentence ("Hecho en Bolivia con Drupal", "Art Edwards says"), no label."""
     words = name.split()
     if not 1 <= len(words) <= 4 or len(name) > 48 or ":" in name:  # "Foto: Jane Doe" credits a photo
         return False
     if words[-1].casefold() in _LEAD_WORDS:  # "By" alone, "Artikel von": the name is elsewhere
+        return False
+    if len(words) > 1 and words[0].casefold() in _DETERMINERS:  # "Eine Publikation der ...", "Die Furche"
         return False
     if len(words) == 1:  # a handle ("uriebe", "c1ph4") is a byline; a lone label ("Name") is not
         return len(name) >= 2 and name.casefold() not in {"name", "datum", "date", "email", "e-mail", "website"}
     return not any(ch.isdigit() for ch in name) and all(
         w[0].isupper() or w.casefold() in _PARTICLES or not w[0].isalpha() for w in words
     )
+
+
+def reads_as_text(name: str) -> bool:
+    """An author field that is words, not a name: more than five words, or three and more with
+    lowercase words that are no particles ("Hecho en Bolivia con Drupal por Smartica", "Art
+    Edwards says", "Peter Amende und Fuchsy designed"); "Mobasir hassan" is a name typed in haste."""
+    words = name.split()
+    lower = [w for w in words if w.isalpha() and len(w) > 1 and w.islower() and w not in _PARTICLES]
+    said = len(words) > 1 and words[-1].casefold() in {"says", "said", "sagt", "schreibt", "dit", "dice"}  # a commenter
+    return said or len(words) > 5 or (len(words) >= 3 and bool(lower))
 
 
 def names_in(text: str) -> list[str]:
@@ -82,7 +97,7 @@ def names_in(text: str) -> list[str]:
     if not text or len(text) > 120:
         return []
     names = [clean_author(part) for part in _SPLIT.split(text) if part.strip()]
-    if not names or any(n is None or not _is_name(n) for n in names):
+    if not names or any(n is None or not is_name(n) for n in names):
         return []
     return list(dict.fromkeys(n for n in names if n))
 
@@ -181,4 +196,9 @@ def spelled_as_printed(authors: list[str], printed: list[str], alone: list[str] 
     case, accents, punctuation and spaces ("Arianschlichenmayer": "Arian Schlichenmayer"), or
     the same one in full (`_completed`; `alone`: names a byline or tag gives as its only one)."""
     by_key = {name_key(p): p for p in reversed(printed) if len(p.split()) > 1}  # not a handle "jane.doe"
-    return [by_key.get(name_key(a)) or _completed(a, printed, alone or []) for a in authors]
+    # ... unless trafilatura's has no capitals: it cut a handle or domain at its dots ("przepisy pl")
+    dotted = {name_key(p): p for p in reversed(printed) if len(p.split()) == 1 and "." in p}
+    return [
+        by_key.get(name_key(a)) or (a.islower() and dotted.get(name_key(a))) or _completed(a, printed, alone or [])
+        for a in authors
+    ]
