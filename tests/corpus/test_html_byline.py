@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import html as lxml_html
 
-from newsclaims.corpus.html import extract_html
+from newsclaims.corpus.html import _borne_out, extract_html
 from newsclaims.corpus.html_byline import byline_names, name_key, names_in, spelled_as_printed
 from newsclaims.corpus.html_meta import PageMeta, page_meta
 from newsclaims.corpus.html_title import headline
@@ -74,3 +74,93 @@ def test_an_h1_kicker_in_its_own_element_is_not_part_of_the_headline():
 def test_only_builds_with_html_inputs_record_the_html_rules():
     assert recorded_normalizer_version(["a.txt", "b.meta.json"]) == NORMALIZER_VERSION
     assert recorded_normalizer_version(["a.txt", "page.HTML"]).startswith(NORMALIZER_VERSION + "+html")
+
+
+def _bylines(body: str) -> list[tuple[str, ...]]:
+    return byline_names(lxml_html.fromstring(f"<html><body>{body}</body></html>"))
+
+
+def test_printed_byline_lines_without_a_byline_class():
+    assert _bylines("<p><strong>Autor:</strong> <a href='/p/7'>Jane Doe</a><br><strong>Tags:</strong> x</p>") == [
+        ("Jane Doe",)
+    ]
+    assert _bylines("<div><i>von Daniela Berg</i></div>") == [("Daniela Berg",)]
+    assert _bylines("<p><em>Text von Karl Stein &nbsp; Illustration von Max Roth</em></p>") == [("Karl Stein",)]
+    assert _bylines("<div class='meta'>Ein Artikel von <b>Pia Lenz</b> | 27.01.2022 - 12:45</div>") == [("Pia Lenz",)]
+    assert _bylines("<div>Datum: 19.11.2021<br>Autor: Fritz Lang<br>Quelle: Agentur</div>") == [("Fritz Lang",)]
+    # sentences, places, a lone word, links and comment threads are no bylines
+    assert _bylines("<p>By contrast, the council met on Tuesday.</p><p>Von Berlin nach Hamburg</p>") == []
+    assert _bylines("<p>By Tuesday</p><a>Von Anna Schmidt</a>") == []
+    assert _bylines("<div class='comment-body'><p>Von Troll Person</p></div>") == []
+
+
+def test_a_dated_line_beside_the_headline_names_its_author():
+    assert _bylines("<div><h1>Variablen</h1><p>11.12.2019 - Amelie Roth</p></div>") == [("Amelie Roth",)]
+    assert _bylines("<div><small>04.02.2022 | 13:10 Uhr | Uta Hell</small><h1>Stellungnahme</h1></div>") == [
+        ("Uta Hell",)
+    ]
+    # far from the headline a dated line is a list of events, places, ...
+    assert _bylines("<div><h1>Termine</h1></div><section><p>11.12.2019 - Berlin Mitte</p></section>") == []
+
+
+def test_byline_text_dates_and_posting_phrases_are_not_names():
+    assert names_in("By Alex Brook Thursday, November 9, 2023 4:41AM") == ["Alex Brook"]
+    assert names_in("Posted on September 21, 2020 by Adi Tal") == ["Adi Tal"]
+    assert names_in("Von Hans Freitag") == ["Hans Freitag"]  # a weekday alone may be a surname
+    assert names_in("Autor: Eva Roth (Pressesprecherin)") == ["Eva Roth"]
+    # hashed class names: the test id still says "byline"; its elements are words apart
+    tree = lxml_html.fromstring(
+        '<html><body><div class="QHbl" data-testid="prism-byline"><span>By</span><span><a>J.R. Stone</a>'
+        "</span></div></body></html>"
+    )
+    assert byline_names(tree) == [("J.R. Stone",)]
+    assert _bylines("<div class='dates_auteurs'>par <span class='auteurs'>Didier Roi</span>, 21 juin 2018</div>") == [
+        ("Didier Roi",)
+    ]
+
+
+def test_one_word_authors_as_the_page_prints_them_in_full():
+    assert spelled_as_printed(["Arianschlichenmayer"], ["Arian Schlichenmayer"]) == ["Arian Schlichenmayer"]
+    assert spelled_as_printed(["Bo"], ["Bo2man"]) == ["Bo2man"]  # trafilatura cuts a handle at a digit
+    assert spelled_as_printed(["Stefanus"], [], ["Stefanus Stahl"]) == ["Stefanus Stahl"]
+    # a first name in a list of words ("Matthias Medizinstudent, Papa") is not completed
+    assert spelled_as_printed(["Matthias"], ["Matthias Medizinstudent", "Papa"]) == ["Matthias"]
+    assert spelled_as_printed(["Jan"], [], ["Jan Roth", "Jan Weber"]) == ["Jan"]  # two surnames: which?
+
+
+def test_the_newsroom_signs_when_no_person_does():
+    page = """<html><head><title>Sperrung der Brücke</title></head><body><article><h1>Sperrung der Brücke</h1>
+    <div class="td-post-author-name"><span>Von</span> <a href="/author/redaktion/">Redaktion</a></div>{body}
+    </article></body></html>"""
+    article = extract_html(page.format(body=_BODY))
+    assert article is not None and article.fields.authors == ("Redaktion",)
+    person = page.format(body='<p class="byline">Von Lena Marquardt</p>' + _BODY)
+    article = extract_html(person)
+    assert article is not None and article.fields.authors == ("Lena Marquardt",)
+
+
+def _article(head: str, byline: str) -> tuple[str, ...]:
+    page = f"""<html><head><title>Budget passes</title>{head}</head><body><article><h1>Budget passes</h1>
+    {byline}{_BODY}</article><footer><p>Hecho en Bolivia con Drupal por Smartica</p></footer></body></html>"""
+    article = extract_html(page)
+    assert article is not None
+    return article.fields.authors
+
+
+def test_trafilatura_authors_the_bylines_do_not_bear_out():
+    # trafilatura's answer is no name (a sentence): the printed byline
+    assert _article('<meta name="author" content="Hecho en Bolivia con Drupal por Smartica">', "") == ()
+    tagged = '<meta name="author" content="Eine realistische Interpretation des Multiplikators">'
+    assert _article(tagged, '<div class="author">Georg Quast</div>') == ("Georg Quast",)
+    # the publisher beside the authors, printed in no byline
+    both = '<meta name="author" content="Condé Nast, Fiona Born, Mariam Hof">'
+    assert _article(both, '<p class="byline">Von Fiona Born und Mariam Hof</p>') == ("Fiona Born", "Mariam Hof")
+    # the page's one byline names someone else than trafilatura (and no author tag does): the byline
+    assert _borne_out(("Deutsche Wellen",), PageMeta(bylines=[("Kossi Tia",), ("Kossi Tia",)])) is None
+    tagged_too = PageMeta(authors=(("Deutsche Wellen",), "meta"), bylines=[("Kossi Tia",)])
+    assert _borne_out(("Deutsche Wellen",), tagged_too) == ("Deutsche Wellen",)
+    assert _borne_out(("Deutsche Wellen",), PageMeta(bylines=[("Kossi Tia",), ("Ann Lee",)])) == ("Deutsche Wellen",)
+    # a byline with the author's role still bears trafilatura's name out
+    assert _article('<meta name="author" content="Chris Hain">', '<p class="author">Chris Hain Chefredakteur</p>') == (
+        "Chris Hain",
+    )

@@ -96,3 +96,12 @@ def test_a_domain_or_a_symbol_h1_gives_way_to_the_declared_title():
         <body><h1>jan-grosser.de</h1></body></html>"""
     )
     assert headline(None, page_meta(tree), None) == ("XUM1541: Dateien austauschen", "meta")
+
+
+def test_labels_are_no_names_and_a_particle_is_no_domain():
+    from newsclaims.corpus.byline import is_organization
+
+    assert clean_author("Name") is None and clean_author("Donnerstag") is None and clean_author("Stand") is None
+    assert clean_author("Beitrag von Hans Ruhe") == "Hans Ruhe"
+    assert not is_organization("Verónica De Vita") and is_organization("Tagesschau De")
+    assert is_organization("Redaktion") and author_list(["Redaktion", "Jane Doe"]) == ["Jane Doe"]

@@ -44,25 +44,66 @@ _AUTHOR_PREFIX = re.compile(
     r"^(?:(?:written|posted|published|text|story|words|reported|photos?) by|by|von|par|por|door|di|"
     r"autor(?:in)?:?|author:?|zeige alle beiträge von|alle beiträge von|beiträge von|mehr von|"
     r"articles? by|all posts by|view all posts by|zum profil von|artikel von|auteur|vom|text|interview|"
-    r"автор:?)\s+",
+    r"beitrag von|verfasst von|erstellt von|geschrieben von|publié par|publicado por|escrito por|автор:?)\s+",
     re.IGNORECASE,
 )
+# Labels a page prints where a name would go (a comment form's "Name", a "Stand:" or weekday
+# before a date, Blogger's profile link): never anyone's name.
 _NOT_NAMES = {
     "admin",
     "administrator",
     "follow",
     "author",
     "autor",
-    "redaktion",
     "staff",
     "guest",
     "anonymous",
     "unknown",
+    "no author",
+    "name",
+    "datum",
+    "date",
+    "stand",
+    "posted",
+    "published",
+    "updated",
+    "publiziert",
+    "aktualisiert",
+    "actualizado",
+    "mis à jour",
+    "quelle",
+    "source",
+    "fuente",
+    "afficher mon profil complet",
+    "view my complete profile",
+    "ver mi perfil completo",
+    *"monday tuesday wednesday thursday friday saturday sunday".split(),
+    *"montag dienstag mittwoch donnerstag freitag samstag sonntag".split(),
+    *"lundi mardi mercredi jeudi vendredi samedi dimanche".split(),
+    *"lunes martes miércoles jueves viernes sábado domingo".split(),
+}
+# The newsroom as a whole signs ("Von Redaktion"): an author a page prints, but no person, so
+# it gives way to a person's byline like the publisher's name does.
+_EDITORIAL = {
+    "redaktion",
+    "rédaction",
+    "redaction",
+    "redacción",
+    "redazione",
+    "redactie",
+    "editorial",
+    "editorial team",
+    "editorial staff",
+    "the editors",
 }
 _CREDENTIALS = re.compile(
     r",?\s+(?:PhD|Ph\.D\.|MD|M\.D\.|MSc|MBA|RD|Stand|Aktualisiert|says|Staff|Tiempo de lectura|→)\.?$"
 )
-_ORGANIZATION = re.compile(r"\b(?:GmbH|Inc|Ltd|AG|e\.V|Verlag|Zeitung|Media|Com|De|News)\b\.?|\.\w{2,3}$")
+# "Com"/"De" only last: trafilatura's name for a domain ("Tagesschau De", "MesOpinions com");
+# inside a name "De" is a particle ("Verónica De Vita").
+_ORGANIZATION = re.compile(
+    r"\b(?:GmbH|Inc|Ltd|AG|e\.V|Verlag|Zeitung|Media|News)\b\.?|\b(?:[Cc]om|[Dd]e|[Nn]et|[Oo]rg)$|\.\w{2,3}$"
+)
 
 
 def author_list(names: list[str], site: str | None = None) -> list[str]:
@@ -77,6 +118,8 @@ def is_organization(name: str, site: str | None = None) -> bool:
     """The publisher or site ("El Espectador", "Tagesschau De", "Acme GmbH"), not a person."""
     site_key = re.sub(r"\W", "", (site or "").casefold())
     key = re.sub(r"\W", "", name.casefold())
+    if name.casefold() in _EDITORIAL:
+        return True
     return bool(site_key and key and (key in site_key or site_key in key)) or bool(_ORGANIZATION.search(name))
 
 

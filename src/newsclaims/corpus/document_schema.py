@@ -22,7 +22,9 @@ class DocumentSchema(pa.DataFrameModel):
     raw_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
     text_sha256: Series[str] = pa.Field(str_matches=r"^[0-9a-f]{64}$")
     title: Series[str] = pa.Field(nullable=True)
-    title_source: Series[str] = pa.Field(nullable=True, isin=[*FIELD_SOURCES, "first_heading", "first_sentence", "heading", "title"])
+    title_source: Series[str] = pa.Field(
+        nullable=True, isin=[*FIELD_SOURCES, "first_heading", "first_sentence", "heading", "title"]
+    )
     authors: Series[object]
     authors_source: Series[str] = pa.Field(nullable=True, isin=FIELD_SOURCES)
     source: Series[str] = pa.Field(nullable=True)

@@ -12,7 +12,7 @@ from trafilatura.utils import load_html
 
 from newsclaims.corpus.byline import author_list, is_organization
 from newsclaims.corpus.document import Paragraph
-from newsclaims.corpus.html_byline import name_key, spelled_as_printed
+from newsclaims.corpus.html_byline import name_key, reads_as_text, spelled_as_printed
 from newsclaims.corpus.html_meta import PageMeta, page_meta
 from newsclaims.corpus.html_title import headline
 from newsclaims.corpus.normalize import normalize_text
@@ -78,19 +78,46 @@ def _extends(authors: tuple[str, ...], printed: tuple[str, ...], site: str | Non
     return bool(more) and all(name_key(a) in keys for a in authors) and not any(is_organization(n, site) for n in more)
 
 
+def _borne_out(authors: tuple[str, ...], page: PageMeta) -> tuple[str, ...] | None:
+    """trafilatura's authors as far as the page's bylines bear them out: none when one is no
+    name (it read a footer credit or a commenter's "Art Edwards says"); without a name beside
+    them that no byline prints ("Condé Nast" beside the two authors); None when the page prints
+    one byline only and neither it nor the author tags name any of them (trafilatura read
+    someone else). A byline "Jane Doe Chefredakteurin" bears out "Jane Doe"."""
+    if any(reads_as_text(a) for a in authors):
+        return ()
+    keys = [name_key(n) for names in page.bylines for n in names]
+    shown = tuple(a for a in authors if any(name_key(a) in k for k in keys))
+    tagged = {name_key(n) for n in (page.authors[0] if page.authors else ())}
+    if authors and not shown and len(set(page.bylines)) == 1 and not tagged & {name_key(a) for a in authors}:
+        return None
+    return shown or authors
+
+
 def _metadata(result: Document, page: PageMeta) -> SourceFields:
     """trafilatura's answer for each field, else the page's own tags; `origin` says which."""
     values: dict = {}
     origin: dict[str, str] = {}
     site = result.sitename or (page.site[0] if page.site else None)
-    authors = tuple(spelled_as_printed(author_list((result.author or "").split(";"), site), page.printed))
+    printed = [*page.printed, *([site] if site else [])]  # a blog named after its author's handle
+    alone = [names[0] for names in [*page.bylines, *([page.authors[0]] if page.authors else [])] if len(names) == 1]
+    authors = tuple(spelled_as_printed(author_list((result.author or "").split(";"), site), printed, alone))
     page_authors = (tuple(author_list(list(page.authors[0]), site)), page.authors[1]) if page.authors else None
+    if page_authors and any(reads_as_text(a) for a in page_authors[0]):  # "Peter Amende und Fuchsy designed"
+        page_authors = None
+    borne = _borne_out(authors, page)
+    if borne is None and not any(is_organization(n, site) for n in page.bylines[0]):
+        authors, page_authors = (), (page.bylines[0], "byline")
+    elif borne is not None:
+        authors = borne
     if all(is_organization(a, site) for a in authors):  # none, or only the publisher: a printed byline
         people = [(names, "byline") for names in page.bylines if not any(is_organization(n, site) for n in names)]
         if page_authors and not all(is_organization(a, site) for a in page_authors[0]):
             people.insert(0, page_authors)
         if people:
             authors, page_authors = (), people[0]
+        elif not authors and not page_authors and page.bylines:  # a byline "www.example.com" is what it prints
+            page_authors = (page.bylines[0], "byline")
     elif page.bylines and _extends(authors, page.bylines[0], site):
         authors = page.bylines[0]
     ours = {"title": result.title, "authors": authors, "date": result.date, "source": result.sitename}

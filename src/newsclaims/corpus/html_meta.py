@@ -121,6 +121,7 @@ def page_meta(tree) -> PageMeta:
             inner = el.find('.//*[@itemprop="name"]')
             tagged.append(inner.get("content") or _text(inner) if inner is not None else el.get("content") or _text(el))
         found = [n for n in (clean_author(n) for n in tagged if n) if n]
+        meta.printed += found
         offer("authors", tuple(dict.fromkeys(found)) or None, "meta")
     meta.bylines = byline_names(tree)
     meta.printed += [n for names in meta.bylines for n in names]

@@ -18,7 +18,10 @@ from ftfy.badness import BADNESS_RE, is_bad
 NORMALIZER_VERSION = "2"  # 2: checked single-byte decoding, header parser v2, authors and field sources
 # Rules that only HTML pages go through (html.py, html_meta.py, html_byline.py). Recorded only by
 # builds with an HTML input, so a change here rebuilds those and leaves text-only corpora as they are.
-HTML_RULES_VERSION = "1"  # 1: byline elements, names spelled as printed, <h1> kicker, first non-URL author tag
+# 1: byline elements, names spelled as printed, <h1> kicker, first non-URL author tag
+# 2: printed byline lines ("Autor: ...", a dated line by the <h1>), labels no names, the newsroom
+#    as an author of last resort, one-word authors completed as printed
+HTML_RULES_VERSION = "2"
 _HTML_SUFFIXES = (".html", ".htm")
 
 
