@@ -47,6 +47,12 @@ _AUTHOR_PREFIX = re.compile(
     r"beitrag von|verfasst von|erstellt von|geschrieben von|publié par|publicado por|escrito por|автор:?)\s+",
     re.IGNORECASE,
 )
+WEEKDAYS = (
+    *"monday tuesday wednesday thursday friday saturday sunday".split(),
+    *"montag dienstag mittwoch donnerstag freitag samstag sonntag".split(),
+    *"lundi mardi mercredi jeudi vendredi samedi dimanche".split(),
+    *"lunes martes miércoles jueves viernes sábado domingo".split(),
+)
 # Labels a page prints where a name would go (a comment form's "Name", a "Stand:" or weekday
 # before a date, Blogger's profile link): never anyone's name.
 _NOT_NAMES = {
@@ -77,10 +83,7 @@ _NOT_NAMES = {
     "afficher mon profil complet",
     "view my complete profile",
     "ver mi perfil completo",
-    *"monday tuesday wednesday thursday friday saturday sunday".split(),
-    *"montag dienstag mittwoch donnerstag freitag samstag sonntag".split(),
-    *"lundi mardi mercredi jeudi vendredi samedi dimanche".split(),
-    *"lunes martes miércoles jueves viernes sábado domingo".split(),
+    *WEEKDAYS,
 }
 # The newsroom as a whole signs ("Von Redaktion"): an author a page prints, but no person, so
 # it gives way to a person's byline like the publisher's name does.

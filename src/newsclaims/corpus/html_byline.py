@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from newsclaims.corpus.byline import clean_author
+from newsclaims.corpus.byline import WEEKDAYS, clean_author
 
 # Attribute words that mark a byline element, in the languages of the eval pages and beyond.
 _BYLINE_ATTR = re.compile(r"author|byline|autor|auteur|verfasser|writer|creator|contributor|firma", re.IGNORECASE)
@@ -28,10 +28,7 @@ _LEAD = re.compile(
     r"by|von|par|por|escribe|author(?:\(s\))?|autor(?:in|en|/in)?|auteur|text|texto)(?:\s*:\s*|\s+)",
     re.IGNORECASE,
 )
-_WEEKDAY = (
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag"
-    r"|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo)"
-)
+_WEEKDAY = f"(?:{'|'.join(WEEKDAYS)})"
 _MONTH = (
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mär|mai|okt|dez|janv|févr|avr|juil|août|déc|ene|abr|ago|dic)"
 )
@@ -50,10 +47,16 @@ _SPLIT = re.compile(r"\s*(?:,|;| and | und | & | y | et | e | и )\s*")
 _PARTICLES = {"de", "da", "del", "di", "van", "von", "der", "le", "la", "du", "dos", "bin", "al", "ter", "den"}
 
 
+def loose_key(text: str | None) -> str:
+    """Words of letters and digits, without case or accents: how two spellings of one name or
+    title compare."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    return " ".join("".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c)).split())
+
+
 def name_key(name: str) -> str:
     """A name compared as a reader would: no case, accents, dots or separators."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(c for c in decomposed if c.isalnum())
+    return loose_key(name).replace(" ", "")
 
 
 _DETERMINERS = {"ein", "eine", "die", "das", "the", "un", "une", "una", "los", "las", "les"}

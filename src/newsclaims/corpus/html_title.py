@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 
+from newsclaims.corpus.html_byline import loose_key, name_key
 from newsclaims.corpus.html_meta import PageMeta
 
 # Separators between a title and the site's name. The strong ones never sit inside a headline;
@@ -22,12 +22,6 @@ _TRAILING = re.compile(r"\s+[|»:·–—-]+$")
 _DECORATION = re.compile(r"^(?:\[?>|[|•*])\s*")  # "[> Jens Weber": a bullet, not part of the title
 _LEADING = re.compile(r"^[\s:|»·–—-]+")
 _HOST = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", re.IGNORECASE)
-
-
-def loose_key(text: str | None) -> str:
-    """Letters and digits only, without case or accents: how two spellings of one title compare."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
-    return " ".join("".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def _looks_like_domain(part: str) -> bool:
@@ -75,8 +69,7 @@ def _site_names(page: PageMeta, site: str | None, title: str | None) -> set[str]
 
 
 def _is_site(part: str, sites: set[str]) -> bool:
-    key = loose_key(part)
-    return key in sites or key.replace(" ", "") in {s.replace(" ", "") for s in sites} or _looks_like_domain(part)
+    return loose_key(part) in sites or name_key(part) in {s.replace(" ", "") for s in sites} or _looks_like_domain(part)
 
 
 def _without_kicker(heading: str, reference: str) -> str:
