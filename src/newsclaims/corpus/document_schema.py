@@ -32,7 +32,7 @@ class DocumentSchema(pa.DataFrameModel):
     date: Series[str] = pa.Field(nullable=True, str_matches=ISO_DATE)
     date_precision: Series[str] = pa.Field(nullable=True, isin=["day", "month", "year", "month-day"])
     date_partial: Series[str] = pa.Field(nullable=True, str_matches=r"^--\d{2}-\d{2}$")
-    date_source: Series[str] = pa.Field(nullable=True, isin=FIELD_SOURCES)
+    date_source: Series[str] = pa.Field(nullable=True, isin=[*FIELD_SOURCES, "printed"])
     dateline: Series[str] = pa.Field(nullable=True)
     language: Series[str] = pa.Field(nullable=True, str_matches=r"^[a-z]{2}$")
     language_source: Series[str] = pa.Field(nullable=True, isin=[*FIELD_SOURCES, "detected"])

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import trafilatura
-from trafilatura.settings import Document
+from htmldate import find_date
+from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 
 from newsclaims.corpus.byline import author_list, is_organization
 from newsclaims.corpus.document import Paragraph
 from newsclaims.corpus.html_byline import name_key, reads_as_text, spelled_as_printed
+from newsclaims.corpus.html_date import printed_date
 from newsclaims.corpus.html_meta import PageMeta, page_meta
 from newsclaims.corpus.html_title import headline
 from newsclaims.corpus.normalize import normalize_text
@@ -94,7 +96,7 @@ def _borne_out(authors: tuple[str, ...], page: PageMeta) -> tuple[str, ...] | No
     return shown or authors
 
 
-def _metadata(result: Document, page: PageMeta) -> SourceFields:
+def _metadata(result: Document, page: PageMeta, updated: str | None) -> SourceFields:
     """trafilatura's answer for each field, else the page's own tags; `origin` says which."""
     values: dict = {}
     origin: dict[str, str] = {}
@@ -120,13 +122,16 @@ def _metadata(result: Document, page: PageMeta) -> SourceFields:
             page_authors = (page.bylines[0], "byline")
     elif page.bylines and _extends(authors, page.bylines[0], site):
         authors = page.bylines[0]
-    ours = {"title": result.title, "authors": authors, "date": result.date, "source": result.sitename}
+    date = printed_date(result.date, updated, page.shown_dates)
+    ours = {"title": result.title, "authors": authors, "date": date, "source": result.sitename}
     theirs = {"title": page.title, "authors": page_authors, "date": page.date, "source": page.site}
     for name, value in ours.items():
         if value:
             values[name], origin[name] = value, "html"
         elif theirs[name]:
             values[name], origin[name] = theirs[name]  # type: ignore[misc]
+    if date and date != result.date:
+        origin["date"] = "printed"
     title = headline(values.get("title"), page, values.get("source"))
     if title is not None:
         values["title"], origin["title"] = title[0], title[1] if origin.get("title") == "html" else origin["title"]
@@ -146,6 +151,8 @@ def extract_html(html: str) -> HtmlArticle | None:
     if tree is None:
         return None
     page = page_meta(tree)  # before trafilatura, which cleans the tree in place
+    # the page's latest date (an update's), by trafilatura's date settings otherwise
+    updated = find_date(html, **{**set_date_params(), "original_date": False})
     result = trafilatura.bare_extraction(
         tree, with_metadata=True, include_comments=False, include_tables=True, include_formatting=False
     )
@@ -160,7 +167,7 @@ def extract_html(html: str) -> HtmlArticle | None:
         text += block
     if not text:
         return None
-    return HtmlArticle(text, paragraphs, _metadata(result, page))
+    return HtmlArticle(text, paragraphs, _metadata(result, page, updated))
 
 
 class _DepthMeter(HTMLParser):

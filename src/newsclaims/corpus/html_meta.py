@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from newsclaims.corpus.byline import clean_author
 from newsclaims.corpus.html_byline import byline_names
+from newsclaims.corpus.html_date import ShownDate, headline_element, shown_dates
 
 _ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "webpage", "report"}
 
@@ -31,6 +32,7 @@ class PageMeta:
     heading_parts: dict[str, list[str]] = field(default_factory=dict)  # an <h1>'s child elements' texts
     bylines: list[tuple[str, ...]] = field(default_factory=list)  # names of byline elements (html_byline)
     printed: list[str] = field(default_factory=list)  # every author name the tags give, as written
+    shown_dates: list[ShownDate] = field(default_factory=list)  # dates printed beside the headline
 
 
 def _text(el) -> str:
@@ -143,4 +145,7 @@ def page_meta(tree) -> PageMeta:
     meta.document_title = _text(title) or None
     html = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
     offer("language", html.get("lang") or html.get("xml:lang"), "meta")
+    titles = [meta.document_title or "", *(meta.title[:1] if meta.title else ())]
+    language = meta.language[0][:2].lower() if meta.language else None
+    meta.shown_dates = shown_dates(tree, headline_element(tree, titles), language)
     return meta
