@@ -164,3 +164,19 @@ def test_trafilatura_authors_the_bylines_do_not_bear_out():
     assert _article('<meta name="author" content="Chris Hain">', '<p class="author">Chris Hain Chefredakteur</p>') == (
         "Chris Hain",
     )
+
+
+_BODY = "<p>" + " ".join(["The council met on Tuesday and spoke about the budget for the coming year."] * 6) + "</p>"
+
+
+def test_a_text_signed_with_a_name_alone_gives_its_author():
+    def signed(last: str):
+        page = f"<html><body><article><h1>Tappara gewinnt</h1>{_BODY}{_BODY}<p>{last}</p></article></body></html>"
+        article = extract_html(page)
+        assert article is not None
+        return article.fields.authors, article.fields.origin.get("authors")
+
+    assert signed("Stefan Wasmer") == (("Stefan Wasmer",), "signature")
+    assert signed("– David Dunkley") == (("David Dunkley",), "signature")
+    assert signed("MEHR ERFAHREN") == ((), None)  # a button
+    assert signed('Aufs Baugerüst."') == ((), None)  # a poem's last line

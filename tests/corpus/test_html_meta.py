@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from lxml import html as lxml_html
+from trafilatura.settings import Document as TrafilaturaDocument
 
 from newsclaims.corpus.byline import author_list, clean_author
+from newsclaims.corpus.html import _metadata
 from newsclaims.corpus.html_meta import PageMeta, page_meta
 from newsclaims.corpus.html_title import headline
 
@@ -105,3 +107,23 @@ def test_labels_are_no_names_and_a_particle_is_no_domain():
     assert clean_author("Beitrag von Hans Ruhe") == "Hans Ruhe"
     assert not is_organization("Verónica De Vita") and is_organization("Tagesschau De")
     assert is_organization("Redaktion") and author_list(["Redaktion", "Jane Doe"]) == ["Jane Doe"]
+
+
+def test_a_sharing_card_s_written_by_and_a_forum_post_s_author_are_author_tags():
+    card = """<html><head><meta name="twitter:label1" content="Verfasst von">
+    <meta name="twitter:data1" content="Karoline Herr"><meta name="twitter:label2" content="Lesedauer">
+    <meta name="twitter:data2" content="4 Minuten"></head><body></body></html>"""
+    assert _meta(card).authors == (("Karoline Herr",), "meta")
+    reading_time = card.replace("Verfasst von", "Est. reading time")
+    assert _meta(reading_time).authors is None
+    forum = (
+        '<html><body><article data-author="Pepemaus">...</article><article data-author="Mo">...</article></body></html>'
+    )
+    assert _meta(forum).authors == (("Pepemaus",), "meta")
+
+
+def test_a_page_with_only_a_title_element_keeps_it_as_its_title():
+    # trafilatura gave no title for such a page; the <title> element is the one the page has
+    page = PageMeta(document_title="Briefe - 26 Oktober 2010 - Blog - Bilder, News, Geschichte und Schleifen!")
+    fields = _metadata(TrafilaturaDocument(), page, None, None)
+    assert fields.origin["title"] == "title" and fields.title and fields.title.startswith("Briefe")

@@ -26,7 +26,7 @@ class DocumentSchema(pa.DataFrameModel):
         nullable=True, isin=[*FIELD_SOURCES, "first_heading", "first_sentence", "heading", "title"]
     )
     authors: Series[object]
-    authors_source: Series[str] = pa.Field(nullable=True, isin=FIELD_SOURCES)
+    authors_source: Series[str] = pa.Field(nullable=True, isin=[*FIELD_SOURCES, "signature"])
     source: Series[str] = pa.Field(nullable=True)
     source_source: Series[str] = pa.Field(nullable=True, isin=FIELD_SOURCES)
     date: Series[str] = pa.Field(nullable=True, str_matches=ISO_DATE)

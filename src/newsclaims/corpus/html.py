@@ -3,6 +3,7 @@ where trafilatura has no answer: html_meta.py)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -13,7 +14,7 @@ from trafilatura.utils import load_html
 
 from newsclaims.corpus.byline import author_list, is_organization
 from newsclaims.corpus.document import Paragraph
-from newsclaims.corpus.html_byline import name_key, reads_as_text, spelled_as_printed
+from newsclaims.corpus.html_byline import PARTICLES, is_name, name_key, reads_as_text, spelled_as_printed
 from newsclaims.corpus.html_date import printed_date
 from newsclaims.corpus.html_meta import PageMeta, page_meta
 from newsclaims.corpus.html_title import headline
@@ -96,7 +97,26 @@ def _borne_out(authors: tuple[str, ...], page: PageMeta) -> tuple[str, ...] | No
     return shown or authors
 
 
-def _metadata(result: Document, page: PageMeta, updated: str | None) -> SourceFields:
+# A signature's words: capitalized words in lower case after the capital ("Stefan Wasmer"; not a
+# button "MEHR ERFAHREN" or a handle "HansEhrlich"), particles, initials.
+_SIGNED_WORD = re.compile(r"[^\W\d_][^\W\d_A-Z]*(?:[-'’][^\W\d_][^\W\d_A-Z]*)*|[^\W\d_]\.")
+_SIGN_OFF = re.compile(r"^[–—-]\s*")
+
+
+def _signed(blocks: list[tuple[str, str, str]], site: str | None) -> str | None:
+    """The name a text is signed with: its last block a paragraph of a name alone ("Stefan
+    Wasmer", "– David Dunkley"), after more text than it. Two cells joined by the extraction
+    ("Aktuelle Nutzung  Studentenwohnanlage") are no name."""
+    if len(blocks) < 3 or blocks[-1][0] != "paragraph" or "  " in blocks[-1][1]:
+        return None
+    name = _SIGN_OFF.sub("", blocks[-1][1])
+    words = name.split()
+    if not 2 <= len(words) <= 4 or not all(w in PARTICLES or _SIGNED_WORD.fullmatch(w) for w in words):
+        return None
+    return name if words[0][0].isupper() and is_name(name) and not is_organization(name, site) else None
+
+
+def _metadata(result: Document, page: PageMeta, updated: str | None, signed: str | None) -> SourceFields:
     """trafilatura's answer for each field, else the page's own tags; `origin` says which."""
     values: dict = {}
     origin: dict[str, str] = {}
@@ -132,9 +152,14 @@ def _metadata(result: Document, page: PageMeta, updated: str | None) -> SourceFi
             values[name], origin[name] = theirs[name]  # type: ignore[misc]
     if date and date != result.date:
         origin["date"] = "printed"
+    if "authors" not in values and signed:
+        values["authors"], origin["authors"] = (signed,), "signature"
     title = headline(values.get("title"), page, values.get("source"))
     if title is not None:
-        values["title"], origin["title"] = title[0], title[1] if origin.get("title") == "html" else origin["title"]
+        values["title"], origin["title"] = (
+            title[0],
+            title[1] if origin.get("title", "html") == "html" else origin["title"],
+        )
     if page.language:
         values["language"], origin["language"] = (
             page.language[0].replace("_", "-").split("-")[0].lower(),
@@ -160,14 +185,16 @@ def extract_html(html: str) -> HtmlArticle | None:
         return None
     body = result.body
     text, paragraphs = "", []
-    for kind, block, separator in _blocks(body):
+    blocks = _blocks(body)
+    for kind, block, separator in blocks:
         if text:
             text += separator
         paragraphs.append(Paragraph(len(text), len(text) + len(block), kind))
         text += block
     if not text:
         return None
-    return HtmlArticle(text, paragraphs, _metadata(result, page, updated))
+    site = result.sitename or (page.site[0] if page.site else None)
+    return HtmlArticle(text, paragraphs, _metadata(result, page, updated, _signed(blocks, site)))
 
 
 class _DepthMeter(HTMLParser):

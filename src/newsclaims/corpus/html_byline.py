@@ -44,7 +44,7 @@ _TAIL = re.compile(
     re.IGNORECASE,
 )
 _SPLIT = re.compile(r"\s*(?:,|;| and | und | & | y | et | e | и )\s*")
-_PARTICLES = {"de", "da", "del", "di", "van", "von", "der", "le", "la", "du", "dos", "bin", "al", "ter", "den"}
+PARTICLES = {"de", "da", "del", "di", "van", "von", "der", "le", "la", "du", "dos", "bin", "al", "ter", "den"}
 
 
 def loose_key(text: str | None) -> str:
@@ -76,7 +76,7 @@ def is_name(name: str) -> bool:
     if len(words) == 1:  # a handle ("uriebe", "c1ph4") is a byline; a lone label ("Name") is not
         return len(name) >= 2 and name.casefold() not in {"name", "datum", "date", "email", "e-mail", "website"}
     return not any(ch.isdigit() for ch in name) and all(
-        w[0].isupper() or w.casefold() in _PARTICLES or not w[0].isalpha() for w in words
+        w[0].isupper() or w.casefold() in PARTICLES or not w[0].isalpha() for w in words
     )
 
 
@@ -85,7 +85,7 @@ def reads_as_text(name: str) -> bool:
     lowercase words that are no particles ("Hecho en Bolivia con Drupal por Smartica", "Art
     Edwards says", "Peter Amende und Fuchsy designed"); "Mobasir hassan" is a name typed in haste."""
     words = name.split()
-    lower = [w for w in words if w.isalpha() and len(w) > 1 and w.islower() and w not in _PARTICLES]
+    lower = [w for w in words if w.isalpha() and len(w) > 1 and w.islower() and w not in PARTICLES]
     said = len(words) > 1 and words[-1].casefold() in {"says", "said", "sagt", "schreibt", "dit", "dice"}  # a commenter
     return said or len(words) > 5 or (len(words) >= 3 and bool(lower))
 

@@ -13,6 +13,7 @@ from newsclaims.corpus.byline import clean_author
 from newsclaims.corpus.html_byline import byline_names
 from newsclaims.corpus.html_date import ShownDate, headline_element, shown_dates
 
+_WRITTEN_BY = re.compile(r"written by|verfasst von|geschrieben von|écrit par|escrito por|scritto da", re.IGNORECASE)
 _ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "blogposting", "webpage", "report"}
 
 
@@ -110,6 +111,11 @@ def page_meta(tree) -> PageMeta:
     # article:author is often a profile URL: the first of these that is a name
     keys = ("author", "article:author", "parsely-author", "sailthru.author", "byl", "dc.creator")
     author = next((tags[k] for k in keys if tags.get(k) and not tags[k].startswith("http")), None)
+    # WordPress (Yoast) labels its sharing cards: twitter:label1 "Written by", twitter:data1 the name
+    labelled = (
+        tags.get(f"twitter:data{i}") for i in (1, 2) if _WRITTEN_BY.fullmatch(tags.get(f"twitter:label{i}", ""))
+    )
+    author = author or next((v for v in labelled if v and not v.startswith("http")), None)
     if author:
         given = tuple(dict.fromkeys(n for n in map(clean_author, re.split(r"\s*(?:;|,? and |\|)\s*", author)) if n))
         meta.printed += given
@@ -122,6 +128,7 @@ def page_meta(tree) -> PageMeta:
         for el in tree.iterfind('.//*[@itemprop="author"]'):
             inner = el.find('.//*[@itemprop="name"]')
             tagged.append(inner.get("content") or _text(inner) if inner is not None else el.get("content") or _text(el))
+        tagged += tree.xpath("(//article[@data-author])[1]/@data-author")  # a forum's opening post
         found = [n for n in (clean_author(n) for n in tagged if n) if n]
         meta.printed += found
         offer("authors", tuple(dict.fromkeys(found)) or None, "meta")

@@ -21,7 +21,8 @@ NORMALIZER_VERSION = "2"  # 2: checked single-byte decoding, header parser v2, a
 # 1: byline elements, names spelled as printed, <h1> kicker, first non-URL author tag
 # 2: printed byline lines ("Autor: ...", a dated line by the <h1>), labels no names, the newsroom
 #    as an author of last resort, one-word authors completed as printed
-# 3: the date printed beside the headline where the metadata bears it out (html_date.py)
+# 3: the date printed beside the headline where the metadata bears it out (html_date.py); a
+#    sharing card's "Written by", a forum post's data-author, a text signed with a name alone
 HTML_RULES_VERSION = "3"
 _HTML_SUFFIXES = (".html", ".htm")
 
