@@ -23,6 +23,7 @@ def test_dates_beside_the_headline_are_read_in_the_page_s_language():
     assert _shown("<html><body><h1>Presupuesto</h1><p>3 de mayo de 2022</p></body></html>", "es") == ["2022-05-03"]
     slashed = "<html><body><h1>Budget</h1><p>12/10/2020</p></body></html>"
     assert _shown(slashed, "de") == ["2020-10-12"] and _shown(slashed, "en") == ["2020-12-10"]
+    assert _shown(slashed, "en-US") == ["2020-12-10"] and _shown(slashed, "en_GB") == ["2020-10-12"]
 
 
 def test_only_dates_near_the_headline_count_and_impossible_ones_none():

@@ -22,12 +22,19 @@ _MONTH = r"[^\W\d_]{3,10}\.?"
 _DATE = re.compile(
     r"(?<![\d.])(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>\d{4}|\d{2})(?![\d.])"  # 6.11.22, 01.11.2023
     r"|(?<!\d)(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})(?!\d)"
-    r"|(?<!\d)(?P<s1>\d{1,2})/(?P<s2>\d{1,2})/(?P<sy>\d{4})(?!\d)"  # 12/10/2020: the language says which is the day
+    r"|(?<!\d)(?P<s1>\d{1,2})/(?P<s2>\d{1,2})/(?P<sy>\d{4})(?!\d)"  # 12/10/2020: the locale says which is the day
     rf"|(?<!\d)\d{{1,2}}\.?\s(?:de\s)?{_MONTH}\s(?:de\s)?\d{{4}}(?!\d)"  # 14. März 2025, 3 de mayo de 2022
     rf"|\b{_MONTH}\s\d{{1,2}}(?:st|nd|rd|th)?,?\s\d{{4}}(?!\d)"  # March 14, 2021
 )
 _SKIP = {"script", "style", "noscript", "head", "template"}
-MONTH_FIRST = {"en"}  # languages whose pages write 12/10/2020 for December 10
+# Locales whose pages write 12/10/2020 for December 10: American English, and English without a
+# region (most such pages are American); British, Irish, Indian, Australian... English put the day first.
+_DAY_FIRST_ENGLISH = {"gb", "uk", "ie", "in", "au", "nz", "za", "sg", "hk", "pk", "ng", "ke"}
+
+
+def month_first(locale: str | None) -> bool:
+    parts = (locale or "").replace("_", "-").lower().split("-")
+    return parts[0] == "en" and (len(parts) < 2 or parts[1] not in _DAY_FIRST_ENGLISH)
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ def _valid(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def _read(m: re.Match, language: str | None) -> str | None:
+def _read(m: re.Match, locale: str | None) -> str | None:
     if m["d"]:
         year = int(m["y"])
         return _valid(year + 2000 if year < 100 else year, int(m["m"]), int(m["d"]))
@@ -65,13 +72,14 @@ def _read(m: re.Match, language: str | None) -> str | None:
         return _valid(int(m["iy"]), int(m["im"]), int(m["id"]))
     if m["s1"]:
         a, b = int(m["s1"]), int(m["s2"])
-        return _valid(int(m["sy"]), *((a, b) if language in MONTH_FIRST else (b, a)))
-    parsed = parse_date(m[0], language)
+        return _valid(int(m["sy"]), *((a, b) if month_first(locale) else (b, a)))
+    parsed = parse_date(m[0], (locale or "")[:2].lower() or None)
     return parsed.value if parsed and parsed.precision == "day" else None
 
 
-def shown_dates(tree, headline, language: str | None) -> list[ShownDate]:
-    """The dates printed near `headline` (an element of `tree`), in reading order."""
+def shown_dates(tree, headline, locale: str | None) -> list[ShownDate]:
+    """The dates printed near `headline` (an element of `tree`), in reading order, read in the
+    page's declared `locale` ("de", "en-GB", "fr_FR")."""
     if headline is None:
         return []
     pieces, start, length = [], None, 0
@@ -88,7 +96,7 @@ def shown_dates(tree, headline, language: str | None) -> list[ShownDate]:
             continue
         for m in _DATE.finditer(text):
             offset = at + m.start() - start
-            value = _read(m, language) if NEAR[0] <= offset <= NEAR[1] else None
+            value = _read(m, locale) if NEAR[0] <= offset <= NEAR[1] else None
             if value:
                 out.append(ShownDate(offset, value))
     return out

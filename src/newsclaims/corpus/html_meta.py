@@ -153,6 +153,5 @@ def page_meta(tree) -> PageMeta:
     html = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
     offer("language", html.get("lang") or html.get("xml:lang"), "meta")
     titles = [meta.document_title or "", *(meta.title[:1] if meta.title else ())]
-    language = meta.language[0][:2].lower() if meta.language else None
-    meta.shown_dates = shown_dates(tree, headline_element(tree, titles), language)
+    meta.shown_dates = shown_dates(tree, headline_element(tree, titles), meta.language[0] if meta.language else None)
     return meta
