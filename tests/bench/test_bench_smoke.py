@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +20,15 @@ NEWSCLAIMS = Path(sys.executable).parent / "newsclaims"
 @pytest.mark.labelstudio  # its Label Studio stage starts a server of its own
 def test_small_bench_writes_every_stage_with_floor_measured_and_ratio(tmp_path):
     out = tmp_path / "results"
+    # the real-page evaluation (when the page mirrors are on this machine) on 40 pages: this test
+    # checks that every stage runs and reports, `make eval-inputs` measures all pages
+    env = {**os.environ, "NEWSCLAIMS_EVAL_LIMIT": "40"}
     run = subprocess.run(
-        [str(NEWSCLAIMS), "bench", "--size", "small", "--out", str(out)], capture_output=True, text=True, timeout=600
+        [str(NEWSCLAIMS), "bench", "--size", "small", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
     )
     assert run.returncode == 0, run.stderr[-3000:]
     (path,) = out.glob("*-small.json")
