@@ -125,5 +125,5 @@ def test_a_sharing_card_s_written_by_and_a_forum_post_s_author_are_author_tags()
 def test_a_page_with_only_a_title_element_keeps_it_as_its_title():
     # trafilatura gave no title for such a page; the <title> element is the one the page has
     page = PageMeta(document_title="Briefe - 26 Oktober 2010 - Blog - Bilder, News, Geschichte und Schleifen!")
-    fields = _metadata(TrafilaturaDocument(), page, None, None)
+    fields = _metadata(TrafilaturaDocument(), page, None, [])
     assert fields.origin["title"] == "title" and fields.title and fields.title.startswith("Briefe")

@@ -116,7 +116,9 @@ def _signed(blocks: list[tuple[str, str, str]], site: str | None) -> str | None:
     return name if words[0][0].isupper() and is_name(name) and not is_organization(name, site) else None
 
 
-def _metadata(result: Document, page: PageMeta, updated: str | None, signed: str | None) -> SourceFields:
+def _metadata(
+    result: Document, page: PageMeta, updated: str | None, blocks: list[tuple[str, str, str]]
+) -> SourceFields:
     """trafilatura's answer for each field, else the page's own tags; `origin` says which."""
     values: dict = {}
     origin: dict[str, str] = {}
@@ -152,7 +154,8 @@ def _metadata(result: Document, page: PageMeta, updated: str | None, signed: str
             values[name], origin[name] = theirs[name]  # type: ignore[misc]
     if date and date != result.date:
         origin["date"] = "printed"
-    if "authors" not in values and signed:
+    signed = _signed(blocks, site) if "authors" not in values else None
+    if signed:
         values["authors"], origin["authors"] = (signed,), "signature"
     title = headline(values.get("title"), page, values.get("source"))
     if title is not None:
@@ -193,8 +196,7 @@ def extract_html(html: str) -> HtmlArticle | None:
         text += block
     if not text:
         return None
-    site = result.sitename or (page.site[0] if page.site else None)
-    return HtmlArticle(text, paragraphs, _metadata(result, page, updated, _signed(blocks, site)))
+    return HtmlArticle(text, paragraphs, _metadata(result, page, updated, blocks))
 
 
 class _DepthMeter(HTMLParser):
