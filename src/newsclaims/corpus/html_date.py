@@ -115,9 +115,7 @@ def printed_date(published: str | None, modified: str | None, shown: list[ShownD
     first = shown[0].date
     if any(s.date == published[:10] for s in shown):  # the page also prints it: its date after all
         return published
-    if modified and first == modified[:10]:
-        return first
-    if min(_days(first, published), _days(first, modified)) <= DAYS_OFF:
+    if min(_days(first, published), _days(first, modified)) <= DAYS_OFF:  # the modified day itself too
         return first
     return published
 
