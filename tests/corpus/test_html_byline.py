@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml import html as lxml_html
 
+from newsclaims.corpus.byline import split_author_field
 from newsclaims.corpus.html import _borne_out, extract_html
 from newsclaims.corpus.html_byline import byline_names, name_key, names_in, spelled_as_printed
 from newsclaims.corpus.html_meta import PageMeta, page_meta
@@ -178,5 +179,50 @@ def test_a_text_signed_with_a_name_alone_gives_its_author():
 
     assert signed("Stefan Wasmer") == (("Stefan Wasmer",), "signature")
     assert signed("– David Dunkley") == (("David Dunkley",), "signature")
+    assert signed("Euer HansEhrlich") == (("HansEhrlich",), "signature")  # a closing before a handle
+    assert signed("Euer Glück!") == ((), None)  # a closing, but no name after it
     assert signed("MEHR ERFAHREN") == ((), None)  # a button
     assert signed('Aufs Baugerüst."') == ((), None)  # a poem's last line
+
+
+def test_author_boxes_labels_and_chinese_bylines():
+    # an author box heads with the name; its links and bio are not part of it
+    box = "<div class='author-bio'><h3>Martin Junker</h3><p>Schreibt seit 2010 über Leasing.</p></div>"
+    assert _bylines(box) == [("Martin Junker",)]
+    teaser = "<div class='teaser-box author'><div class='title'>Johanna Kropfitsch</div><a>Alle Artikel</a></div>"
+    assert _bylines(teaser) == [("Johanna Kropfitsch",)]
+    # ... but a line of several names is read whole, not cut at its first link
+    two = "<div class='blog-author'><div><a>Sarah Hinger</a></div> &amp; <a>Sylvia Torres</a></div>"
+    assert _bylines(two) == [("Sarah Hinger", "Sylvia Torres")]
+    # a byline word in an element of its own, the names in the next
+    assert _bylines("<div><span class='sr'>| By </span><span>Cara Stiles</span> | <time>April 13</time></div>") == [
+        ("Cara Stiles",)
+    ]
+    assert _bylines("<div><p class='label'><b>By</b></p></div><div><p class='full-name'>Todd Bates</p></div>") == [
+        ("Todd Bates",)
+    ]
+    assert _bylines("<div class='row'><span>Von:</span><input name='user'></div><div>Suche Erweitert</div>") == []
+    # a <byline> element, the agency after the name, a role after a comma
+    assert _bylines("<byline>Von David Hutzler, dpa</byline>") == [("David Hutzler",)]
+    assert _bylines("<p><strong>Autorin: Uta Staschewski, Projektleiterin der HSS in Tunis</strong></p>") == [
+        ("Uta Staschewski",)
+    ]
+    # a posting verb makes a handle a name; "Von" alone does not
+    assert _bylines("<p class='date'>Erstellt von <a>Fabian</a> am Dienstag 6. Mai 2014</p>") == [("Fabian",)]
+    assert _bylines("<p>Von Fabian am Dienstag 6. Mai 2014</p>") == []
+    assert _bylines("<p class='meta'>Von R. R. am 07.08.2013 um 09:07 Uhr gespeichert unter Kommunizieren</p>") == [
+        ("R. R.",)
+    ]
+    # the responsible editor of a Chinese page, as a tag's text and as a text's tail
+    assert _bylines("<div class='detail_author'><span>责任编辑：孔德明</span></div>") == [("孔德明",)]
+    assert _bylines("<span><span>【纠错】</span>\n责任编辑： \n焦鹏 \n</span>") == [("焦鹏",)]
+    # a degree after a comma is not a second person
+    assert names_in("Michael L. Anderson, PhD; Carlos Dobkin, PhD") == ["Michael L. Anderson", "Carlos Dobkin"]
+
+
+def test_an_interview_names_both_people():
+    assert split_author_field("Richard David Precht im Gespräch mit Karin Fischer") == [
+        "Richard David Precht",
+        "Karin Fischer",
+    ]
+    assert split_author_field("Jane Doe; John Roe") == ["Jane Doe", "John Roe"]

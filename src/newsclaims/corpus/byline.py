@@ -109,11 +109,28 @@ _ORGANIZATION = re.compile(
 )
 
 
+# An interview's byline names both people: "Richard David Precht im Gespräch mit Karin Fischer".
+_IN_CONVERSATION = re.compile(
+    r"\s*;\s*|\s+(?:im gespräch mit|im interview mit|in conversation with|en conversation avec|en conversación con)\s+",
+    re.IGNORECASE,
+)
+
+
+def split_author_field(value: str | None) -> list[str]:
+    """The names of an author field: split at ";" and at an interview's "im Gespräch mit"."""
+    return _IN_CONVERSATION.split(value or "")
+
+
+def is_credential(name: str) -> bool:
+    """A degree or a label left alone by splitting "Jane Doe, PhD" at its comma."""
+    return bool(_CREDENTIALS.match(" " + name))
+
+
 def author_list(names: list[str], site: str | None = None) -> list[str]:
     """Cleaned names of a page's author field; when people are named, the publisher's or
     site's own name and lone credentials beside them are not authors."""
     cleaned = list(dict.fromkeys(n for n in map(clean_author, names) if n))
-    people = [n for n in cleaned if not is_organization(n, site) and len(n) > 2 and not _CREDENTIALS.match(" " + n)]
+    people = [n for n in cleaned if not is_organization(n, site) and len(n) > 2 and not is_credential(n)]
     return people if people and len(people) < len(cleaned) else cleaned
 
 
@@ -135,7 +152,9 @@ def clean_author(name: str) -> str | None:
         name = _AUTHOR_PREFIX.sub("", name)
         name = _CREDENTIALS.sub("", name).strip(" '\"‘’“”«»,;:|-–—")
     words = name.split()
-    if len(words) == 2 and words[0].casefold() == words[1].casefold():  # "jesusfreak jesusfreak"
+    if (
+        len(words) == 2 and words[0].casefold() == words[1].casefold() and len(words[0]) > 2
+    ):  # "jesusfreak jesusfreak", not "R. R."
         name = words[0]
     if not name or name.casefold() in _NOT_NAMES or "http" in name or "@" in name or len(name) > 80:
         return None

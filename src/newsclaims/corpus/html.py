@@ -12,7 +12,7 @@ from htmldate import find_date
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 
-from newsclaims.corpus.byline import author_list, is_organization
+from newsclaims.corpus.byline import author_list, is_organization, split_author_field
 from newsclaims.corpus.document import Paragraph
 from newsclaims.corpus.html_byline import PARTICLES, is_name, name_key, reads_as_text, spelled_as_printed
 from newsclaims.corpus.html_date import printed_date
@@ -101,16 +101,25 @@ def _borne_out(authors: tuple[str, ...], page: PageMeta) -> tuple[str, ...] | No
 # button "MEHR ERFAHREN" or a handle "HansEhrlich"), particles, initials.
 _SIGNED_WORD = re.compile(r"[^\W\d_][^\W\d_A-Z]*(?:[-'’][^\W\d_][^\W\d_A-Z]*)*|[^\W\d_]\.")
 _SIGN_OFF = re.compile(r"^[–—-]\s*")
+# A letter's closing before the name ("Euer HansEhrlich", "Cheers, Jane Doe"): a handle signs too
+_GREETING = re.compile(
+    r"^(?:euer|eure|dein|deine|yours|cheers|(?:liebe|viele|herzliche|beste) grüße|cordialement|saludos),?\s+",
+    re.IGNORECASE,
+)
 
 
 def _signed(blocks: list[tuple[str, str, str]], site: str | None) -> str | None:
     """The name a text is signed with: its last block a paragraph of a name alone ("Stefan
-    Wasmer", "– David Dunkley"), after more text than it. Two cells joined by the extraction
+    Wasmer", "– David Dunkley") or after a closing ("Euer HansEhrlich"), after more text than it. Two cells joined by the extraction
     ("Aktuelle Nutzung  Studentenwohnanlage") are no name."""
     if len(blocks) < 3 or blocks[-1][0] != "paragraph" or "  " in blocks[-1][1]:
         return None
     name = _SIGN_OFF.sub("", blocks[-1][1])
+    greeted = _GREETING.match(name)
+    name = name[greeted.end() :] if greeted else name
     words = name.split()
+    if greeted and len(words) == 1 and re.fullmatch(r"[^\W\d_][\w.-]*\w", name) and name[0].isupper():
+        return name if is_name(name) and not is_organization(name, site) else None
     if not 2 <= len(words) <= 4 or not all(w in PARTICLES or _SIGNED_WORD.fullmatch(w) for w in words):
         return None
     return name if words[0][0].isupper() and is_name(name) and not is_organization(name, site) else None
@@ -125,7 +134,7 @@ def _metadata(
     site = result.sitename or (page.site[0] if page.site else None)
     printed = [*page.printed, *([site] if site else [])]  # a blog named after its author's handle
     alone = [names[0] for names in [*page.bylines, *([page.authors[0]] if page.authors else [])] if len(names) == 1]
-    authors = tuple(spelled_as_printed(author_list((result.author or "").split(";"), site), printed, alone))
+    authors = tuple(spelled_as_printed(author_list(split_author_field(result.author), site), printed, alone))
     page_authors = (tuple(author_list(list(page.authors[0]), site)), page.authors[1]) if page.authors else None
     if page_authors and any(reads_as_text(a) for a in page_authors[0]):  # "Peter Amende und Fuchsy designed"
         page_authors = None

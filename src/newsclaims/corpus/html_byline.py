@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from newsclaims.corpus.byline import WEEKDAYS, clean_author
+from newsclaims.corpus.byline import WEEKDAYS, clean_author, is_credential
 
 # Attribute words that mark a byline element, in the languages of the eval pages and beyond.
 _BYLINE_ATTR = re.compile(r"author|byline|autor|auteur|verfasser|writer|creator|contributor|firma", re.IGNORECASE)
@@ -25,7 +25,9 @@ _LEAD = re.compile(
     # "Posted on September 21, 2020 by": the date between the verb and "by" is no name
     rf"^(?:{_POSTED}\s+(?:on|am|le|el)\s+[^|]{{3,40}}?\s+(?:by|von|par|por)|{_POSTED}\s+(?:by|von|par|por)|"
     r"(?:(?:ein|eine|an?|un)\s+)?(?:artikel|beitrag|gastbeitrag|bericht|article|story|post|texte?)\s+(?:von|by|de)|"
-    r"by|von|par|por|escribe|author(?:\(s\))?|autor(?:in|en|/in)?|auteur|text|texto)(?:\s*:\s*|\s+)",
+    r"by|von|par|por|escribe|author(?:\(s\))?|autor(?:in|en|/in)?|auteur|text|texto)(?:\s*:\s*|\s+)"
+    # Chinese bylines: the responsible editor, the author, the reporter ("责任编辑：焦鹏")
+    r"|^(?:责任编辑|编辑|作者|记者)\s*[:：]\s*",
     re.IGNORECASE,
 )
 _WEEKDAY = f"(?:{'|'.join(WEEKDAYS)})"
@@ -37,10 +39,12 @@ _TAIL = re.compile(
     r"\s+(?:\||·|•|»|–|—|-)\s+.*$|\s+(?:am|on|le|el|il|vom|at|um)\s+\d.*$|\s+\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}.*$"
     r"|\s+\d{1,2}\.?\s+[A-Za-zäéû]+\.?\s+\d{4}.*$"
     # "Thursday, November 9, 2023", "November 9, 2023" (a weekday alone may be a surname: "Hans Freitag")
-    rf"|,?\s+{_WEEKDAY},?\s+(?=\d|{_MONTH}).*$|,?\s+{_MONTH}\w*\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}.*$"
+    rf"|,?\s+(?:(?:am|on|le|el)\s+)?{_WEEKDAY},?\s+(?=\d|{_MONTH}).*$|,?\s+{_MONTH}\w*\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}.*$"
     # a role after the name ("Eva Roth (Pressesprecherin)"), credits for pictures after the text's
     r"|\s*\(.*$|\s+(?:illustrations?|fotos?|photos?|bilder?|grafik|mitarbeit|edited|editing)\b.*$"
-    r"|\s+(?:publiziert|aktualisiert|updated|published|publié|mis à jour|publicado|actualizado)\b.*$",
+    r"|\s+(?:publiziert|aktualisiert|updated|published|publié|mis à jour|publicado|actualizado)\b.*$"
+    # the agency a writer files for ("Von David Hutzler, dpa")
+    r"|,\s*(?:dpa|afp|ap|reuters|apa|kna|epd|sda)\s*$",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(r"\s*(?:,|;| and | und | & | y | et | e | и )\s*")
@@ -99,10 +103,19 @@ def names_in(text: str) -> list[str]:
     text = _TAIL.sub("", text).strip(" :|,;-–—~")
     if not text or len(text) > 120:
         return []
-    names = [clean_author(part) for part in _SPLIT.split(text) if part.strip()]
+    names = [clean_author(part) for part in _SPLIT.split(text) if part.strip() and not is_credential(part.strip())]
     if not names or any(n is None or not is_name(n) for n in names):
         return []
     return list(dict.fromkeys(n for n in names if n))
+
+
+def full_names(names: list[str]) -> bool:
+    """Each a name of two words or more, or of Chinese characters (written without spaces):
+    "By Tuesday" or "Von Berlin" start many a sentence."""
+    return bool(names) and all(len(n.split()) > 1 or _CJK_NAME.fullmatch(n) for n in names)
+
+
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
 def _attrs(el) -> str:
@@ -142,16 +155,58 @@ def _byline_line(el, headed: list) -> list[str]:
     if not lead and not (beside and start[:1].isdigit()) and not any(c.tag == "br" for c in el):
         return []
     for line in _lines(el):
-        if len(line) > 100:
+        if len(_TAIL.sub("", line)) > 100:  # "Von R. R. am 07.08.2013 um 09:07 Uhr gespeichert unter ..."
             continue
         if _DATED.match(line) and beside:
             line = _DATED.sub("", line)
         elif not _LEAD.match(line):
             continue
         names = names_in(line)
-        if names and all(len(n.split()) > 1 for n in names):
+        if not names and "," in line and not names_in(line.split(",", 1)[1]):
+            names = names_in(line.split(",", 1)[0])  # "Autorin: Uta Staschewski, Projektleiterin der HSS"
+        # "Posted by Konstantin", "Erstellt von Fabian am ...": after such a verb a handle is a name
+        if full_names(names) or (len(names) == 1 and _POSTED_LINE.match(line)):
             return names
     return []
+
+
+_POSTED_LINE = re.compile(rf"^{_POSTED}\b", re.IGNORECASE)
+
+
+# A byline word printed alone ("<span>| By </span><span>Cara Stiles</span>"): the names follow
+_LABEL = re.compile(r"^[\s|:·•–—-]*(?:by|von|par|por)[\s|:]*$", re.IGNORECASE)
+_CONTROLS = {"input", "select", "button", "textarea"}
+_BOX_BLOCKS = {"div", "p", "h2", "h3", "h4", "h5", "h6", "li"}  # not a link in a line "A, role & B, role"
+
+
+def _labelled(el) -> list[str]:
+    """The names beside a byline word that is an element of its own, or a text's tail
+    ("</span>责任编辑： 焦鹏")."""
+    if el.tail and _LEAD.match(" ".join(el.tail.split()) + " "):
+        names = names_in(el.tail)
+        if full_names(names):
+            return names
+    following = el.getnext()
+    if following is None or not _LABEL.match(el.text_content()):
+        return []
+    if any(d.tag in _CONTROLS for e in (el, following) for d in e.iter()):  # a form row "Von: [input]"
+        return []
+    names = names_in("By " + " ".join(following.itertext()))
+    return names if full_names(names) else []
+
+
+def _boxed(el) -> list[str]:
+    """The name an author box heads with ("<div class="author-bio"><h3>Martin Junker</h3>
+    <p>...</p>", "<div class="author"><div>Johanna Kropfitsch</div><a>Alle Artikel</a>"):
+    the first text of its own in the box."""
+    first = next(
+        (d.text for d in el.iterdescendants(*_BOX_BLOCKS) if (d.text or "").strip()),
+        None,
+    )
+    if first is None or first.strip() == " ".join(el.itertext()).strip():
+        return []
+    names = names_in(first)
+    return names if full_names(names) else []
 
 
 def byline_names(tree) -> list[tuple[str, ...]]:
@@ -161,22 +216,37 @@ def byline_names(tree) -> list[tuple[str, ...]]:
     or of none)."""
     out: list[tuple[str, ...]] = []
     lines: list[tuple[str, ...]] = []
+    # one byline printed twice ("TIM ANDERSON", "Tim Anderson") is one
+    seen: set[tuple[str, ...]] = set()
+    seen_lines: set[tuple[str, ...]] = set()
     # kept alive, so that lxml hands out the same proxy objects for them (compared with `is`)
     headed = [h1.getparent() for h1 in tree.iter("h1") if h1.getparent() is not None]
     for el in tree.iter():
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
             continue
         names: list[str] = []
-        if _BYLINE_ATTR.search(_attrs(el)) and _outside_comments(el):
+        if _BYLINE_ATTR.search(f"{el.tag} {_attrs(el)}") and _outside_comments(el):  # a <byline> element too
             # spaces between elements: "<span>Von</span><span>Eurosport</span>" is no "VonEurosport"
-            names = names_in(" ".join(el.itertext()))
-            if names and tuple(names) not in out:
+            whole, boxed = names_in(" ".join(el.itertext())), _boxed(el)
+            names = whole if len(whole) > 1 or not boxed else boxed
+            if names and _first_time(names, seen):
                 out.append(tuple(names))
         if not names and el.tag != "a":  # a link "Von A bis Z" is navigation
-            names = _byline_line(el, headed)
-            if names and tuple(names) not in lines and _outside_comments(el):
+            names = _byline_line(el, headed) or _labelled(el)
+            if names and _outside_comments(el) and _first_time(names, seen_lines):
                 lines.append(tuple(names))
-    return out + [names for names in lines if names not in out]
+    return out + [names for names in lines if _key(names) not in {_key(o) for o in out}]
+
+
+def _key(names) -> tuple[str, ...]:
+    return tuple(map(name_key, names))
+
+
+def _first_time(names: list[str], seen: set[tuple[str, ...]]) -> bool:
+    if _key(names) in seen:
+        return False
+    seen.add(_key(names))
+    return True
 
 
 def _completed(author: str, printed: list[str], alone: list[str]) -> str:

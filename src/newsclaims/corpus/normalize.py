@@ -23,7 +23,9 @@ NORMALIZER_VERSION = "2"  # 2: checked single-byte decoding, header parser v2, a
 #    as an author of last resort, one-word authors completed as printed
 # 3: the date printed beside the headline where the metadata bears it out (html_date.py); a
 #    sharing card's "Written by", a forum post's data-author, a text signed with a name alone
-HTML_RULES_VERSION = "3"
+# 4: author boxes headed by the name, a byline word in an element of its own, <byline>, Chinese
+#    editor lines, handles after a posting verb or a letter's closing, interviews' two names
+HTML_RULES_VERSION = "4"
 _HTML_SUFFIXES = (".html", ".htm")
 
 
